@@ -1,0 +1,34 @@
+import { relative } from 'node:path';
+import { defineCommand } from 'citty';
+import { loadProject } from '../../portfolio/project-spec.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
+import { buildSite } from '../../publish/build-site.ts';
+import { terminalProgress } from '../terminal-progress.ts';
+import { forceArg, projectsFor } from './shared-args.ts';
+
+export const startCommand = defineCommand({
+  meta: {
+    name: 'start',
+    description:
+      'Run every project end to end (collect, pipeline) and publish the site to dist/. Unchanged work is reused.',
+  },
+  args: { force: forceArg },
+  async run({ args }) {
+    const started = performance.now();
+    const workspace = workspaceAt();
+    const { runProject, formatMs } = await import('../../pipelines/run-project.ts');
+    const slugs = await projectsFor(workspace, undefined);
+    for (const slug of slugs) {
+      const project = await loadProject(workspace, slug);
+      await runProject(workspace, project, {
+        force: args.force,
+        progress: terminalProgress(process.stderr, `[${slug}] `),
+      });
+    }
+    const site = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
+    const where = relative(process.cwd(), site.outDir) || '.';
+    console.log(
+      `\nDone in ${formatMs(performance.now() - started)}: ${slugs.length} project(s); the site is in ${where}/ — run \`npm run preview\` and open the address it prints, or open ${where}/index.html.`,
+    );
+  },
+});

@@ -1,0 +1,28 @@
+import type { ModelSpec } from '../../portfolio/project-spec.ts';
+import type { ModelArtifact } from './artifact.ts';
+import { fitEloBaseline, fitPrior } from './baselines.ts';
+import { fitNetwork } from './neural-network.ts';
+import type { TrainingData } from './training-data.ts';
+
+/** Fits the model a project declares. Baselines need no TensorFlow; the networks load it lazily. */
+export async function trainModel(spec: ModelSpec, data: TrainingData, seed: number): Promise<ModelArtifact> {
+  switch (spec.kind) {
+    case 'prior':
+      return fitPrior(data);
+    case 'elo':
+      return fitEloBaseline(data);
+    case 'logistic-regression':
+      return fitNetwork(data, { hidden: [], batchSize: Number.POSITIVE_INFINITY, seed, ...spec.params });
+    case 'mlp':
+      return fitNetwork(data, { seed, ...spec.params });
+  }
+}
+
+export const isBaseline = (spec: ModelSpec): boolean => spec.kind === 'prior' || spec.kind === 'elo';
+
+export const defaultModelLabels: Record<ModelSpec['kind'], string> = {
+  prior: 'Prior (outcome frequencies)',
+  elo: 'Elo ordered logit',
+  'logistic-regression': 'Multinomial logistic regression',
+  mlp: 'Neural network (MLP)',
+};

@@ -1,0 +1,166 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { MlfolioError } from '../../portfolio/errors.ts';
+import { parseWith } from '../../portfolio/validate.ts';
+
+/**
+ * The record of one pipeline run: everything the site, the audit and the server read. Numbers on
+ * the site come from here and nowhere else. New optional sections may be added; existing fields
+ * keep their meaning (bump `schemaVersion` if one must change).
+ */
+
+/** A measured value, with its 95% interval where one was computed. */
+export const estimateSchema = z.strictObject({
+  value: z.number(),
+  lower: z.number().optional(),
+  upper: z.number().optional(),
+});
+export type Estimate = z.output<typeof estimateSchema>;
+
+const timingSchema = z.strictObject({
+  trainMs: z.number(),
+  /** Latency of one prediction through the serving code path, in microseconds. */
+  predictP50Us: z.number(),
+  predictP99Us: z.number(),
+});
+
+export const modelResultSchema = z.strictObject({
+  id: z.string(),
+  kind: z.string(),
+  label: z.string(),
+  baseline: z.boolean(),
+  params: z.record(z.string(), z.unknown()),
+  /** Test-period metrics, keyed by metric name (rps, log_loss, brier, accuracy). */
+  metrics: z.record(z.string(), estimateSchema),
+  timings: timingSchema,
+  sizeBytes: z.number().int(),
+  /** Path of the model artifact, relative to the run directory. */
+  artifact: z.string(),
+  interpretability: z.enum(['high', 'medium', 'low']),
+});
+export type ModelResult = z.output<typeof modelResultSchema>;
+
+const periodSchema = z.strictObject({
+  seasons: z.array(z.string()),
+  rows: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+});
+
+export const stageRecordSchema = z.strictObject({
+  name: z.string(),
+  key: z.string(),
+  cached: z.boolean(),
+  durationMs: z.number(),
+});
+
+export const runRecordSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  project: z.string(),
+  createdAt: z.string(),
+  /** Hash of every stage key: equal keys mean an identical run. */
+  key: z.string(),
+  seed: z.number().int(),
+  versions: z.record(z.string(), z.string()),
+  inputs: z.strictObject({
+    projectFileSha256: z.string(),
+    dataset: z.strictObject({
+      sha256: z.string(),
+      source: z.string(),
+      transport: z.string(),
+      origin: z.array(z.string()),
+      licence: z.string(),
+      attribution: z.string(),
+      collectedAt: z.string(),
+      rows: z.number().int(),
+      excludedRows: z.number().int(),
+      excludedReasons: z.record(z.string(), z.number().int()),
+      leagues: z.array(z.string()),
+      firstDate: z.string(),
+      lastDate: z.string(),
+    }),
+  }),
+  task: z.strictObject({
+    target: z.string(),
+    classes: z.array(z.string()),
+    features: z.array(z.string()),
+    primaryMetric: z.string(),
+    metrics: z.array(z.string()),
+  }),
+  split: z.strictObject({ train: periodSchema, test: periodSchema }),
+  /** Outcome shares in the test period, for context (a home-win share of 0.45 is the status quo tip's accuracy). */
+  testOutcomeShares: z.array(z.number()),
+  models: z.array(modelResultSchema).min(1),
+  /** Id of the model with the best primary metric. */
+  best: z.string(),
+  /** Id of the best baseline, which every candidate is compared against. */
+  bestBaseline: z.string(),
+  stages: z.array(stageRecordSchema),
+  timings: z.strictObject({ totalMs: z.number() }),
+  /** A chart-ready sample: the test period's predictions of the best model, binned for calibration. */
+  calibration: z
+    .array(
+      z.strictObject({
+        bin: z.number(),
+        predicted: z.number(),
+        observed: z.number(),
+        count: z.number().int(),
+      }),
+    )
+    .optional(),
+});
+export type RunRecord = z.output<typeof runRecordSchema>;
+
+export const runFileName = 'run.json';
+
+export async function readRunRecord(file: string): Promise<RunRecord> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_RUN_MISSING',
+        message: `The run record ${file} cannot be read.`,
+        hint: 'Run `npm start` to create it.',
+      },
+      { cause: error },
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_RUN_CORRUPT',
+        message: `The run record ${file} is not valid JSON.`,
+        hint: 'Delete that run folder and run `mlfolio run <project> --force`.',
+      },
+      { cause: error },
+    );
+  }
+  return parseWith(runRecordSchema, data, file, 'E_RUN_CORRUPT');
+}
+
+/** Run ids of a project, oldest first (ids start with a UTC timestamp). */
+export async function listRunIds(runsDir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(runsDir, { withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export async function readLatestRun(runsDir: string): Promise<RunRecord | undefined> {
+  const ids = await listRunIds(runsDir);
+  const latest = ids.at(-1);
+  return latest ? readRunRecord(join(runsDir, latest, runFileName)) : undefined;
+}

@@ -1,0 +1,180 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { MlfolioError } from './errors.ts';
+import { didYouMean } from './suggest.ts';
+import { parseWith } from './validate.ts';
+import { projectPaths, type Workspace } from './workspace.ts';
+
+/** Features the match-outcome task knows how to compute, each strictly from earlier matches. */
+export const matchFeatureNames = [
+  'elo_home',
+  'elo_away',
+  'elo_diff',
+  'form_home',
+  'form_away',
+  'goal_diff_home',
+  'goal_diff_away',
+  'home_form_at_home',
+  'away_form_away',
+  'rest_days_home',
+  'rest_days_away',
+] as const;
+export type MatchFeatureName = (typeof matchFeatureNames)[number];
+
+export const metricNames = ['rps', 'log_loss', 'brier', 'accuracy'] as const;
+export type MetricName = (typeof metricNames)[number];
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('openfootball'),
+    /** `offline` reads the OpenFootball subset bundled in the vega-datasets package; `live` fetches. */
+    transport: z.enum(['offline', 'live']).default('offline'),
+    /** For the live transport: seasons such as `2016-17` and league codes such as `en.1`. */
+    seasons: z.array(z.string().regex(/^\d{4}-\d{2}$/)).optional(),
+    leagues: z.array(z.string()).optional(),
+    baseUrl: z.url().optional(),
+  }),
+]);
+
+const priorModel = z.strictObject({ id: z.string(), kind: z.literal('prior'), label: z.string().optional() });
+const eloModel = z.strictObject({ id: z.string(), kind: z.literal('elo'), label: z.string().optional() });
+const logisticModel = z.strictObject({
+  id: z.string(),
+  kind: z.literal('logistic-regression'),
+  label: z.string().optional(),
+  params: z
+    .strictObject({
+      l2: z.number().nonnegative().default(1e-3),
+      epochs: z.number().int().positive().default(300),
+      learningRate: z.number().positive().default(0.05),
+    })
+    .prefault({}),
+});
+const mlpModel = z.strictObject({
+  id: z.string(),
+  kind: z.literal('mlp'),
+  label: z.string().optional(),
+  params: z
+    .strictObject({
+      hidden: z.array(z.number().int().positive()).min(1).default([16]),
+      epochs: z.number().int().positive().default(40),
+      batchSize: z.number().int().positive().default(64),
+      learningRate: z.number().positive().default(0.003),
+      l2: z.number().nonnegative().default(1e-4),
+    })
+    .prefault({}),
+});
+export const modelSpecSchema = z.discriminatedUnion('kind', [priorModel, eloModel, logisticModel, mlpModel]);
+export type ModelSpec = z.output<typeof modelSpecSchema>;
+export const modelKinds = ['prior', 'elo', 'logistic-regression', 'mlp'] as const;
+
+export const projectSpecSchema = z
+  .strictObject({
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    question: z.string().min(1),
+    whyItMatters: z.string().min(1),
+    task: z.literal('match-outcome').default('match-outcome'),
+    source: sourceSchema,
+    features: z.array(z.enum(matchFeatureNames)).min(1),
+    split: z
+      .strictObject({
+        by: z.literal('season').default('season'),
+        /** How many of the latest seasons are held out for the final test. */
+        testSeasons: z.number().int().positive().default(1),
+      })
+      .prefault({}),
+    models: z.array(modelSpecSchema).min(1),
+    metrics: z.array(z.enum(metricNames)).min(1).default(['rps', 'log_loss', 'brier', 'accuracy']),
+    primaryMetric: z.enum(metricNames).default('rps'),
+    seed: z.number().int().default(42),
+    tags: z.array(z.string()).default([]),
+  })
+  .superRefine((spec, context) => {
+    const seen = new Set<string>();
+    for (const [index, model] of spec.models.entries()) {
+      if (seen.has(model.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['models', index, 'id'],
+          message: `duplicate model id "${model.id}"`,
+        });
+      }
+      seen.add(model.id);
+    }
+    if (!spec.models.some((model) => model.kind === 'prior' || model.kind === 'elo')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['models'],
+        message: 'declare at least one baseline model (kind "prior" or "elo") so results can be compared',
+      });
+    }
+  });
+export type ProjectSpec = z.output<typeof projectSpecSchema>;
+
+export interface Project {
+  slug: string;
+  spec: ProjectSpec;
+  specFile: string;
+  /** The raw bytes of the project file, hashed into every run. */
+  specText: string;
+}
+
+export const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export async function listProjects(workspace: Workspace): Promise<string[]> {
+  try {
+    const entries = await readdir(workspace.projectsDir, { withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isDirectory() && slugPattern.test(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export async function loadProject(workspace: Workspace, slug: string): Promise<Project> {
+  const known = await listProjects(workspace);
+  if (!known.includes(slug)) {
+    throw new MlfolioError({
+      code: 'E_PROJECT_UNKNOWN',
+      message: `There is no project "${slug}" in ${workspace.projectsDir}.`,
+      hint: known.length
+        ? `${didYouMean(slug, known)} Projects here: ${known.join(', ')}.`
+        : 'Create one with `mlfolio new <slug> --template match-outcome`.',
+      exitCode: 2,
+    });
+  }
+  const { specFile } = projectPaths(workspace, slug);
+  let specText: string;
+  try {
+    specText = await readFile(specFile, 'utf8');
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_PROJECT_FILE_MISSING',
+        message: `Project "${slug}" has no project file at ${specFile}.`,
+        hint: 'Every project folder needs a project.yaml; see the README section "Project files".',
+      },
+      { cause: error },
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(specText, { prettyErrors: true });
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_PROJECT_FILE_INVALID',
+        message: `${specFile} is not valid YAML: ${(error as Error).message}`,
+        hint: 'Fix the YAML syntax at the line shown.',
+      },
+      { cause: error },
+    );
+  }
+  const spec = parseWith(projectSpecSchema, raw, specFile, 'E_PROJECT_FILE_INVALID');
+  return { slug, spec, specFile, specText };
+}

@@ -1,0 +1,80 @@
+import { readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
+import { MlfolioError } from '../portfolio/errors.ts';
+import { hashTree } from '../portfolio/hash.ts';
+import { type Progress, silentProgress } from '../portfolio/progress.ts';
+import type { Workspace } from '../portfolio/workspace.ts';
+
+/** Everything the site is built from. A change to any of these files triggers a rebuild. */
+const siteInputs = [
+  'src',
+  'content',
+  'public',
+  'publish',
+  'pipelines/models/artifact.ts',
+  'astro.config.mjs',
+  'package-lock.json',
+];
+const stampFile = '.mlfolio-build.json';
+
+export interface SiteBuild {
+  outDir: string;
+  skipped: boolean;
+  durationMs: number;
+}
+
+/**
+ * Builds the static site into `dist/`. Skips the build when the fingerprint of its inputs matches
+ * the one the current `dist/` was built from. Builds into a temporary directory and swaps it in only
+ * on success, so a failed build leaves the previous site intact.
+ */
+export async function buildSite(
+  workspace: Workspace,
+  options: { force?: boolean; progress?: Progress } = {},
+): Promise<SiteBuild> {
+  const started = performance.now();
+  const progress = options.progress ?? silentProgress;
+  const fingerprint = await hashTree(workspace.root, siteInputs, /node_modules|[/\\]\.astro[/\\]|\.tmp$/);
+  if (!options.force && (await readStamp(workspace.distDir)) === fingerprint) {
+    progress.stage('publish', 'site inputs unchanged, dist/ is current');
+    return { outDir: workspace.distDir, skipped: true, durationMs: performance.now() - started };
+  }
+  progress.stage('publish', 'building the static site with Astro');
+  const temporary = `${workspace.distDir}.tmp-${process.pid}`;
+  const { build } = await import('astro');
+  try {
+    await build({
+      root: workspace.root,
+      outDir: temporary,
+      logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
+    });
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw new MlfolioError(
+      {
+        code: 'E_SITE_BUILD_FAILED',
+        message: `The site build failed: ${(error as Error).message}`,
+        hint: 'The previous site in dist/ was left as it was. Fix the file named above and run `npm start` again.',
+      },
+      { cause: error },
+    );
+  }
+  await writeJsonAtomic(join(temporary, stampFile), { fingerprint, builtAt: new Date().toISOString() });
+  const previous = `${workspace.distDir}.old-${process.pid}`;
+  await rename(workspace.distDir, previous).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(temporary, workspace.distDir);
+  await rm(previous, { recursive: true, force: true });
+  return { outDir: workspace.distDir, skipped: false, durationMs: performance.now() - started };
+}
+
+async function readStamp(distDir: string): Promise<string | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(distDir, stampFile), 'utf8')) as { fingerprint: string })
+      .fingerprint;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import { hashValue } from '../../../portfolio/hash.ts';
+import type { ProjectSpec } from '../../../portfolio/project-spec.ts';
+import type { CollectedDataset } from '../../source.ts';
+import { fetchOpenFootball } from './live-transport.ts';
+import type { MatchRecord } from './match-record.ts';
+import { normaliseMatches } from './normalise.ts';
+import { readBundledMatches } from './offline-transport.ts';
+
+export { type MatchRecord, matchRecordSchema, seasonOf } from './match-record.ts';
+
+export type OpenFootballSourceSpec = ProjectSpec['source'];
+
+/** Collects OpenFootball match results through the transport the project declares. */
+export async function collectOpenFootball(
+  spec: OpenFootballSourceSpec,
+  options: { now?: () => Date } = {},
+): Promise<CollectedDataset<MatchRecord>> {
+  const read =
+    spec.transport === 'live'
+      ? await fetchOpenFootball({
+          seasons: spec.seasons ?? ['2016-17'],
+          leagues: spec.leagues ?? ['en.1'],
+          ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
+        }).then((result) => ({ ...result, location: result.origin.join(', ') }))
+      : await readBundledMatches();
+  const { records, excluded } = normaliseMatches(read.rows, read.location);
+  return {
+    records,
+    excluded,
+    provenance: {
+      source: 'openfootball',
+      transport: spec.transport,
+      origin: read.origin,
+      licence: 'CC0 1.0 (OpenFootball); packaged by vega-datasets (BSD-3-Clause)',
+      attribution: 'OpenFootball (github.com/openfootball/football.json)',
+      collectedAt: (options.now?.() ?? new Date()).toISOString(),
+      rows: records.length,
+      excludedRows: excluded.length,
+      sha256: hashValue(records),
+      ...(records.length ? { firstDate: records[0]!.date, lastDate: records.at(-1)!.date } : {}),
+    },
+  };
+}
