@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
+import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
+import { isMlfolioError } from '../../portfolio/errors.ts';
+import { loadProject, type ProjectSpec } from '../../portfolio/project-spec.ts';
+import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
+
+/** Ways a reader can get a prediction from a trained model, found outside the project folder. */
+export interface ServingSurfaces {
+  /** How an HTTP endpoint is started, such as "mlfolio serve", if the tool provides one. */
+  endpoint?: string;
+  /** Where the in-browser demo lives, if the site has one. */
+  demo?: string;
+}
+
+/**
+ * Everything the audit looks at for one project, read once from disk. Checks are pure functions
+ * of this, so they can be tested with hand-made evidence as well as real files.
+ */
+export interface ProjectEvidence {
+  slug: string;
+  specFile: string;
+  /** The task the project file declares, read even when the file does not validate. */
+  task: string | undefined;
+  spec: ProjectSpec | undefined;
+  /** Why the project file could not be loaded, if it could not. */
+  specProblem: string | undefined;
+  /** sha256 of the project file's current bytes, for comparing with the run that used it. */
+  specText: string | undefined;
+  runsDir: string;
+  run: RunRecord | undefined;
+  runProblem: string | undefined;
+  /** Path of the latest run's folder, when there is a run. */
+  runDir: string | undefined;
+  writeup: TextFile;
+  walkthrough: TextFile;
+  lockfile: { file: string; present: boolean };
+  serving: ServingSurfaces;
+  /** The best model's artifact from the latest run, put through the serving forward pass once. */
+  inferenceProbe: InferenceProbe | undefined;
+}
+
+export interface InferenceProbe {
+  file: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface TextFile {
+  file: string;
+  text: string | undefined;
+}
+
+export const walkthroughFile = (workspace: Workspace, slug: string) =>
+  join(projectPaths(workspace, slug).dir, 'walkthrough.mdx');
+
+export async function gatherEvidence(
+  workspace: Workspace,
+  slug: string,
+  serving: ServingSurfaces,
+): Promise<ProjectEvidence> {
+  const paths = projectPaths(workspace, slug);
+  const specText = await readText(paths.specFile);
+  let task: string | undefined;
+  try {
+    const raw = parseYaml(specText ?? '') as { task?: unknown } | null;
+    task = typeof raw?.task === 'string' ? raw.task : raw ? 'match-outcome' : undefined;
+  } catch {
+    task = undefined;
+  }
+  let spec: ProjectSpec | undefined;
+  let specProblem: string | undefined;
+  try {
+    spec = (await loadProject(workspace, slug)).spec;
+  } catch (error) {
+    specProblem = isMlfolioError(error) ? error.message : String(error);
+  }
+  let run: RunRecord | undefined;
+  let runProblem: string | undefined;
+  try {
+    run = await readLatestRun(paths.runsDir);
+  } catch (error) {
+    runProblem = isMlfolioError(error) ? error.message : String(error);
+  }
+  const lockfile = join(workspace.root, 'package-lock.json');
+  return {
+    slug,
+    specFile: paths.specFile,
+    task,
+    spec,
+    specProblem,
+    specText,
+    runsDir: paths.runsDir,
+    run,
+    runProblem,
+    runDir: run ? join(paths.runsDir, run.runId) : undefined,
+    writeup: { file: paths.writeupFile, text: await readText(paths.writeupFile) },
+    walkthrough: { file: walkthroughFile(workspace, slug), text: await readText(walkthroughFile(workspace, slug)) },
+    lockfile: { file: lockfile, present: (await readText(lockfile)) !== undefined },
+    serving,
+    inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run) : undefined,
+  };
+}
+
+/**
+ * Loads the best model's artifact and runs one prediction through `predictProbabilities`, the
+ * forward pass the server and the demo share, with every feature at zero.
+ */
+async function probeInference(runDir: string, run: RunRecord): Promise<InferenceProbe> {
+  const best = run.models.find((model) => model.id === run.best);
+  const file = join(runDir, best?.artifact ?? `models/${run.best}.json`);
+  const text = await readText(file);
+  if (text === undefined) return { file, ok: false, detail: `the artifact ${file} is missing` };
+  try {
+    const artifact = JSON.parse(text) as ModelArtifact;
+    const features = Object.fromEntries(run.task.features.map((name) => [name, 0]));
+    const probabilities = predictProbabilities(artifact, features);
+    const total = probabilities.reduce((sum, p) => sum + p, 0);
+    if (probabilities.length !== run.task.classes.length || Math.abs(total - 1) > 1e-6) {
+      return {
+        file,
+        ok: false,
+        detail: `the artifact returned ${probabilities.length} values summing to ${total.toFixed(4)}, expected ${run.task.classes.length} probabilities summing to 1`,
+      };
+    }
+    return { file, ok: true, detail: `${run.best} answers a probe prediction through the serving forward pass` };
+  } catch (error) {
+    return { file, ok: false, detail: `the artifact cannot make a prediction: ${(error as Error).message}` };
+  }
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
