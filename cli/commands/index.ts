@@ -1,4 +1,5 @@
 import type { CommandDef } from 'citty';
+import { auditCommand } from './audit.ts';
 import { collectCommand } from './collect.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
@@ -12,4 +13,5 @@ export const commands: Record<string, CommandDef<any>> = {
   collect: collectCommand,
   run: runCommand,
   publish: publishCommand,
+  audit: auditCommand,
 };

@@ -52,7 +52,8 @@ export const checkCatalogue = {
   },
   'labels-accounted': {
     title: 'Labels accounted for',
-    question: 'Is the target defined, and is every record left out of the labelled data counted with a reason?',
+    question:
+      'Is the target defined, and is every record left out of the labelled data counted with a reason?',
   },
   'provenance-licence': {
     title: 'Provenance and licence stated',
@@ -69,7 +70,8 @@ export const checkCatalogue = {
   },
   'writeup-complete': {
     title: 'Writeup sections complete',
-    question: 'Does the writeup cover the question, data, approach, results, trade-offs, impact and limitations?',
+    question:
+      'Does the writeup cover the question, data, approach, results, trade-offs, impact and limitations?',
   },
   'walkthrough-ready': {
     title: 'Interview walkthrough ready',

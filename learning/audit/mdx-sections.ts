@@ -45,7 +45,5 @@ export function proseWords(body: string): number {
 
 /** Placeholders left by `mlfolio new` that a builder must replace: `TODO` markers. */
 export function placeholderLines(text: string): number[] {
-  return text
-    .split(/\r?\n/)
-    .flatMap((line, i) => (/\bTODO\b/.test(line) ? [i + 1] : []));
+  return text.split(/\r?\n/).flatMap((line, i) => (/\bTODO\b/.test(line) ? [i + 1] : []));
 }

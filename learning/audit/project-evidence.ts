@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
@@ -62,6 +62,8 @@ export async function gatherEvidence(
   serving: ServingSurfaces,
 ): Promise<ProjectEvidence> {
   const paths = projectPaths(workspace, slug);
+  // Messages show paths from the portfolio's root, as the builder sees them in the repository.
+  const shown = (path: string) => relative(workspace.root, path) || path;
   const specText = await readText(paths.specFile);
   let task: string | undefined;
   try {
@@ -87,20 +89,23 @@ export async function gatherEvidence(
   const lockfile = join(workspace.root, 'package-lock.json');
   return {
     slug,
-    specFile: paths.specFile,
+    specFile: shown(paths.specFile),
     task,
     spec,
     specProblem,
     specText,
-    runsDir: paths.runsDir,
+    runsDir: shown(paths.runsDir),
     run,
     runProblem,
-    runDir: run ? join(paths.runsDir, run.runId) : undefined,
-    writeup: { file: paths.writeupFile, text: await readText(paths.writeupFile) },
-    walkthrough: { file: walkthroughFile(workspace, slug), text: await readText(walkthroughFile(workspace, slug)) },
-    lockfile: { file: lockfile, present: (await readText(lockfile)) !== undefined },
+    runDir: run ? shown(join(paths.runsDir, run.runId)) : undefined,
+    writeup: { file: shown(paths.writeupFile), text: await readText(paths.writeupFile) },
+    walkthrough: {
+      file: shown(walkthroughFile(workspace, slug)),
+      text: await readText(walkthroughFile(workspace, slug)),
+    },
+    lockfile: { file: shown(lockfile), present: (await readText(lockfile)) !== undefined },
     serving,
-    inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run) : undefined,
+    inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
   };
 }
 
@@ -108,10 +113,15 @@ export async function gatherEvidence(
  * Loads the best model's artifact and runs one prediction through `predictProbabilities`, the
  * forward pass the server and the demo share, with every feature at zero.
  */
-async function probeInference(runDir: string, run: RunRecord): Promise<InferenceProbe> {
+async function probeInference(
+  runDir: string,
+  run: RunRecord,
+  shown: (path: string) => string,
+): Promise<InferenceProbe> {
   const best = run.models.find((model) => model.id === run.best);
-  const file = join(runDir, best?.artifact ?? `models/${run.best}.json`);
-  const text = await readText(file);
+  const path = join(runDir, best?.artifact ?? `models/${run.best}.json`);
+  const file = shown(path);
+  const text = await readText(path);
   if (text === undefined) return { file, ok: false, detail: `the artifact ${file} is missing` };
   try {
     const artifact = JSON.parse(text) as ModelArtifact;
@@ -125,7 +135,11 @@ async function probeInference(runDir: string, run: RunRecord): Promise<Inference
         detail: `the artifact returned ${probabilities.length} values summing to ${total.toFixed(4)}, expected ${run.task.classes.length} probabilities summing to 1`,
       };
     }
-    return { file, ok: true, detail: `${run.best} answers a probe prediction through the serving forward pass` };
+    return {
+      file,
+      ok: true,
+      detail: `${run.best} answers a probe prediction through the serving forward pass`,
+    };
   } catch (error) {
     return { file, ok: false, detail: `the artifact cannot make a prediction: ${(error as Error).message}` };
   }

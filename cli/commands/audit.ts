@@ -1,0 +1,54 @@
+import { defineCommand } from 'citty';
+import { auditProject } from '../../learning/audit/audit-project.ts';
+import { checkCatalogue } from '../../learning/audit/check-catalogue.ts';
+import { formatAudit } from '../../learning/audit/format-audit.ts';
+import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { loadProject } from '../../portfolio/project-spec.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
+import { projectsFor } from './shared-args.ts';
+
+export const auditCommand = defineCommand({
+  meta: {
+    name: 'audit',
+    description:
+      'Check projects the way an interviewer would: each check has a stable id, a verdict, the evidence found and a fix hint. ' +
+      `Exits with status 5 when a check fails. Checks: ${Object.keys(checkCatalogue).join(', ')}.`,
+  },
+  args: {
+    project: {
+      type: 'positional',
+      description: 'Project slug (a folder under content/projects/). Default: every project.',
+      required: false,
+    },
+    json: {
+      type: 'boolean',
+      description: 'Print the audit as JSON (one object per project).',
+      default: false,
+    },
+  },
+  async run({ args }) {
+    const workspace = workspaceAt();
+    // An unknown slug fails here with the nearest valid name, before any check runs.
+    if (args.project) await loadProject(workspace, args.project).catch(rethrowIfUnknown);
+    const audits = [];
+    for (const slug of await projectsFor(workspace, args.project))
+      audits.push(await auditProject(workspace, slug));
+    if (args.json) console.log(JSON.stringify(audits, null, 2));
+    else console.log(audits.map(formatAudit).join('\n\n'));
+    const failing = audits.filter((audit) => audit.failed > 0);
+    if (failing.length) {
+      throw new MlfolioError({
+        code: 'E_AUDIT_FAILED',
+        message: `${failing
+          .map((audit) => `${audit.project}: ${audit.failed} of ${audit.checks.length} checks fail`)
+          .join('; ')}.`,
+        hint: 'Each failing check above says what to do (→). `mlfolio audit <project> --json` gives the same for scripts.',
+        exitCode: ExitCode.checkFailed,
+      });
+    }
+  },
+});
+
+function rethrowIfUnknown(error: unknown): void {
+  if (error instanceof MlfolioError && error.code === 'E_PROJECT_UNKNOWN') throw error;
+}

@@ -1,0 +1,97 @@
+import { listProjects } from '../../portfolio/project-spec.ts';
+import type { Workspace } from '../../portfolio/workspace.ts';
+import { type Check, type CheckResult, describe } from './check.ts';
+import { checkIds } from './check-catalogue.ts';
+import { featuresPointInTime, labelsAccounted, provenanceLicence } from './checks/data-checks.ts';
+import {
+  backtestRun,
+  calibrationChecked,
+  intervalsReported,
+  leakageSafeSplit,
+  slicesExamined,
+} from './checks/evaluation-checks.ts';
+import {
+  baselineCompared,
+  comparisonTested,
+  explanationPresent,
+  tradeOffsMeasured,
+} from './checks/modelling-checks.ts';
+import { inferencePath, reproducibleRun } from './checks/operations-checks.ts';
+import { impactQuantified, walkthroughReady, writeupComplete } from './checks/story-checks.ts';
+import { gatherEvidence, type ProjectEvidence, type ServingSurfaces } from './project-evidence.ts';
+import { detectServingSurfaces } from './serving-surfaces.ts';
+
+const checks: readonly Check[] = [
+  baselineCompared,
+  comparisonTested,
+  leakageSafeSplit,
+  intervalsReported,
+  calibrationChecked,
+  backtestRun,
+  slicesExamined,
+  impactQuantified,
+  tradeOffsMeasured,
+  explanationPresent,
+  featuresPointInTime,
+  labelsAccounted,
+  provenanceLicence,
+  reproducibleRun,
+  inferencePath,
+  writeupComplete,
+  walkthroughReady,
+].sort((a, b) => checkIds.indexOf(a.id) - checkIds.indexOf(b.id));
+
+/** One project's audit: every check in catalogue order. */
+export interface ProjectAudit {
+  project: string;
+  /** The project's title, when its file loads. */
+  title: string | undefined;
+  /** True when the project file does not load yet (a scaffold still to be completed). */
+  draft: boolean;
+  runId: string | undefined;
+  checks: CheckResult[];
+  passed: number;
+  failed: number;
+  /** Share of checks passed, 0–100, rounded. */
+  score: number;
+}
+
+export function auditEvidence(evidence: ProjectEvidence): ProjectAudit {
+  const results = checks.map((check) => ({ ...describe(check.id), ...check.run(evidence) }));
+  const passed = results.filter((result) => result.verdict === 'pass').length;
+  return {
+    project: evidence.slug,
+    title: evidence.spec?.title,
+    draft: evidence.spec === undefined,
+    runId: evidence.run?.runId,
+    checks: results,
+    passed,
+    failed: results.length - passed,
+    score: Math.round((100 * passed) / results.length),
+  };
+}
+
+export interface AuditOptions {
+  /** Serving surfaces to credit; default: detected from this installation's files. */
+  serving?: ServingSurfaces;
+}
+
+export async function auditProject(
+  workspace: Workspace,
+  slug: string,
+  options: AuditOptions = {},
+): Promise<ProjectAudit> {
+  const serving = options.serving ?? (await detectServingSurfaces());
+  return auditEvidence(await gatherEvidence(workspace, slug, serving));
+}
+
+export async function auditPortfolio(
+  workspace: Workspace,
+  options: AuditOptions = {},
+): Promise<ProjectAudit[]> {
+  const serving = options.serving ?? (await detectServingSurfaces());
+  const audits: ProjectAudit[] = [];
+  for (const slug of await listProjects(workspace))
+    audits.push(await auditProject(workspace, slug, { serving }));
+  return audits;
+}
