@@ -1,6 +1,7 @@
 import type { CommandDef } from 'citty';
 import { auditCommand } from './audit.ts';
 import { collectCommand } from './collect.ts';
+import { pathCommand } from './path.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
 import { startCommand } from './start.ts';
@@ -14,4 +15,5 @@ export const commands: Record<string, CommandDef<any>> = {
   run: runCommand,
   publish: publishCommand,
   audit: auditCommand,
+  path: pathCommand,
 };

@@ -46,6 +46,8 @@ export interface ProjectAudit {
   project: string;
   /** The project's title, when its file loads. */
   title: string | undefined;
+  /** The task the project file declares, such as "match-outcome" or "stats-table". */
+  task: string | undefined;
   /** True when the project file does not load yet (a scaffold still to be completed). */
   draft: boolean;
   runId: string | undefined;
@@ -62,6 +64,7 @@ export function auditEvidence(evidence: ProjectEvidence): ProjectAudit {
   return {
     project: evidence.slug,
     title: evidence.spec?.title,
+    task: evidence.task,
     draft: evidence.spec === undefined,
     runId: evidence.run?.runId,
     checks: results,
