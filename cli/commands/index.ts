@@ -1,6 +1,7 @@
 import type { CommandDef } from 'citty';
 import { auditCommand } from './audit.ts';
 import { collectCommand } from './collect.ts';
+import { newCommand } from './new.ts';
 import { pathCommand } from './path.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
@@ -16,4 +17,5 @@ export const commands: Record<string, CommandDef<any>> = {
   publish: publishCommand,
   audit: auditCommand,
   path: pathCommand,
+  new: newCommand,
 };

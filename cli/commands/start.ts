@@ -3,6 +3,7 @@ import { defineCommand } from 'citty';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { buildSite } from '../../publish/build-site.ts';
+import { draftReason } from '../../templates/draft-project.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { forceArg, projectsFor } from './shared-args.ts';
 
@@ -19,6 +20,13 @@ export const startCommand = defineCommand({
     const { runProject, formatMs } = await import('../../pipelines/run-project.ts');
     const slugs = await projectsFor(workspace, undefined);
     for (const slug of slugs) {
+      const draft = await draftReason(workspace, slug);
+      if (draft) {
+        console.error(
+          `[${slug}] skipped: a draft, because ${draft}. \`mlfolio audit ${slug}\` lists what is missing.`,
+        );
+        continue;
+      }
       const project = await loadProject(workspace, slug);
       await runProject(workspace, project, {
         force: args.force,

@@ -48,8 +48,8 @@ export interface ProjectAudit {
   title: string | undefined;
   /** The task the project file declares, such as "match-outcome" or "stats-table". */
   task: string | undefined;
-  /** True when the project file does not load yet (a scaffold still to be completed). */
-  draft: boolean;
+  /** Why the pipeline cannot run the project yet, when it is a draft. */
+  draft: string | undefined;
   runId: string | undefined;
   checks: CheckResult[];
   passed: number;
@@ -65,7 +65,7 @@ export function auditEvidence(evidence: ProjectEvidence): ProjectAudit {
     project: evidence.slug,
     title: evidence.spec?.title,
     task: evidence.task,
-    draft: evidence.spec === undefined,
+    draft: evidence.draft,
     runId: evidence.run?.runId,
     checks: results,
     passed,

@@ -43,10 +43,16 @@ export function withRun(evidence: ProjectEvidence, body: (run: RunRecord) => Che
       evidence.runProblem,
     );
   }
+  if (evidence.draft) {
+    return fail(
+      `Collect the project's data and run it once the pipeline runs its task; until then \`npm start\` skips it. The writeup and walkthrough checks apply already.`,
+      `No run recorded: the project is a draft, because ${evidence.draft}.`,
+    );
+  }
   if (evidence.specProblem) {
     return fail(
       `Complete ${evidence.specFile} so it loads, then run \`mlfolio run ${evidence.slug}\`.`,
-      `No run recorded: the project file does not load yet (${firstLine(evidence.specProblem)}).`,
+      `No run recorded: the project file does not load yet. ${problemsOf(evidence.specProblem)}`,
     );
   }
   return fail(
@@ -59,8 +65,14 @@ export function describe(id: CheckId): Pick<CheckResult, 'id' | 'title' | 'quest
   return { id, ...checkCatalogue[id] };
 }
 
-export function firstLine(text: string): string {
-  return text.split('\n')[0]!;
+/** The field-by-field problems of a validation message, on one line. */
+function problemsOf(message: string): string {
+  const problems = message
+    .split('\n')
+    .slice(1)
+    .map((line) => line.replace(/^\s*-\s*/, '').trim())
+    .filter(Boolean);
+  return problems.length ? `Problems: ${problems.join('; ')}` : message;
 }
 
 /** 0.2087 → "0.2087"; accuracy-like values in [0, 1] stay as fractions so units never get mixed. */

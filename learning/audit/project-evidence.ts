@@ -6,6 +6,7 @@ import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.t
 import { isMlfolioError } from '../../portfolio/errors.ts';
 import { loadProject, type ProjectSpec } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
+import { draftReason } from '../../templates/draft-project.ts';
 
 /** Ways a reader can get a prediction from a trained model, found outside the project folder. */
 export interface ServingSurfaces {
@@ -25,6 +26,8 @@ export interface ProjectEvidence {
   /** The task the project file declares, read even when the file does not validate. */
   task: string | undefined;
   spec: ProjectSpec | undefined;
+  /** Why the project cannot run yet, when it is a draft (see templates/draft-project.ts). */
+  draft: string | undefined;
   /** Why the project file could not be loaded, if it could not. */
   specProblem: string | undefined;
   /** sha256 of the project file's current bytes, for comparing with the run that used it. */
@@ -72,10 +75,11 @@ export async function gatherEvidence(
   } catch {
     task = undefined;
   }
+  const draft = await draftReason(workspace, slug);
   let spec: ProjectSpec | undefined;
   let specProblem: string | undefined;
   try {
-    spec = (await loadProject(workspace, slug)).spec;
+    if (!draft) spec = (await loadProject(workspace, slug)).spec;
   } catch (error) {
     specProblem = isMlfolioError(error) ? error.message : String(error);
   }
@@ -92,6 +96,7 @@ export async function gatherEvidence(
     specFile: shown(paths.specFile),
     task,
     spec,
+    draft,
     specProblem,
     specText,
     runsDir: shown(paths.runsDir),

@@ -43,7 +43,7 @@ const minimumSectionWords = 25;
 
 export const writeupComplete: Check = {
   id: 'writeup-complete',
-  run: ({ writeup, slug }) => {
+  run: ({ writeup, slug, specFile, specText }) => {
     if (writeup.text === undefined) {
       return fail(
         `Create ${writeup.file} with the sections ${writeupSections.map((s) => `"${s.label}"`).join(', ')} (\`mlfolio new\` scaffolds one).`,
@@ -62,13 +62,19 @@ export const writeupComplete: Check = {
       const words = proseWords(section.body);
       if (words < minimumSectionWords) {
         problems.push(
-          `"${section.heading}" (line ${section.line}) has ${words} words, fewer than ${minimumSectionWords}`,
+          `"${section.heading}" (line ${section.line}) has ${words} words (write at least ${minimumSectionWords})`,
         );
       } else {
         found.push(`"${section.heading}" (line ${section.line}, ${words} words)`);
       }
     }
-    return verdictFor(writeup, found, problems, 'Write the missing sections in');
+    const unfinished = placeholderLines(specText ?? '');
+    if (unfinished.length) {
+      problems.push(
+        `${specFile} still has TODO placeholders on line(s) ${unfinished.join(', ')}, shown on the project page`,
+      );
+    }
+    return verdictFor(writeup, found, problems, 'Write the sections of');
   },
 };
 
@@ -100,7 +106,7 @@ export const walkthroughReady: Check = {
       }
       const words = proseWords(section.body);
       const [least, most] = part.words;
-      if (words < least) problems.push(`the ${part.label} has ${words} words; write at least ${least}`);
+      if (words < least) problems.push(`the ${part.label} has ${words} words (write at least ${least})`);
       else if (words > most)
         problems.push(`the ${part.label} has ${words} words; cut it to ${most} or fewer`);
       else found.push(`${part.label}: ${words} words (line ${section.line})`);
@@ -113,7 +119,7 @@ export const walkthroughReady: Check = {
       const grounded = answered.filter((q) => /<[A-Z]\w*[\s/>]|\{[^}]+\}/.test(q.body));
       if (answered.length < minimumQuestions) {
         problems.push(
-          `${answered.length} deep-dive question(s) answered in ${minimumAnswerWords}+ words; write at least ${minimumQuestions}`,
+          `${answered.length} deep-dive question(s) answered in ${minimumAnswerWords}+ words (answer at least ${minimumQuestions})`,
         );
       } else if (!grounded.length) {
         problems.push(
@@ -149,9 +155,9 @@ function verdictFor(file: TextFile, found: string[], problems: string[], action:
   }
   if (problems.length) {
     return fail(
-      `${action} ${file.file}: ${problems.join('; ')}.`,
+      `${action} ${file.file} as listed above, replacing every TODO placeholder with your own words.`,
       ...found.map((entry) => `Found ${entry}.`),
-      `Missing: ${problems.join('; ')}.`,
+      ...problems.map((problem) => `Missing: ${problem}.`),
     );
   }
   return pass(...found.map((entry) => `Found ${entry}.`));

@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { projectSpecSchema } from '../portfolio/project-spec.ts';
+import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
+
+/**
+ * Why a project cannot run yet, or undefined when the pipeline can run it: a project file that
+ * declares a task the pipeline does not run yet (a stats-table scaffold before its source and
+ * pipeline exist) is a draft. `npm start` skips drafts instead of failing; `mlfolio audit` lists
+ * what each one is missing.
+ */
+export async function draftReason(workspace: Workspace, slug: string): Promise<string | undefined> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(await readFile(projectPaths(workspace, slug).specFile, 'utf8'));
+  } catch {
+    return undefined; // loadProject reports a missing or broken file with its own, precise error.
+  }
+  const task = (raw as { task?: unknown } | null)?.task;
+  if (task === undefined || projectSpecSchema.shape.task.safeParse(task).success) return undefined;
+  return `its task "${String(task)}" is not collected and run by the pipeline yet`;
+}
