@@ -2,17 +2,19 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
-import { hashTree } from '../portfolio/hash.ts';
+import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 
-/** Everything the site is built from. A change to any of these files triggers a rebuild. */
-const siteInputs = [
+/** The site's code, in this package. Content comes from the workspace, which may be elsewhere. */
+const codeRoot = join(import.meta.dirname, '..');
+/** Everything the site is built from, besides the workspace's content/: a change triggers a rebuild. */
+const siteCode = [
   'src',
-  'content',
   'public',
   'publish',
-  'pipelines/models/artifact.ts',
+  'portfolio',
+  'pipelines',
   'astro.config.mjs',
   'package-lock.json',
 ];
@@ -35,7 +37,11 @@ export async function buildSite(
 ): Promise<SiteBuild> {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
-  const fingerprint = await hashTree(workspace.root, siteInputs, /node_modules|[/\\]\.astro[/\\]|\.tmp$/);
+  const ignore = /node_modules|[/\\]\.astro[/\\]|\.tmp$/;
+  const fingerprint = hashValue([
+    await hashTree(codeRoot, siteCode, ignore),
+    await hashTree(workspace.root, ['content'], ignore),
+  ]);
   if (!options.force && (await readStamp(workspace.distDir)) === fingerprint) {
     progress.stage('publish', 'site inputs unchanged, dist/ is current');
     return { outDir: workspace.distDir, skipped: true, durationMs: performance.now() - started };
