@@ -67,11 +67,13 @@ export interface PlanInputs {
 
 const levelFactor: Record<StartingLevel, number> = { strong: 0.25, partial: 0.6, gap: 1 };
 const tierRank: Record<Tier, number> = { 'first-gap': 0, core: 1, stretch: 2 };
+// Between equally urgent skills, the wider gap comes first: it is where the builder gains most.
+const levelRank: Record<StartingLevel, number> = { gap: 0, partial: 1, strong: 2 };
 
 /**
  * Plans the skills of `graph` for `profile`. Order: each skill after its prerequisites; among the
  * skills that are ready, the background's first gaps (and what they need) before the target role's
- * core skills, and those before stretch skills. Hours scale with what the background brings; dates
+ * core skills, and those before stretch skills; then the wider gap first. Hours scale with what the background brings; dates
  * follow at the profile's hours per week, from `today`.
  */
 export function planPath(inputs: PlanInputs): Plan {
@@ -82,6 +84,7 @@ export function planPath(inputs: PlanInputs): Plan {
       : skill.coreFor.includes(profile.targetRole)
         ? 'core'
         : 'stretch';
+  const levelOf = (skill: Skill): StartingLevel => skill.startingLevel[profile.background] ?? 'gap';
   // A prerequisite is as urgent as the most urgent skill that needs it.
   const urgency = new Map(graph.skills.map((skill) => [skill.id, tierRank[tierOf(skill)]]));
   for (const skill of graph.skills) {
@@ -95,6 +98,7 @@ export function planPath(inputs: PlanInputs): Plan {
     (a, b) =>
       urgency.get(a.id)! - urgency.get(b.id)! ||
       tierRank[tierOf(a)] - tierRank[tierOf(b)] ||
+      levelRank[levelOf(a)] - levelRank[levelOf(b)] ||
       a.id.localeCompare(b.id),
   );
 
@@ -102,7 +106,7 @@ export function planPath(inputs: PlanInputs): Plan {
   const start = profile.startDate && profile.startDate > today ? profile.startDate : today;
   let cursor = start;
   const milestones: Milestone[] = ordered.map((skill, index) => {
-    const level = skill.startingLevel[profile.background] ?? 'gap';
+    const level = levelOf(skill);
     const plannedHours = round(skill.effortHours * levelFactor[level]);
     const progress = skillProgress(skill, inputs.audits);
     const remainingHours = round(plannedHours * (1 - progress.fraction));

@@ -9,11 +9,14 @@ const repo = join(import.meta.dirname, '..', '..');
  * A portfolio in a temporary directory with the repository's real content: portfolio.yaml, the
  * skill graph, the example profile and, unless left out, the example project's files (not its runs).
  */
-export async function tempWorkspace(options: { example?: boolean } = {}): Promise<Workspace & { dispose(): Promise<void> }> {
+export async function tempWorkspace(
+  options: { example?: boolean } = {},
+): Promise<Workspace & { dispose(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'mlfolio-learning-'));
   await cp(join(repo, 'content'), join(root, 'content'), {
     recursive: true,
-    filter: (source) => !/[/\\]runs([/\\]|$)/.test(source) && (options.example !== false || !source.includes('projects')),
+    filter: (source) =>
+      !/[/\\]runs([/\\]|$)/.test(source) && (options.example !== false || !source.includes('projects')),
   });
   await writeFile(join(root, 'package-lock.json'), '{ "lockfileVersion": 3 }\n');
   return { ...workspaceAt(root), dispose: () => rm(root, { recursive: true, force: true }) };
