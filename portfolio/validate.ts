@@ -66,7 +66,8 @@ function objectKeysAt(schema: z.core.$ZodType | undefined, path: readonly Proper
   }
   const [part, ...rest] = path;
   if (part === undefined) return def.type === 'object' ? Object.keys(def.shape as object) : [];
-  if (def.type === 'object') return objectKeysAt((def.shape as Record<string, z.core.$ZodType>)[String(part)], rest);
+  if (def.type === 'object')
+    return objectKeysAt((def.shape as Record<string, z.core.$ZodType>)[String(part)], rest);
   if (def.type === 'array') return objectKeysAt(def.element as z.core.$ZodType, rest);
   if (def.type === 'record') return objectKeysAt(def.valueType as z.core.$ZodType, rest);
   return [];
