@@ -1,5 +1,5 @@
-import { readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
 import { hashTree, hashValue } from '../portfolio/hash.ts';
@@ -47,16 +47,25 @@ export async function buildSite(
     return { outDir: workspace.distDir, skipped: true, durationMs: performance.now() - started };
   }
   progress.stage('publish', 'building the static site with Astro');
+  // Astro's build output imports packages by name while it prerenders, so it must be written
+  // inside this package (where node_modules resolves), then moved beside the workspace's dist/.
+  const scratch = join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', `${process.pid}-${Date.now()}`);
   const temporary = `${workspace.distDir}.tmp-${process.pid}`;
   const { build } = await import('astro');
+  // Astro writes its prerender bundle under the working directory unless outDir is inside it
+  // (getOutDirWithinCwd in astro/dist/core/build/common.js), so build from the code root.
+  const workingDirectory = process.cwd();
+  process.chdir(codeRoot);
   try {
     await build({
-      root: workspace.root,
-      outDir: temporary,
+      root: codeRoot,
+      outDir: scratch,
+      // Per workspace, so builds of different portfolios never share Astro's content store.
+      cacheDir: join(workspace.stateDir, 'astro-cache'),
       logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
     });
   } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
     throw new MlfolioError(
       {
         code: 'E_SITE_BUILD_FAILED',
@@ -65,8 +74,11 @@ export async function buildSite(
       },
       { cause: error },
     );
+  } finally {
+    process.chdir(workingDirectory);
   }
-  await writeJsonAtomic(join(temporary, stampFile), { fingerprint, builtAt: new Date().toISOString() });
+  await writeJsonAtomic(join(scratch, stampFile), { fingerprint, builtAt: new Date().toISOString() });
+  await moveDirectory(scratch, temporary);
   const previous = `${workspace.distDir}.old-${process.pid}`;
   await rename(workspace.distDir, previous).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
@@ -74,6 +86,18 @@ export async function buildSite(
   await rename(temporary, workspace.distDir);
   await rm(previous, { recursive: true, force: true });
   return { outDir: workspace.distDir, skipped: false, durationMs: performance.now() - started };
+}
+
+/** Renames, or copies then removes when `from` and `to` are on different file systems. */
+async function moveDirectory(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await cp(from, to, { recursive: true });
+    await rm(from, { recursive: true, force: true });
+  }
 }
 
 async function readStamp(distDir: string): Promise<string | undefined> {
