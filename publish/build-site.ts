@@ -15,6 +15,8 @@ const siteCode = [
   'publish',
   'portfolio',
   'pipelines',
+  'learning',
+  'templates',
   'astro.config.mjs',
   'package-lock.json',
 ];

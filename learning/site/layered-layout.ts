@@ -61,7 +61,9 @@ export function layeredLayout({ nodes, edges }: LayoutInput): Layout {
 
   const rowOf = new Map<string, number>();
   const index = () => {
-    for (const layer of layers) layer.forEach((id, row) => rowOf.set(id, row));
+    for (const layer of layers) {
+      for (const [row, id] of layer.entries()) rowOf.set(id, row);
+    }
   };
   index();
   const barycentre = (id: string, side: 'left' | 'right') => {

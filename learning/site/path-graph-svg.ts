@@ -44,7 +44,7 @@ export function pathGraphSvg(plan: Plan): string {
       d += i % 2 === 0 ? ` L${qx},${qy}` : ` C${(px + qx) / 2},${py} ${(px + qx) / 2},${qy} ${qx},${qy}`;
     }
     const done = byId.get(from)?.progress.status === 'done';
-    return `<path class="edge${done ? ' edge-done' : ''}" d="${d}" marker-end="url(#arrow)"><title>${escape(`${byId.get(from)!.skill.title} comes before ${byId.get(to)!.skill.title}`)}</title></path>`;
+    return `<path class="edge${done ? ' edge-done' : ''}" d="${d}" marker-end="url(#arrow)"><title>${escapeXml(`${byId.get(from)!.skill.title} comes before ${byId.get(to)!.skill.title}`)}</title></path>`;
   });
 
   const nodes = milestones.map((milestone) => {
@@ -59,12 +59,12 @@ export function pathGraphSvg(plan: Plan): string {
     const textTop = top + (lines.length === 1 ? 26 : 19);
     return [
       `<g class="${classes}">`,
-      `<title>${escape(`${milestone.skill.title}: ${milestone.skill.summary} (${detail})`)}</title>`,
+      `<title>${escapeXml(`${milestone.skill.title}: ${milestone.skill.summary} (${detail})`)}</title>`,
       `<rect x="${left}" y="${top}" width="${nodeWidth}" height="${nodeHeight}" rx="8"/>`,
       ...lines.map(
-        (line, i) => `<text class="label" x="${left + 10}" y="${textTop + i * 16}">${escape(line)}</text>`,
+        (line, i) => `<text class="label" x="${left + 10}" y="${textTop + i * 16}">${escapeXml(line)}</text>`,
       ),
-      `<text class="detail" x="${left + 10}" y="${top + nodeHeight - 9}">${escape(detail)}</text>`,
+      `<text class="detail" x="${left + 10}" y="${top + nodeHeight - 9}">${escapeXml(detail)}</text>`,
       `</g>`,
     ].join('');
   });
@@ -73,9 +73,12 @@ export function pathGraphSvg(plan: Plan): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="path-graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="path-graph-title path-graph-desc">`,
     `<title id="path-graph-title">Learning path: ${done} of ${milestones.length} skills shown</title>`,
-    `<desc id="path-graph-desc">${escape(
+    `<desc id="path-graph-desc">${escapeXml(
       milestones
-        .map((m) => `${m.step}. ${m.skill.title}: ${statusText[m.progress.status]}${m.skill.prerequisites.length ? `, after ${m.skill.prerequisites.map((p) => byId.get(p)?.skill.title ?? p).join(' and ')}` : ''}.`)
+        .map(
+          (m) =>
+            `${m.step}. ${m.skill.title}: ${statusText[m.progress.status]}${m.skill.prerequisites.length ? `, after ${m.skill.prerequisites.map((p) => byId.get(p)?.skill.title ?? p).join(' and ')}` : ''}.`,
+        )
         .join(' '),
     )}</desc>`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>',
@@ -115,6 +118,6 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
