@@ -4,6 +4,7 @@ import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadPortfolioConfig, type PortfolioConfig } from '../../portfolio/portfolio-config.ts';
 import { listProjects, loadProject, type Project } from '../../portfolio/project-spec.ts';
 import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
+import { draftReason } from '../../templates/draft-project.ts';
 
 export interface SiteProject extends Project {
   /** The latest recorded run, if the pipeline has run. */
@@ -27,8 +28,12 @@ export function siteData(): Promise<SiteData> {
 async function load(): Promise<SiteData> {
   const workspace = workspaceAt();
   const config = await loadPortfolioConfig(workspace);
+  // Drafts (a scaffold whose task the pipeline cannot run yet) are listed by the readiness panels.
+  const runnable = [];
+  for (const slug of await listProjects(workspace))
+    if (!(await draftReason(workspace, slug))) runnable.push(slug);
   const projects = await Promise.all(
-    (await listProjects(workspace)).map(async (slug) => {
+    runnable.map(async (slug) => {
       const project = await loadProject(workspace, slug);
       const { runsDir } = projectPaths(workspace, slug);
       const run = await readLatestRun(runsDir);
