@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, mlfolio } from '../e2e/workspace.ts';
+import { tempWorkspace } from './temp-workspace.ts';
+
+let ws: Awaited<ReturnType<typeof tempWorkspace>>;
+let start: CliResult;
+const page = (path: string) => readFile(join(ws.distDir, path), 'utf8');
+
+beforeAll(async () => {
+  ws = await tempWorkspace({ example: false });
+  expect((await mlfolio(ws.root, ['new', 'my-forecasts'])).code).toBe(0);
+  expect((await mlfolio(ws.root, ['new', 'nba-team-wins', '--template', 'stats-table'])).code).toBe(0);
+  start = await mlfolio(ws.root, ['start']);
+}, 300_000);
+afterAll(() => ws.dispose());
+
+describe('a scaffolded portfolio, built with npm start', () => {
+  it('runs the match-outcome scaffold, skips the stats-table draft with a reason, and builds the site', () => {
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stderr).toContain(
+      '[nba-team-wins] skipped: a draft, because its task "stats-table" is not collected and run by the pipeline yet.',
+    );
+    expect(start.stdout).toContain('2 project(s)');
+  });
+
+  it('shows the scaffold on the index with its readiness, and the draft with what it misses', async () => {
+    const index = await page('index.html');
+    expect(index).toContain('My forecasts');
+    expect(index).toMatch(/>\d+ of 17<\/strong> interview checks pass/);
+    expect(index).toContain('nba-team-wins');
+    expect(index).toContain('A draft: its task');
+  });
+
+  it("gives the scaffold a project page with its failing checks and the audit's hints", async () => {
+    const project = await page('projects/my-forecasts/index.html');
+    expect(project).toContain('Interview readiness');
+    expect(project).toContain('walkthrough-ready');
+    expect(project).toContain('TODO placeholders');
+  });
+
+  it('draws the learning path as an SVG with the next step, crediting the scaffold', async () => {
+    const path = await page('path/index.html');
+    expect(path).toContain('<svg');
+    expect(path).toContain('class="skill done');
+    expect(path).toContain('Next step');
+    expect(path).toMatch(/passes in|in <\/span>|my-forecasts/);
+    expect(path).not.toContain('<script');
+  });
+
+  it('fails the audit of the draft with exit status 5', async () => {
+    const audit = await mlfolio(ws.root, ['audit', 'nba-team-wins']);
+    expect(audit.code).toBe(5);
+    expect(audit.stdout).toContain('nba-team-wins (draft)');
+    expect(audit.stderr).toContain('E_AUDIT_FAILED');
+  });
+});
