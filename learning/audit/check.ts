@@ -45,8 +45,11 @@ export function withRun(evidence: ProjectEvidence, body: (run: RunRecord) => Che
   }
   if (evidence.draft) {
     return fail(
-      `Collect the project's data and run it once the pipeline runs its task; until then \`npm start\` skips it. The writeup and walkthrough checks apply already.`,
+      evidence.specProblem
+        ? `Fix ${evidence.specFile} first. Then collect the project's data and run it once the pipeline runs its task; until then \`npm start\` skips it.`
+        : `Collect the project's data and run it once the pipeline runs its task; until then \`npm start\` skips it. The writeup and walkthrough checks apply already.`,
       `No run recorded: the project is a draft, because ${evidence.draft}.`,
+      ...(evidence.specProblem ? [`Its project file has problems. ${problemsOf(evidence.specProblem)}`] : []),
     );
   }
   if (evidence.specProblem) {

@@ -5,8 +5,10 @@ import { type ModelArtifact, predictProbabilities } from '../../pipelines/models
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
 import { loadProject, type ProjectSpec } from '../../portfolio/project-spec.ts';
+import { parseWith } from '../../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
+import { statsTableSpecSchema } from '../../templates/stats-table/stats-table-spec.ts';
 
 /** Ways a reader can get a prediction from a trained model, found outside the project folder. */
 export interface ServingSurfaces {
@@ -80,6 +82,8 @@ export async function gatherEvidence(
   let specProblem: string | undefined;
   try {
     if (!draft) spec = (await loadProject(workspace, slug)).spec;
+    else if (task === 'stats-table')
+      parseWith(statsTableSpecSchema, parseYaml(specText ?? ''), shown(paths.specFile));
   } catch (error) {
     specProblem = isMlfolioError(error) ? error.message : String(error);
   }

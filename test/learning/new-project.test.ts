@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { auditProject } from '../../learning/audit/audit-project.ts';
@@ -64,8 +64,17 @@ describe('mlfolio new', () => {
     const baseline = audit.checks.find((c) => c.id === 'baseline-compared')!;
     expect(baseline.evidence[0]).toContain('the project is a draft');
     const text = await readFile(projectPaths(ws, 'nba-team-wins').specFile, 'utf8');
-    expect(text).toContain('kind: html-table');
-    expect(text).toContain('table: advanced-team');
+    expect(text).toContain('kind: html-stats-table');
+    expect(text).toContain('ids: [advanced-team]');
+    expect(baseline.evidence).toHaveLength(1);
+
+    // A mistake in the draft's file is reported with its field, though the pipeline cannot run it yet.
+    await writeFile(projectPaths(ws, 'nba-team-wins').specFile, text.replace('column: wins', 'column: win'));
+    const broken = (await auditProject(ws, 'nba-team-wins', { serving: {} })).checks[0]!;
+    expect(broken.evidence.join(' ')).toContain(
+      'target.column: "win" is not a column of source.table.columns',
+    );
+    expect(broken.hint).toContain('Fix content/projects/nba-team-wins/project.yaml first.');
   });
 
   it('refuses to overwrite an existing project and leaves its files untouched', async () => {
