@@ -1,6 +1,5 @@
 import { defineCommand } from 'citty';
 import { auditProject } from '../../learning/audit/audit-project.ts';
-import { checkCatalogue } from '../../learning/audit/check-catalogue.ts';
 import { formatAudit } from '../../learning/audit/format-audit.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
@@ -11,8 +10,7 @@ export const auditCommand = defineCommand({
   meta: {
     name: 'audit',
     description:
-      'Check projects the way an interviewer would: each check has a stable id, a verdict, the evidence found and a fix hint. ' +
-      `Exits with status 5 when a check fails. Checks: ${Object.keys(checkCatalogue).join(', ')}.`,
+      'Check projects the way an interviewer would: a verdict, the evidence and a fix hint per check. Exit status 5 when a check fails.',
   },
   args: {
     project: {

@@ -1,5 +1,5 @@
 import type { Milestone, Plan } from './plan.ts';
-import { backgroundLabels } from './profile.ts';
+import { backgroundLabels, targetRoleLabels } from './profile.ts';
 
 const tierLabel = { 'first-gap': 'first gap', core: 'core', stretch: 'stretch' } as const;
 const statusMark = { done: '✓', 'in-progress': '◐', 'not-started': '○' } as const;
@@ -8,7 +8,7 @@ const statusMark = { done: '✓', 'in-progress': '◐', 'not-started': '○' } a
 export function formatPlan(plan: Plan): string {
   const { profile } = plan;
   const lines = [
-    `Learning path for a ${backgroundLabels[profile.background]} aiming at ${profile.targetRole}, ${profile.hoursPerWeek} h/week, focus: ${plan.focusArea.label}`,
+    `Learning path for a ${backgroundLabels[profile.background]} aiming at an ${targetRoleLabels[profile.targetRole]} role, ${profile.hoursPerWeek} h/week, focus: ${plan.focusArea.label}`,
     `${plan.remainingHours} h to go from ${plan.today}; finishes around ${plan.finish}.`,
     '',
     'Milestones (each after its prerequisites):',

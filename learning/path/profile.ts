@@ -26,6 +26,12 @@ export const backgroundLabels: Record<Background, string> = {
 export const targetRoles = ['ml-engineer', 'ml-platform-engineer', 'applied-ml-engineer'] as const;
 export type TargetRole = (typeof targetRoles)[number];
 
+export const targetRoleLabels: Record<TargetRole, string> = {
+  'ml-engineer': 'ML engineer',
+  'ml-platform-engineer': 'ML platform engineer',
+  'applied-ml-engineer': 'applied ML engineer',
+};
+
 const isoDate = z.iso.date();
 
 export const profileSchema = z.strictObject({

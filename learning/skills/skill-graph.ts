@@ -73,7 +73,7 @@ async function readSkill(file: string): Promise<Skill> {
       throw new MlfolioError({
         code: 'E_SKILL_FILE_INVALID',
         message: `${file}: evidence[${index}] names the audit check "${check}", which does not exist.`,
-        hint: `${didYouMean(check, checkIds)} Run \`mlfolio audit --help\` for the list of checks.`,
+        hint: `${didYouMean(check, checkIds)} The checks are listed in the README, "Audit".`,
       });
     }
     evidence.push(check);

@@ -63,7 +63,7 @@ describe('mlfolio path', () => {
     const out = vi.spyOn(console, 'log').mockImplementation(() => {});
     expect(await main(['path'])).toBe(0);
     expect(String(out.mock.calls[0]![0])).toContain(
-      'Learning path for a software engineer aiming at ml-engineer',
+      'Learning path for a software engineer aiming at an ML engineer role',
     );
     expect(String(out.mock.calls[0]![0])).toContain('1. Collecting data');
     expect(await main(['path', 'status'])).toBe(0);
