@@ -10,12 +10,18 @@ export function formatAudit(audit: ProjectAudit): string {
     '',
   ];
   const width = Math.max(...audit.checks.map((check) => check.id.length));
+  let previous = '';
   for (const check of audit.checks) {
     lines.push(
       `  ${check.verdict === 'pass' ? '✓ pass' : '✗ FAIL'}  ${check.id.padEnd(width)}  ${check.title}`,
     );
-    for (const entry of check.evidence) lines.push(`      ${entry}`);
-    if (check.hint) lines.push(`      → ${check.hint}`);
+    const details = [
+      ...check.evidence.map((entry) => `      ${entry}`),
+      ...(check.hint ? [`      → ${check.hint}`] : []),
+    ].join('\n');
+    // A draft fails every run-based check for the same reason: say it once.
+    if (details) lines.push(details && details === previous ? '      (same as above)' : details);
+    previous = details;
   }
   return lines.join('\n');
 }
