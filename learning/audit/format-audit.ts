@@ -20,7 +20,7 @@ export function formatAudit(audit: ProjectAudit): string {
       ...(check.hint ? [`      → ${check.hint}`] : []),
     ].join('\n');
     // A draft fails every run-based check for the same reason: say it once.
-    if (details) lines.push(details && details === previous ? '      (same as above)' : details);
+    if (details) lines.push(details === previous ? '      (same as above)' : details);
     previous = details;
   }
   return lines.join('\n');
