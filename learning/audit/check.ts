@@ -1,4 +1,6 @@
+import { metricInfo } from '../../pipelines/evaluation/metrics.ts';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
+import type { MetricName } from '../../portfolio/project-spec.ts';
 import { type CheckId, checkCatalogue } from './check-catalogue.ts';
 import type { ProjectEvidence } from './project-evidence.ts';
 
@@ -90,3 +92,8 @@ export function interval(estimate: { value: number; lower?: number; upper?: numb
 
 export const hasInterval = (estimate: { lower?: number; upper?: number } | undefined) =>
   estimate?.lower !== undefined && estimate.upper !== undefined;
+
+/** Whether a larger value of `metric` is better (accuracy) or worse (the losses). */
+export function higherIsBetter(metric: string): boolean {
+  return metricInfo[metric as MetricName]?.higherIsBetter ?? false;
+}

@@ -1,4 +1,4 @@
-import { type Check, fail, fixed, hasInterval, interval, pass, withRun } from '../check.ts';
+import { type Check, fail, fixed, hasInterval, higherIsBetter, interval, pass, withRun } from '../check.ts';
 import { bestCandidate } from './modelling-checks.ts';
 
 export const leakageSafeSplit: Check = {
@@ -99,7 +99,7 @@ export const backtestRun: Check = {
         const model = fold.metrics[candidate ?? '']?.[metric];
         const reference = fold.metrics[baseline]?.[metric];
         if (model === undefined || reference === undefined) return false;
-        return metric === 'accuracy' ? model > reference : model < reference;
+        return higherIsBetter(metric) ? model > reference : model < reference;
       }).length;
       return pass(
         `${folds.length} folds, tested on ${folds.map((fold) => fold.testSeason).join(', ')}.`,
@@ -125,7 +125,9 @@ export const slicesExamined: Check = {
         .filter(
           (entry): entry is { slice: (typeof slices)[number]; value: number } => entry.value !== undefined,
         );
-      const worst = scored.sort((a, b) => (metric === 'accuracy' ? a.value - b.value : b.value - a.value))[0];
+      const worst = scored.sort((a, b) =>
+        higherIsBetter(metric) ? a.value - b.value : b.value - a.value,
+      )[0];
       const dimensions = [...new Set(slices.map((slice) => slice.dimension))];
       return pass(
         `${slices.length} slices over ${dimensions.join(', ')}.`,

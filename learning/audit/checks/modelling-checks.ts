@@ -1,7 +1,5 @@
-import { metricInfo } from '../../../pipelines/evaluation/metrics.ts';
 import type { ModelResult, RunRecord } from '../../../pipelines/runs/run-record.ts';
-import type { MetricName } from '../../../portfolio/project-spec.ts';
-import { type Check, fail, fixed, hasInterval, interval, pass, withRun } from '../check.ts';
+import { type Check, fail, fixed, hasInterval, higherIsBetter, interval, pass, withRun } from '../check.ts';
 
 const primary = (run: RunRecord, model: ModelResult) => model.metrics[run.task.primaryMetric];
 
@@ -10,7 +8,7 @@ export function bestCandidate(run: RunRecord): ModelResult | undefined {
   const best = run.models.find((model) => model.id === run.best);
   if (best && !best.baseline) return best;
   const candidates = run.models.filter((model) => !model.baseline && primary(run, model));
-  const sign = metricInfo[run.task.primaryMetric as MetricName]?.higherIsBetter ? -1 : 1;
+  const sign = higherIsBetter(run.task.primaryMetric) ? -1 : 1;
   return candidates.sort((a, b) => sign * (primary(run, a)!.value - primary(run, b)!.value))[0];
 }
 
