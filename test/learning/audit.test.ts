@@ -51,6 +51,11 @@ const writeup = `## Approach
 Every feature of a match comes from matches on earlier dates only: Elo ratings, recent form, goal
 difference and rest. I began with two baselines, the outcome frequencies and an Elo ordered logit.
 
+## Results
+
+The best model scores <Metric model="best" name="rps" /> on the held-out season, close to the Elo
+baseline; the difference sits inside the interval, so one season cannot separate them.
+
 ## Trade-offs
 
 The logistic regression is about as accurate as the Elo baseline, a little slower, and harder to
@@ -60,6 +65,11 @@ explain; the neural network costs more latency and size and buys nothing on one 
 
 A tipster who follows the model instead of always picking the home side would gain a few points a
 season; the interval on that gain still contains zero, so I would not promise it to anyone yet.
+
+## Error analysis
+
+The model is least reliable for draws, which it rarely favours, and for the smaller league, where a
+season holds fewer matches and ratings take longer to settle after promotion and relegation.
 
 ## Limitations
 

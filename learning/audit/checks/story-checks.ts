@@ -31,13 +31,17 @@ export const impactQuantified: Check = {
     }),
 };
 
-/** The sections a writeup needs beyond what the project page generates from project.yaml and the run. */
+/**
+ * The sections a writeup needs. The question, the data and the impact are on the project page
+ * already (from project.yaml and the run); these are the parts the builder argues.
+ */
 export const writeupSections = [
   { label: 'Approach', pattern: /approach|method|how it works/i },
+  { label: 'Results', pattern: /results?\b|evaluation/i },
   { label: 'Trade-offs', pattern: /trade.?offs?|choices|alternatives/i },
-  { label: 'Impact', pattern: /impact|value|worth/i },
+  { label: 'Error analysis', pattern: /error analysis|where it (fails|goes wrong)|failure|slices/i },
   { label: 'Limitations', pattern: /limitation|caveat|risks?\b|what could go wrong/i },
-  { label: 'What I would do next', pattern: /\bnext\b|do better|improve|future/i },
+  { label: 'Next steps', pattern: /\bnext\b|do better|improve|future|more time/i },
 ] as const;
 const minimumSectionWords = 25;
 
@@ -60,12 +64,15 @@ export const writeupComplete: Check = {
         continue;
       }
       const words = proseWords(section.body);
-      if (words < minimumSectionWords) {
+      const generated = generatedParts(section.body);
+      if (words < minimumSectionWords && !generated.length) {
         problems.push(
-          `"${section.heading}" (line ${section.line}) has ${words} words (write at least ${minimumSectionWords})`,
+          `"${section.heading}" (line ${section.line}) has ${words} words (write at least ${minimumSectionWords}, or use a section component that quotes the run)`,
         );
       } else {
-        found.push(`"${section.heading}" (line ${section.line}, ${words} words)`);
+        found.push(
+          `"${section.heading}" (line ${section.line}, ${words} words${generated.length ? `, ${generated.join(', ')} from the run` : ''})`,
+        );
       }
     }
     const unfinished = placeholderLines(specText ?? '');
@@ -115,11 +122,15 @@ export const walkthroughReady: Check = {
     if (!questions) {
       problems.push(`no "${walkthroughParts.questions.label}" section`);
     } else {
-      const answered = questions.filter((q) => proseWords(q.body) >= minimumAnswerWords);
-      const grounded = answered.filter((q) => /<[A-Z]\w*[\s/>]|\{[^}]+\}/.test(q.body));
+      const answered = questions.filter(
+        (q) => proseWords(q.body) >= minimumAnswerWords || generatedParts(q.body).length > 0,
+      );
+      const grounded = answered.filter(
+        (q) => generatedParts(q.body).length > 0 || /\{[^}/][^}]*\}/.test(q.body),
+      );
       if (answered.length < minimumQuestions) {
         problems.push(
-          `${answered.length} deep-dive question(s) answered in ${minimumAnswerWords}+ words (answer at least ${minimumQuestions})`,
+          `${answered.length} deep-dive question(s) answered in ${minimumAnswerWords}+ words or by a component that quotes the run (answer at least ${minimumQuestions})`,
         );
       } else if (!grounded.length) {
         problems.push(
@@ -134,6 +145,14 @@ export const walkthroughReady: Check = {
     return verdictFor(walkthrough, found, problems, 'Complete');
   },
 };
+
+/** Components in `body` (<Metric … />, <TradeOffs />, …): parts the site generates from the recorded run. */
+function generatedParts(body: string): string[] {
+  const withoutComments = body.replace(/\{\/\*[\s\S]*?\*\/\}/g, ' ');
+  return [
+    ...new Set([...withoutComments.matchAll(/<([A-Z][A-Za-z0-9]*)[\s/>]/g)].map((match) => `<${match[1]!}>`)),
+  ];
+}
 
 /** The sub-sections under the deep-dive heading, one per question; undefined when there is no such heading. */
 function deepDiveQuestions(sections: readonly Section[]): Section[] | undefined {
