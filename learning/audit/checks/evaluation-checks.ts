@@ -17,9 +17,12 @@ export const leakageSafeSplit: Check = {
             : `The training period ends on ${train.to}, not before the test period starts on ${test.from}.`,
         );
       }
+      const guard = leakageGuardOf(run);
       return pass(
         described,
-        `The test period starts after the last training match; features use only matches on earlier dates.`,
+        guard
+          ? `Look-ahead check (${guard.method}) passed: ${guard.checkedValues} feature values of ${guard.checkedRows} rows recomputed at ${guard.probes.length} cut-off dates.`
+          : 'The test period starts after the last training match; features use only matches on earlier dates.',
       );
     }),
 };
@@ -139,3 +142,22 @@ export const slicesExamined: Check = {
       );
     }),
 };
+
+interface LeakageGuard {
+  method: string;
+  probes: unknown[];
+  checkedRows: number;
+  checkedValues: number;
+}
+
+/** The pipeline's look-ahead check, recorded by newer runs (`leakageGuard`). */
+function leakageGuardOf(run: object): LeakageGuard | undefined {
+  const guard = (run as { leakageGuard?: Partial<LeakageGuard> }).leakageGuard;
+  return guard &&
+    typeof guard.method === 'string' &&
+    Array.isArray(guard.probes) &&
+    typeof guard.checkedRows === 'number' &&
+    typeof guard.checkedValues === 'number'
+    ? (guard as LeakageGuard)
+    : undefined;
+}

@@ -5,6 +5,10 @@ const primary = (run: RunRecord, model: ModelResult) => model.metrics[run.task.p
 
 /** The best non-baseline model by the run's primary metric, as the run ranked it. */
 export function bestCandidate(run: RunRecord): ModelResult | undefined {
+  // Newer runs name it (`bestCandidate`); older ones leave it to be worked out from the metrics.
+  const declared = (run as { bestCandidate?: unknown }).bestCandidate;
+  const named = run.models.find((model) => model.id === declared && !model.baseline);
+  if (named) return named;
   const best = run.models.find((model) => model.id === run.best);
   if (best && !best.baseline) return best;
   const candidates = run.models.filter((model) => !model.baseline && primary(run, model));
