@@ -187,6 +187,73 @@ describe('mlfolio audit on the example project', () => {
     expect(verdict(audit, 'baseline-compared').verdict).toBe('pass');
   });
 
+  it('passes the evaluation, explanation and impact checks once the run records those sections', async () => {
+    const { ws, run } = await fresh();
+    await editRun(run, (record) => {
+      const metric = record.task.primaryMetric;
+      const candidate = record.models.find((m) => !m.baseline)!.id;
+      const scores = (value: number) => ({
+        [candidate]: { [metric]: value },
+        [record.bestBaseline]: { [metric]: value + 0.01 },
+      });
+      record.bestCandidate = candidate;
+      record.comparisons = [
+        {
+          model: candidate,
+          baseline: record.bestBaseline,
+          metric,
+          difference: { value: -0.002, lower: -0.004, upper: 0.001 },
+          distinguishable: false,
+        },
+      ];
+      record.backtest = [
+        { trainSeasons: ['2013-14'], testSeason: '2014-15', rows: 1600, metrics: scores(0.2) },
+        { trainSeasons: ['2013-14', '2014-15'], testSeason: '2015-16', rows: 1600, metrics: scores(0.19) },
+      ];
+      record.slices = ['en.1', 'de.1'].map((value, i) => ({
+        dimension: 'league',
+        value,
+        rows: 300,
+        metrics: { [record.best]: { [metric]: { value: 0.19 + i / 100 } } },
+      }));
+      record.importance = {
+        model: candidate,
+        metric,
+        method: 'permutation importance',
+        features: [{ feature: 'elo_diff', increase: { value: 0.01, lower: 0.008, upper: 0.012 } }],
+      };
+      record.impact = {
+        decision: 'which result to tip',
+        unit: 'points',
+        statusQuo: 'always tip the home side',
+        policies: [],
+        gains: [
+          {
+            policy: candidate,
+            over: 'home',
+            difference: { value: 12, lower: 3, upper: 21 },
+            distinguishable: true,
+          },
+        ],
+        headline: 'Tipping with the model scores 12 more points a season than always tipping the home side.',
+      };
+    });
+    const audit = await auditProject(ws, slug, { serving: endpoint });
+    for (const id of [
+      'comparison-tested',
+      'backtest-run',
+      'slices-examined',
+      'explanation-present',
+      'impact-quantified',
+    ] as const) {
+      expect({ id, verdict: verdict(audit, id).verdict }).toEqual({ id, verdict: 'pass' });
+    }
+    expect(verdict(audit, 'comparison-tested').evidence.join(' ')).toContain('cannot be told apart');
+    expect(verdict(audit, 'backtest-run').evidence.join(' ')).toContain('in 2 of 2 folds');
+    expect(verdict(audit, 'slices-examined').evidence.join(' ')).toContain('Weakest slice for');
+    expect(verdict(audit, 'impact-quantified').evidence[0]).toContain('12 more points');
+  });
+
   it('fails leakage-safe-split when the test period overlaps training', async () => {
     const { ws, run } = await fresh();
     await editRun(run, (record) => {
