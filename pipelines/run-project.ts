@@ -31,7 +31,7 @@ import {
   readLatestRun,
   runFileName,
 } from './runs/run-record.ts';
-import { constantFeatures, type SeasonSplit, splitBySeason } from './split/season-split.ts';
+import { assertInformativeFeatures, type SeasonSplit, splitBySeason } from './split/season-split.ts';
 import { runStage, type StageResult } from './stage-cache.ts';
 
 export interface RunOptions {
@@ -150,14 +150,7 @@ export async function runProject(
       run: async () => splitBySeason(project.slug, table.rows, spec.split.testSeasons),
     }),
   );
-  const constant = constantFeatures(table.rows, split.train, spec.features);
-  if (constant.length) {
-    throw new MlfolioError({
-      code: 'E_FEATURE_CONSTANT',
-      message: `Project "${project.slug}", stage split: feature(s) ${constant.map((c) => `"${c}"`).join(', ')} take a single value over all ${split.train.length} training rows.`,
-      hint: 'A constant feature carries no information; remove it from `features` in project.yaml.',
-    });
-  }
+  assertInformativeFeatures(project.slug, table.rows, split.train, spec.features);
   const splitKey = stages.at(-1)!.key;
   const rowsOf = (indices: readonly number[]) => indices.map((i) => table.rows[i]!.features);
   const outcomesOf = (indices: readonly number[]) => indices.map((i) => table.rows[i]!.outcome);
