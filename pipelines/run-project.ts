@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../portfolio/atomic-write.ts';
-import { MlfolioError } from '../portfolio/errors.ts';
 import { hashTree, hashValue, sha256 } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Project } from '../portfolio/project-spec.ts';
@@ -38,6 +37,8 @@ export interface RunOptions {
   force?: boolean;
   progress?: Progress;
   now?: () => Date;
+  /** Replaces the project's source (tests feed a fixture dataset); its records are hashed as the source fingerprint. */
+  collect?: () => Promise<CollectedDataset<MatchRecord>>;
 }
 
 export interface RunOutcome {
@@ -75,8 +76,10 @@ export async function runProject(
   const code = (...dirs: string[]) => hashTree(codeRoot, dirs);
 
   // collect
-  const sourceFingerprint =
-    spec.source.transport === 'offline'
+  const injected = await options.collect?.();
+  const sourceFingerprint = injected
+    ? hashValue(injected.records)
+    : spec.source.transport === 'offline'
       ? await bundledDatasetFingerprint()
       : now().toISOString().slice(0, 10);
   progress.stage('collect', `${spec.source.kind} (${spec.source.transport})`);
@@ -88,7 +91,7 @@ export async function runProject(
       inputs: { source: spec.source, sourceFingerprint, code: await code('scrapers') },
       ...(options.force ? { force: true } : {}),
       run: async () => {
-        const collected = await collectOpenFootball(spec.source, { now });
+        const collected = injected ?? (await collectOpenFootball(spec.source, { now }));
         await writeJsonAtomic(join(paths.dataDir, 'dataset.json'), collected);
         return collected;
       },

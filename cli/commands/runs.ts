@@ -11,7 +11,11 @@ export const runsCommand = defineCommand({
       "List a project's recorded runs, or compare two side by side (`--compare <a> <b>`; ids, unique prefixes, `latest` or `previous`).",
   },
   args: {
-    project: { type: 'positional', description: 'Project slug (a folder under content/projects/).', required: true },
+    project: {
+      type: 'positional',
+      description: 'Project slug (a folder under content/projects/).',
+      required: true,
+    },
     compare: {
       type: 'string',
       description: 'First run to compare; the second follows as an argument (default: latest).',

@@ -69,7 +69,12 @@ export function compareRunsTable(a: RunRecord, b: RunRecord): string[][] {
   const changed = stageNames.filter(
     (name) => a.stages.find((s) => s.name === name)?.key !== b.stages.find((s) => s.name === name)?.key,
   );
-  add('stages with new inputs', '', changed.length ? changed.join(', ') : 'none', changed.length ? 'changed' : 'same');
+  add(
+    'stages with new inputs',
+    '',
+    changed.length ? changed.join(', ') : 'none',
+    changed.length ? 'changed' : 'same',
+  );
   for (const id of union(
     a.models.map((m) => m.id),
     b.models.map((m) => m.id),
@@ -107,7 +112,14 @@ export function formatTable(rows: readonly (readonly string[])[], maxWidth = 60)
   const cut = (cell: string) => (cell.length > maxWidth ? `${cell.slice(0, maxWidth - 1)}…` : cell);
   const cells = rows.map((row) => row.map(cut));
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
-  return cells.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function formatInterval(estimate: Estimate): string {

@@ -51,7 +51,10 @@ export function splitBySeason(
     if (!present.has(outcome)) {
       throw new MlfolioError({
         code: 'E_CLASS_ABSENT',
-        message: `Project "${project}", stage split, column "result": no ${classNames[outcome]} occurs in the ${train.length} training rows (seasons ${seasons.filter((s) => !held.has(s)).join(', ')}); ${describeRows(rows, test.filter((i) => rows[i]!.outcome === outcome))} of the test period have one.`,
+        message: `Project "${project}", stage split, column "result": no ${classNames[outcome]} occurs in the ${train.length} training rows (seasons ${seasons.filter((s) => !held.has(s)).join(', ')}); ${describeRows(
+          rows,
+          test.filter((i) => rows[i]!.outcome === outcome),
+        )} of the test period have one.`,
         hint: 'A model cannot learn a class it never sees; train on more seasons.',
       });
     }

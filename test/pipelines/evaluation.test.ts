@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMean, bootstrapStatistic, pairedBootstrapDifference } from '../../pipelines/evaluation/bootstrap.ts';
+import {
+  bootstrapMean,
+  bootstrapStatistic,
+  pairedBootstrapDifference,
+} from '../../pipelines/evaluation/bootstrap.ts';
 import {
   calibrationBins,
   calibrationErrorEstimate,
@@ -135,7 +139,8 @@ describe('evaluateRun', () => {
   it('gives bit-for-bit identical results for the same inputs and seed', () => {
     const a = evaluateRun({ ...input, metrics: [...input.metrics] });
     const b = evaluateRun({ ...input, metrics: [...input.metrics] });
-    const strip = (r: typeof a) => JSON.stringify({ ...r, models: Object.values(r.models).map(({ latency: _, ...m }) => m) });
+    const strip = (r: typeof a) =>
+      JSON.stringify({ ...r, models: Object.values(r.models).map(({ latency: _, ...m }) => m) });
     expect(strip(b)).toBe(strip(a));
   });
 });

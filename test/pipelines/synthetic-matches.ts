@@ -6,7 +6,9 @@ import type { MatchRecord } from '../../scrapers/sources/openfootball/index.ts';
  * one round a week from August. Goals are drawn from the strengths with a home advantage, seeded,
  * so stronger teams win more and features carry real signal.
  */
-export function syntheticMatches(options: { seasons?: number; teams?: number; seed?: number } = {}): MatchRecord[] {
+export function syntheticMatches(
+  options: { seasons?: number; teams?: number; seed?: number } = {},
+): MatchRecord[] {
   const seasons = options.seasons ?? 3;
   const teams = options.teams ?? 8;
   const random = seededRandom(options.seed ?? 7);
