@@ -39,7 +39,11 @@ describe('project files', () => {
       'gradient-boosting',
     ]);
     expect(project.spec.split.testSeasons).toBe(1);
-    expect(project.spec.impact).toMatchObject({ statusQuo: 'always-home', unit: 'points', compareWith: ['elo'] });
+    expect(project.spec.impact).toMatchObject({
+      statusQuo: 'always-home',
+      unit: 'points',
+      compareWith: ['elo'],
+    });
     expect(project.spec.backtest).toEqual({ enabled: true, minTrainSeasons: 1 });
   });
 
