@@ -45,6 +45,8 @@ const logisticModel = z.strictObject({
   label: z.string().optional(),
   params: z
     .strictObject({
+      /** `newton`: exact second-order fit in plain JavaScript; `tfjs-adam`: TensorFlow.js gradient steps (epochs, learningRate). */
+      solver: z.enum(['newton', 'tfjs-adam']).default('newton'),
       l2: z.number().nonnegative().default(1e-3),
       epochs: z.number().int().positive().default(300),
       learningRate: z.number().positive().default(0.05),

@@ -2,6 +2,7 @@ import type { ModelSpec } from '../../portfolio/project-spec.ts';
 import type { ModelArtifact } from './artifact.ts';
 import { fitEloBaseline, fitPrior } from './baselines.ts';
 import { fitGradientBoosting } from './gradient-boosting.ts';
+import { fitLogisticRegression } from './logistic-regression.ts';
 import { fitNetwork } from './neural-network.ts';
 import type { TrainingData } from './training-data.ts';
 
@@ -12,8 +13,12 @@ export async function trainModel(spec: ModelSpec, data: TrainingData, seed: numb
       return fitPrior(data);
     case 'elo':
       return fitEloBaseline(data);
-    case 'logistic-regression':
-      return fitNetwork(data, { hidden: [], batchSize: Number.POSITIVE_INFINITY, seed, ...spec.params });
+    case 'logistic-regression': {
+      const { solver, ...params } = spec.params;
+      return solver === 'newton'
+        ? fitLogisticRegression(data, { l2: params.l2 })
+        : fitNetwork(data, { hidden: [], batchSize: Number.POSITIVE_INFINITY, seed, ...params });
+    }
     case 'mlp':
       return fitNetwork(data, { seed, ...spec.params });
     case 'gradient-boosting':

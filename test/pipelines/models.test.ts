@@ -122,3 +122,28 @@ describe('explanation', () => {
       expect(point.probabilities.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 10);
   });
 });
+
+describe('logistic regression by Newton', () => {
+  it('reaches the optimum the TensorFlow.js gradient steps approach, in plain JavaScript', async () => {
+    const { fitLogisticRegression } = await import('../../pipelines/models/logistic-regression.ts');
+    const newton = fitLogisticRegression(data, { l2: 1e-3 });
+    const adam = await fitNetwork(data, {
+      hidden: [],
+      epochs: 400,
+      batchSize: Number.POSITIVE_INFINITY,
+      learningRate: 0.05,
+      l2: 1e-3,
+      seed: 1,
+    });
+    const loss = (artifact: typeof newton) => {
+      const weights = artifact.kind === 'logistic-regression' ? artifact.weights.flat() : [];
+      const ce =
+        train.reduce((s, r) => s - Math.log(predictProbabilities(artifact, r.features)[r.outcome]!), 0) /
+        train.length;
+      return ce + 1e-3 * weights.reduce((s, w) => s + w * w, 0);
+    };
+    expect(loss(newton)).toBeLessThanOrEqual(loss(adam) + 1e-9);
+    expect(loss(newton)).toBeCloseTo(loss(adam), 4);
+    expect(JSON.stringify(fitLogisticRegression(data, { l2: 1e-3 }))).toBe(JSON.stringify(newton));
+  });
+});
