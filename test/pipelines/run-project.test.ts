@@ -96,6 +96,22 @@ describe('runProject', () => {
     expect(run.impact!.gains.map((g) => g.over)).toEqual(['always-home', 'elo']);
     expect(run.leakageGuard!.probes).toHaveLength(4);
 
+    // Every section can be drawn: the site's chart builders render each to SVG.
+    const { renderSvg } = await import('../../src/charts/render-svg.ts');
+    const { importanceSpec } = await import('../../src/charts/importance.ts');
+    const { backtestSpec } = await import('../../src/charts/backtest.ts');
+    const { impactSpec } = await import('../../src/charts/impact.ts');
+    const { reliabilityByModelSpec } = await import('../../src/charts/reliability-by-model.ts');
+    const { partialDependenceSpecs } = await import('../../src/charts/partial-dependence.ts');
+    const specs = [
+      importanceSpec(run),
+      backtestSpec(run),
+      impactSpec(run),
+      reliabilityByModelSpec(run),
+      ...partialDependenceSpecs(run).map((c) => c.spec),
+    ];
+    for (const spec of specs) expect(await renderSvg(spec!)).toMatch(/^<svg[\s\S]*<\/svg>$/);
+
     const again = await runProject(workspace, project, { collect: dataset(matches), now });
     expect(again.reused).toBe(true);
     expect(again.record.runId).toBe(run.runId);
