@@ -178,3 +178,35 @@ describe('bad input is caught naming project, stage, column and rows', () => {
     );
   });
 });
+
+describe('mlfolio runs: listing and comparing recorded runs', () => {
+  it('lists runs oldest first and compares two side by side, naming what changed', async () => {
+    const { compareRunsTable, formatTable, resolveRunId, runsTable } = await import(
+      '../../pipelines/runs/compare-runs.ts'
+    );
+    const { workspace, project } = await workspaceWith();
+    const one = await runProject(workspace, project, { collect: dataset(matches), now });
+    const changed = await workspaceWith(projectYaml.replace('resamples: 200', 'resamples: 200\nseed: 43'));
+    const two = await runProject(workspace, changed.project, {
+      collect: dataset(matches),
+      now: () => new Date('2024-01-02T00:00:00Z'),
+    });
+    const ids = [one.record.runId, two.record.runId];
+    expect(ids[0]! < ids[1]!).toBe(true);
+    expect(resolveRunId('demo', ids, 'latest')).toBe(ids[1]);
+    expect(resolveRunId('demo', ids, 'previous')).toBe(ids[0]);
+    expect(resolveRunId('demo', ids, '20240101')).toBe(ids[0]);
+    expect(() => resolveRunId('demo', ids, '2024')).toThrow(/"2024" matches 2 runs/);
+    expect(() => resolveRunId('demo', ids, 'nope')).toThrow(/Project "demo" has no run "nope"/);
+
+    const list = runsTable([one.record, two.record]);
+    expect(list.map((row) => row[0])).toEqual(['run', ...ids]);
+    const comparison = compareRunsTable(one.record, two.record);
+    const row = (label: string) => comparison.find((r) => r[0] === label)!;
+    expect(row('seed')).toEqual(['seed', '42', '43', 'changed']);
+    expect(row('dataset sha256')![3]).toBe('same');
+    expect(row('stages with new inputs')![2]).toMatch(/train:logreg|train:mlp/);
+    expect(row('prior rps')![3]).toBe('0');
+    expect(formatTable(comparison)).toContain('seed');
+  });
+});
