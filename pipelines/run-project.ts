@@ -10,8 +10,9 @@ import type { CollectedDataset } from '../scrapers/source.ts';
 import { collectOpenFootball, type MatchRecord } from '../scrapers/sources/openfootball/index.ts';
 import { bundledDatasetFingerprint } from '../scrapers/sources/openfootball/offline-transport.ts';
 import { type BacktestFold, rollingOriginFolds } from './backtest/rolling-origin.ts';
+import { type FoldScores, scoreFolds } from './backtest/score-folds.ts';
 import { evaluateRun, type RunEvaluation } from './evaluation/evaluate-run.ts';
-import { metricFunctions, metricInfo } from './evaluation/metrics.ts';
+import { metricInfo } from './evaluation/metrics.ts';
 import { contributionsMethod } from './explain/contributions.ts';
 import { partialDependence } from './explain/partial-dependence.ts';
 import { permutationImportance } from './explain/permutation-importance.ts';
@@ -19,7 +20,7 @@ import { buildFeatureTable, type FeatureTable } from './features/feature-table.t
 import { checkNoLookAhead, type LeakageReport, leakageGuardMethod } from './features/leakage-guard.ts';
 import { computeMatchFeatures, outcomeClasses } from './features/match-features.ts';
 import { tippingImpact } from './impact/tipping-impact.ts';
-import { type ModelArtifact, predictProbabilities } from './models/artifact.ts';
+import type { ModelArtifact } from './models/artifact.ts';
 import { serialiseArtifact } from './models/model.ts';
 import { defaultModelLabels, interpretability, isBaseline, trainModel } from './models/train.ts';
 import {
@@ -235,7 +236,7 @@ export async function runProject(
   const evaluateKey = stages.at(-1)!.key;
 
   // backtest: rolling origin, train on seasons before N, test on N
-  let backtest: BacktestResult[] | undefined;
+  let backtest: FoldScores[] | undefined;
   if (spec.backtest.enabled) {
     const folds = rollingOriginFolds(table.rows, spec.backtest.minTrainSeasons);
     const backtestModels = spec.models.filter(
@@ -263,7 +264,7 @@ export async function runProject(
     progress.step(1, 1);
     backtest = track(
       'backtest',
-      await runStage<BacktestResult[]>({
+      await runStage<FoldScores[]>({
         cacheDir: paths.cacheDir,
         name: 'backtest',
         inputs: {
@@ -272,25 +273,7 @@ export async function runProject(
           code: await code('pipelines/backtest', 'pipelines/evaluation'),
         },
         ...(options.force ? { force: true } : {}),
-        run: async () =>
-          foldModels.map(({ fold, models }) => {
-            const rows = rowsOf(fold.test);
-            const outcomes = outcomesOf(fold.test);
-            return {
-              trainSeasons: fold.trainSeasons,
-              testSeason: fold.testSeason,
-              rows: fold.test.length,
-              metrics: Object.fromEntries(
-                models.map(({ id, artifact }) => {
-                  const p = rows.map((row) => predictProbabilities(artifact, row));
-                  return [
-                    id,
-                    Object.fromEntries(spec.metrics.map((m) => [m, metricFunctions[m](p, outcomes)])),
-                  ];
-                }),
-              ),
-            };
-          }),
+        run: async () => scoreFolds(foldModels, { features: rowsOf, outcomes: outcomesOf }, spec.metrics),
       }),
     );
   }
@@ -496,13 +479,6 @@ async function versions(): Promise<Record<string, string>> {
     platform: `${process.platform}-${process.arch}`,
     cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown'}`,
   };
-}
-
-interface BacktestResult {
-  trainSeasons: string[];
-  testSeason: string;
-  rows: number;
-  metrics: Record<string, Record<string, number>>;
 }
 
 function mapModels<T>(models: readonly { id: string }[], value: (id: string) => T): Record<string, T> {
