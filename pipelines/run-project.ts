@@ -340,8 +340,8 @@ export async function runProject(
         code: await code('pipelines/impact', 'pipelines/evaluation'),
       },
       ...(options.force ? { force: true } : {}),
-      run: async () =>
-        tippingImpact({
+      run: async () => ({
+        ...tippingImpact({
           spec: spec.impact,
           models: spec.models.map((m) => ({ id: m.id, label: m.label ?? defaultModelLabels[m.kind] })),
           probabilities: evaluation.probabilities,
@@ -351,6 +351,8 @@ export async function runProject(
           seed: spec.seed,
           resamples,
         }),
+        bettingUnavailable: `The ${spec.source.kind} data carry no bookmaker odds, so no betting policy against the market was simulated; with football-data.co.uk CSVs, pipelines/impact/betting.ts replays one (see bench/betting-replay.ts).`,
+      }),
     }),
   );
 

@@ -20,6 +20,8 @@ export type TippingImpact = {
   gains: PolicyGain[];
   headline: string;
   retrospective: boolean;
+  /** Why no betting policy was simulated, when the data carry no bookmaker odds. */
+  bettingUnavailable?: string;
 };
 
 const statusQuoRules: Record<StatusQuoPolicy, { outcome: number; label: string; phrase: string }> = {

@@ -205,6 +205,28 @@ export const runRecordSchema = z.looseObject({
       ),
       headline: z.string(),
       retrospective: z.boolean().optional(),
+      /** Id of the model whose decisions the gains are for (the best non-baseline model). */
+      policy: z.string().optional(),
+      /** Value of one correct and one wrong decision, in `unit`. */
+      valueFunction: z.strictObject({ correct: z.number(), wrong: z.number() }).optional(),
+      /** Decisions valued (test matches). */
+      rows: z.number().int().optional(),
+      /** A betting policy against the market, where the data carry bookmaker odds: always a retrospective simulation. */
+      betting: z
+        .looseObject({
+          retrospective: z.literal(true),
+          label: z.string(),
+          bookmaker: z.string(),
+          bets: z.number().int(),
+          staked: z.number(),
+          profit: z.number(),
+          returnOnStake: estimateSchema,
+          breakEvenEdge: z.number(),
+          edgeThreshold: z.number(),
+        })
+        .optional(),
+      /** Why there is no `betting` section. */
+      bettingUnavailable: z.string().optional(),
     })
     .optional(),
 });

@@ -5,6 +5,7 @@ import { impliedProbabilities, simulateBetting } from '../../pipelines/impact/be
 import { type Odds, readFootballDataCsv } from '../../pipelines/impact/football-data-csv.ts';
 import { constantTips, valueTips } from '../../pipelines/impact/tipping.ts';
 import { tippingImpact } from '../../pipelines/impact/tipping-impact.ts';
+import { runRecordSchema } from '../../pipelines/runs/run-record.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'football-data-sample.csv');
@@ -128,6 +129,8 @@ describe('football-data CSV and the betting policy', () => {
       resamples: 200,
     });
     expect(result.retrospective).toBe(true);
+    // It fits the run record's impact.betting section as it is.
+    expect(runRecordSchema.shape.impact.unwrap().shape.betting.unwrap().parse(result)).toEqual(result);
     expect(result.bets).toBe(3);
     expect(result.staked).toBe(3);
     expect(result.profit).toBe(-1);
