@@ -446,7 +446,7 @@ export async function runProject(
     importance: {
       model: bestCandidate,
       metric: primary,
-      method: `Permutation importance on the test season: the increase in ${primary} when one feature's values are shuffled across matches (mean of ${spec.explain.repeats} shuffles; 95% interval from ${resamples} bootstrap resamples of matches).`,
+      method: `Permutation importance on the test season: the increase in ${primary} when one feature's values are shuffled across matches (mean of ${spec.explain.repeats} shuffles; 95% interval from ${resamples} bootstrap resamples of matches). Correlated features (the three Elo features) stand in for each other, so each alone can look less important than the group is.`,
       features: explanation.importance,
     },
     partialDependence: explanation.partialDependence.map((curve) => ({ model: bestCandidate, ...curve })),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,10 @@ describe('one model interface', () => {
     const row = test[0]!.features;
     expect(loaded.predict(row)).toEqual(model.predict(row));
     const reference = Object.fromEntries(featureNames.map((n) => [n, 0])) as Record<string, number>;
+    await writeFile(join(directory, 'broken.json'), JSON.stringify({ ...model.artifact, trees: 'none' }));
+    await expect(loadModel(join(directory, 'broken.json'))).rejects.toThrow(
+      /broken\.json is not valid:\n {2}- trees/,
+    );
     const explanation = model.explain(row, { ...row, ...reference });
     const total = explanation.contributions.reduce((s, c) => s + c.probabilities[0]!, 0);
     expect(total).toBeCloseTo(explanation.probabilities[0]! - explanation.reference[0]!, 10);
