@@ -5,6 +5,7 @@ import { newCommand } from './new.ts';
 import { pathCommand } from './path.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
 import { startCommand } from './start.ts';
 
 /** Every `mlfolio` subcommand, by name. */
@@ -14,6 +15,7 @@ export const commands: Record<string, CommandDef<any>> = {
   start: startCommand,
   collect: collectCommand,
   run: runCommand,
+  runs: runsCommand,
   publish: publishCommand,
   audit: auditCommand,
   path: pathCommand,
