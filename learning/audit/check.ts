@@ -97,3 +97,9 @@ export const hasInterval = (estimate: { lower?: number; upper?: number } | undef
 export function higherIsBetter(metric: string): boolean {
   return metricInfo[metric as MetricName]?.higherIsBetter ?? false;
 }
+
+/** Decimals that suit a value's size: 119 points, 4.2 units, 0.0153 of a score. */
+export function digitsFor(value: number): number {
+  const size = Math.abs(value);
+  return size >= 100 ? 0 : size >= 1 ? 1 : 4;
+}

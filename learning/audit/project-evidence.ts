@@ -131,7 +131,7 @@ async function probeInference(
   const path = join(runDir, best?.artifact ?? `models/${run.best}.json`);
   const file = shown(path);
   const text = await readText(path);
-  if (text === undefined) return { file, ok: false, detail: `the artifact ${file} is missing` };
+  if (text === undefined) return { file, ok: false, detail: `The artifact ${file} is missing.` };
   try {
     const artifact = JSON.parse(text) as ModelArtifact;
     const features = Object.fromEntries(run.task.features.map((name) => [name, 0]));
@@ -141,16 +141,20 @@ async function probeInference(
       return {
         file,
         ok: false,
-        detail: `the artifact returned ${probabilities.length} values summing to ${total.toFixed(4)}, expected ${run.task.classes.length} probabilities summing to 1`,
+        detail: `The artifact ${file} returned ${probabilities.length} values summing to ${total.toFixed(4)}; expected ${run.task.classes.length} probabilities summing to 1.`,
       };
     }
     return {
       file,
       ok: true,
-      detail: `${run.best} answers a probe prediction through the serving forward pass`,
+      detail: `${run.best} answers a probe prediction through the serving forward pass.`,
     };
   } catch (error) {
-    return { file, ok: false, detail: `the artifact cannot make a prediction: ${(error as Error).message}` };
+    return {
+      file,
+      ok: false,
+      detail: `The artifact ${file} cannot make a prediction: ${(error as Error).message}`,
+    };
   }
 }
 

@@ -17,7 +17,7 @@ export const leakageSafeSplit: Check = {
             : `The training period ends on ${train.to}, not before the test period starts on ${test.from}.`,
         );
       }
-      const guard = leakageGuardOf(run);
+      const guard = run.leakageGuard;
       return pass(
         described,
         guard
@@ -142,22 +142,3 @@ export const slicesExamined: Check = {
       );
     }),
 };
-
-interface LeakageGuard {
-  method: string;
-  probes: unknown[];
-  checkedRows: number;
-  checkedValues: number;
-}
-
-/** The pipeline's look-ahead check, recorded by newer runs (`leakageGuard`). */
-function leakageGuardOf(run: object): LeakageGuard | undefined {
-  const guard = (run as { leakageGuard?: Partial<LeakageGuard> }).leakageGuard;
-  return guard &&
-    typeof guard.method === 'string' &&
-    Array.isArray(guard.probes) &&
-    typeof guard.checkedRows === 'number' &&
-    typeof guard.checkedValues === 'number'
-    ? (guard as LeakageGuard)
-    : undefined;
-}

@@ -6,8 +6,7 @@ const primary = (run: RunRecord, model: ModelResult) => model.metrics[run.task.p
 /** The best non-baseline model by the run's primary metric, as the run ranked it. */
 export function bestCandidate(run: RunRecord): ModelResult | undefined {
   // Newer runs name it (`bestCandidate`); older ones leave it to be worked out from the metrics.
-  const declared = (run as { bestCandidate?: unknown }).bestCandidate;
-  const named = run.models.find((model) => model.id === declared && !model.baseline);
+  const named = run.models.find((model) => model.id === run.bestCandidate && !model.baseline);
   if (named) return named;
   const best = run.models.find((model) => model.id === run.best);
   if (best && !best.baseline) return best;
@@ -110,7 +109,8 @@ export const explanationPresent: Check = {
           .slice(0, 3)
           .map((entry) => `${entry.feature} (+${interval(entry.increase)})`);
         found.push(
-          `${run.importance.method} of ${run.importance.model} on ${run.importance.metric}; most important: ${top.join(', ')}.`,
+          `Feature importance for ${run.importance.model} on ${run.importance.metric}; most important: ${top.join(', ')}.`,
+          `Method: ${run.importance.method}`,
         );
       }
       if (run.partialDependence?.length) {

@@ -1,4 +1,4 @@
-import { type Check, type CheckOutcome, fail, interval, pass, withRun } from '../check.ts';
+import { type Check, type CheckOutcome, digitsFor, fail, interval, pass, withRun } from '../check.ts';
 import { placeholderLines, proseWords, type Section, sectionsOf } from '../mdx-sections.ts';
 import type { TextFile } from '../project-evidence.ts';
 
@@ -25,7 +25,7 @@ export const impactQuantified: Check = {
         `Decision: ${impact.decision}; status quo: ${impact.statusQuo}; unit: ${impact.unit}.`,
         ...gains.map(
           (gain) =>
-            `${gain.policy} over ${gain.over}: ${interval(gain.difference, 2)} ${impact.unit}${gain.distinguishable ? '' : ' (not distinguishable from zero)'}.`,
+            `${gain.policy} over ${gain.over}: ${interval(gain.difference, digitsFor(gain.difference.value))} ${impact.unit}${gain.distinguishable ? '' : ' (not distinguishable from zero)'}.`,
         ),
       );
     }),
