@@ -49,6 +49,20 @@ describe('a scaffolded portfolio, built with npm start', () => {
     expect(path).not.toContain('<script');
   });
 
+  it('audits the run scaffold: its pipeline evidence passes, its writing is still to do', async () => {
+    const audit = await mlfolio(ws.root, ['audit', 'my-forecasts', '--json']);
+    expect(audit.code).toBe(5);
+    const [result] = JSON.parse(audit.stdout) as { checks: { id: string; verdict: string }[] }[];
+    const verdicts = Object.fromEntries(result!.checks.map((c) => [c.id, c.verdict]));
+    expect(verdicts).toMatchObject({
+      'baseline-compared': 'pass',
+      'leakage-safe-split': 'pass',
+      'reproducible-run': 'pass',
+      'writeup-complete': 'fail',
+      'walkthrough-ready': 'fail',
+    });
+  });
+
   it('fails the audit of the draft with exit status 5', async () => {
     const audit = await mlfolio(ws.root, ['audit', 'nba-team-wins']);
     expect(audit.code).toBe(5);
