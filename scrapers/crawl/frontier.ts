@@ -1,0 +1,127 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { ScrapeErrorKind } from '../scrape-error.ts';
+
+/** How a URL's turn ended. `failed` URLs of a retryable kind are queued again by the next run. */
+export type FrontierOutcome =
+  | { status: 'stored'; from: 'network' | 'store' | 'revalidated' }
+  | { status: 'failed'; kind: ScrapeErrorKind; code: string; message: string };
+
+const lineSchema = z.union([
+  z.strictObject({ add: z.string(), depth: z.number().int().nonnegative() }),
+  z.strictObject({
+    done: z.string(),
+    status: z.enum(['stored', 'failed']),
+    from: z.enum(['network', 'store', 'revalidated']).optional(),
+    kind: z.string().optional(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+  }),
+]);
+
+/** Kinds worth another try on the next run; the rest (404, robots, layout) wait for a human. */
+const requeued: ReadonlySet<string> = new Set(['retry-later', 'blocked', 'offline-miss']);
+
+export interface FrontierEntry {
+  url: string;
+  depth: number;
+  outcome: FrontierOutcome | undefined;
+}
+
+/**
+ * The set of URLs a crawl has seen, in the order it saw them, persisted as an append-only journal
+ * (`frontier.jsonl`): one line per URL added and one per URL finished. Appends are single
+ * `write` calls of one short line, so a process killed at any moment (even `kill -9`) leaves at
+ * worst a torn last line, which loading ignores. Reopening the journal restores the queue: URLs
+ * added but not finished, plus failures worth retrying.
+ */
+export class Frontier {
+  readonly file: string;
+  readonly #entries = new Map<string, FrontierEntry>();
+  readonly #queue: string[] = [];
+
+  private constructor(file: string) {
+    this.file = file;
+  }
+
+  /** Opens (or starts) the journal at `file`. */
+  static async open(file: string): Promise<Frontier> {
+    const frontier = new Frontier(file);
+    await mkdir(dirname(file), { recursive: true });
+    let text = '';
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let parsed: z.output<typeof lineSchema>;
+      try {
+        parsed = lineSchema.parse(JSON.parse(line));
+      } catch {
+        // A torn line from a killed process: the event it recorded did not complete.
+        continue;
+      }
+      if ('add' in parsed) {
+        if (!frontier.#entries.has(parsed.add)) {
+          frontier.#entries.set(parsed.add, { url: parsed.add, depth: parsed.depth, outcome: undefined });
+        }
+      } else {
+        const entry = frontier.#entries.get(parsed.done);
+        if (!entry) continue;
+        entry.outcome =
+          parsed.status === 'stored'
+            ? { status: 'stored', from: parsed.from ?? 'network' }
+            : {
+                status: 'failed',
+                kind: (parsed.kind ?? 'retry-later') as ScrapeErrorKind,
+                code: parsed.code ?? '',
+                message: parsed.message ?? '',
+              };
+      }
+    }
+    for (const entry of frontier.#entries.values()) {
+      if (!entry.outcome || (entry.outcome.status === 'failed' && requeued.has(entry.outcome.kind))) {
+        entry.outcome = undefined;
+        frontier.#queue.push(entry.url);
+      }
+    }
+    return frontier;
+  }
+
+  /** Adds `url` unless it was ever seen. Returns whether it was new. */
+  async add(url: string, depth = 0): Promise<boolean> {
+    if (this.#entries.has(url)) return false;
+    this.#entries.set(url, { url, depth, outcome: undefined });
+    this.#queue.push(url);
+    await appendFile(this.file, `${JSON.stringify({ add: url, depth })}\n`);
+    return true;
+  }
+
+  /** The next URL to fetch, or undefined when the queue is empty. */
+  next(): FrontierEntry | undefined {
+    const url = this.#queue.shift();
+    return url === undefined ? undefined : this.#entries.get(url);
+  }
+
+  async finish(url: string, outcome: FrontierOutcome): Promise<void> {
+    const entry = this.#entries.get(url);
+    if (entry) entry.outcome = outcome;
+    await appendFile(this.file, `${JSON.stringify({ done: url, ...outcome })}\n`);
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Every URL seen, in the order it was first added. */
+  entries(): FrontierEntry[] {
+    return [...this.#entries.values()];
+  }
+
+  queuedUrls(): readonly string[] {
+    return this.#queue;
+  }
+}
