@@ -1,5 +1,5 @@
 const idParameter = /(^|_)id$|id$/i;
-const entityParameter = /^(team|player|club|squad|league|season|match|game)$/i;
+const entityParameter = /^(team|player|club|squad|match|game)$/i;
 
 /**
  * The id a link in a stats table points at, so rows can be joined on ids instead of names:

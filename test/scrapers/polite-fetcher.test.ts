@@ -100,12 +100,9 @@ describe('transient failures', () => {
     const timers: NodeJS.Timeout[] = [];
     server.route(
       '/slow',
-      sequence(
-        (_request, response) => {
-          timers.push(setTimeout(() => response.end('too late'), 5_000));
-        },
-        ok('in time'),
-      ),
+      sequence((_request, response) => {
+        timers.push(setTimeout(() => response.end('too late'), 5_000));
+      }, ok('in time')),
     );
     const { fetcher: f } = fetcher({ timeoutMs: 150 });
     expect((await f.fetch(server.url('/slow'))).body.toString()).toBe('in time');
