@@ -1,7 +1,10 @@
 import type { CommandDef } from 'citty';
 import { collectCommand } from './collect.ts';
+import { extractCommand } from './extract.ts';
+import { inspectCommand } from './inspect.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
+import { scrapeCommand } from './scrape.ts';
 import { startCommand } from './start.ts';
 
 /** Every `mlfolio` subcommand, by name. */
@@ -12,4 +15,7 @@ export const commands: Record<string, CommandDef<any>> = {
   collect: collectCommand,
   run: runCommand,
   publish: publishCommand,
+  scrape: scrapeCommand,
+  inspect: inspectCommand,
+  extract: extractCommand,
 };

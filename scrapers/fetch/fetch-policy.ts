@@ -45,3 +45,15 @@ export function fetchPolicy(spec: FetchPolicySpec = {}): FetchPolicy {
 export function intervalOf(policy: FetchPolicy): number {
   return policy.requestsPerMinute > 0 ? Math.ceil(60_000 / policy.requestsPerMinute) : 0;
 }
+
+/** A source file's `fetch:` block: any subset of the policy, without defaults (the profile's apply). */
+export const fetchOverridesSchema = z.strictObject({
+  requestsPerMinute: z.number().nonnegative().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxBytes: z.number().int().positive().optional(),
+  maxRedirects: z.number().int().nonnegative().optional(),
+  maxRetries: z.number().int().nonnegative().optional(),
+  backoffBaseMs: z.number().int().nonnegative().optional(),
+  backoffMaxMs: z.number().int().nonnegative().optional(),
+  maxCoolDownMs: z.number().int().nonnegative().optional(),
+});

@@ -106,6 +106,11 @@ export class PoliteFetcher {
     }
   }
 
+  /** The snapshot store responses go to, if any. */
+  get store(): SnapshotStore | undefined {
+    return this.#store;
+  }
+
   /** The interval in force for `host` after Crawl-delay, in milliseconds between request starts. */
   intervalFor(host: string): number {
     return this.#limiter.intervalOf(host);
