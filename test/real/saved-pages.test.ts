@@ -115,7 +115,10 @@ describe.skipIf(!present)('extract reproduces the rows', () => {
     const rows = rowsOf('fangraphs_2019_team_batting.html', 'LeaderBoard1_dg1_ctl00');
     expect(rows).toHaveLength(30);
     expected.forEach((want, i) => {
-      const got = { ...rows[i]!, teamIDfg: rows[i]!.Team_id };
+      const got: Record<string, string | number | null | undefined> = {
+        ...rows[i]!,
+        teamIDfg: rows[i]!.Team_id,
+      };
       for (const column of Object.keys(want).filter((c) => c !== '')) {
         if (!sameValue(got[column], want[column]!)) {
           throw new Error(`row ${i + 1} ${column}: expected "${want[column]}", got "${got[column]}"`);
