@@ -120,15 +120,19 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const running = new Set<Promise<void>>();
   report();
-  for (;;) {
-    while (running.size < concurrency && frontier.queued > 0 && !options.signal?.aborted) {
-      const task: Promise<void> = worker().finally(() => running.delete(task));
-      running.add(task);
+  try {
+    for (;;) {
+      while (running.size < concurrency && frontier.queued > 0 && !options.signal?.aborted) {
+        const task: Promise<void> = worker().finally(() => running.delete(task));
+        running.add(task);
+      }
+      if (running.size === 0) break;
+      await Promise.race(running);
     }
-    if (running.size === 0) break;
-    await Promise.race(running);
+  } finally {
+    await Promise.allSettled(running);
+    await frontier.close();
   }
-
   const stored = frontier
     .entries()
     .filter((entry) => entry.outcome?.status === 'stored')

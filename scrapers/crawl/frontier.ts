@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { ScrapeErrorKind } from '../scrape-error.ts';
@@ -40,6 +40,9 @@ export class Frontier {
   readonly file: string;
   readonly #entries = new Map<string, FrontierEntry>();
   readonly #queue: string[] = [];
+  #handle: FileHandle | undefined;
+  // Appends are chained so lines never interleave, whatever the caller's concurrency.
+  #writes: Promise<void> = Promise.resolve();
 
   private constructor(file: string) {
     this.file = file;
@@ -88,7 +91,24 @@ export class Frontier {
         frontier.#queue.push(entry.url);
       }
     }
+    // One open descriptor in append mode: each line is a single write(2), which reaches the
+    // kernel before the call returns and so survives the process being killed.
+    frontier.#handle = await open(file, 'a');
     return frontier;
+  }
+
+  /** Waits for pending journal lines and closes the journal. */
+  async close(): Promise<void> {
+    await this.#writes;
+    await this.#handle?.close();
+    this.#handle = undefined;
+  }
+
+  #append(line: object): Promise<void> {
+    const handle = this.#handle;
+    if (!handle) return Promise.reject(new Error(`the frontier journal ${this.file} is closed`));
+    this.#writes = this.#writes.then(() => handle.write(`${JSON.stringify(line)}\n`)).then(() => undefined);
+    return this.#writes;
   }
 
   /** Adds `url` unless it was ever seen. Returns whether it was new. */
@@ -96,7 +116,7 @@ export class Frontier {
     if (this.#entries.has(url)) return false;
     this.#entries.set(url, { url, depth, outcome: undefined });
     this.#queue.push(url);
-    await appendFile(this.file, `${JSON.stringify({ add: url, depth })}\n`);
+    await this.#append({ add: url, depth });
     return true;
   }
 
@@ -109,7 +129,7 @@ export class Frontier {
   async finish(url: string, outcome: FrontierOutcome): Promise<void> {
     const entry = this.#entries.get(url);
     if (entry) entry.outcome = outcome;
-    await appendFile(this.file, `${JSON.stringify({ done: url, ...outcome })}\n`);
+    await this.#append({ done: url, ...outcome });
   }
 
   get queued(): number {

@@ -96,17 +96,21 @@ describe('Frontier', () => {
       code: 'E',
       message: 'm',
     });
+    await frontier.close();
     const reopened = await Frontier.open(file);
     expect(reopened.queuedUrls()).toEqual(['https://a.test/2', 'https://a.test/4']);
     expect(await reopened.add('https://a.test/1')).toBe(false);
+    await reopened.close();
   });
 
   it('ignores a torn last line left by a killed process', async () => {
     const file = join(dir, 'frontier.jsonl');
     const frontier = await Frontier.open(file);
     await frontier.add('https://a.test/1');
+    await frontier.close();
     await appendFile(file, '{"done":"https://a.test/1","sta');
     const reopened = await Frontier.open(file);
     expect(reopened.queuedUrls()).toEqual(['https://a.test/1']);
+    await reopened.close();
   });
 });
