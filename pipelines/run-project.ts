@@ -17,6 +17,7 @@ import { outcomeClasses } from './features/match-features.ts';
 import type { ModelArtifact } from './models/artifact.ts';
 import { defaultModelLabels, isBaseline, trainModel } from './models/train.ts';
 import {
+  type Estimate,
   listRunIds,
   type ModelResult,
   type RunRecord,
@@ -174,7 +175,9 @@ export async function runProject(
       },
       ...(options.force ? { force: true } : {}),
       run: async () =>
-        trained.map(({ artifact }) => evaluateModel(artifact, testRows, testOutcomes, spec.metrics)),
+        trained.map(({ artifact }) =>
+          evaluateModel(artifact, testRows, testOutcomes, spec.metrics, spec.seed),
+        ),
     }),
   );
 
@@ -198,7 +201,7 @@ export async function runProject(
       label: model.label ?? defaultModelLabels[model.kind],
       baseline: isBaseline(model),
       params: 'params' in model ? (model.params as Record<string, unknown>) : {},
-      metrics: Object.fromEntries(Object.entries(result.metrics).map(([name, value]) => [name, { value }])),
+      metrics: result.metrics as Record<string, Estimate>,
       timings: { trainMs: round(trained[i]!.trainMs, 1), ...result.latency },
       sizeBytes: Buffer.byteLength(artifactText),
       artifact: `models/${model.id}.json`,
@@ -259,6 +262,12 @@ export async function runProject(
     })),
     timings: { totalMs: round(performance.now() - started, 1) },
     calibration: evaluation[bestIndex]!.calibration,
+    featureReference: Object.fromEntries(
+      spec.features.map((name) => [
+        name,
+        trainData.rows.reduce((sum, row) => sum + row[name], 0) / trainData.rows.length,
+      ]),
+    ),
   };
   for (const [i, model] of models.entries()) {
     await writeJsonAtomic(join(runDir, model.artifact), trained[i]!.artifact);

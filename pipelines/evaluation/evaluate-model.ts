@@ -1,9 +1,12 @@
 import type { MetricName } from '../../portfolio/project-spec.ts';
 import { type FeatureValues, type ModelArtifact, predictProbabilities } from '../models/artifact.ts';
-import { metricFunctions } from './metrics.ts';
+import type { Estimate } from '../runs/run-record.ts';
+import { bootstrapMean } from './bootstrap.ts';
+import { rowScores } from './metrics.ts';
 
 export interface ModelEvaluation {
-  metrics: Partial<Record<MetricName, number>>;
+  /** Test-period metrics with 95% bootstrap intervals. */
+  metrics: Partial<Record<MetricName, Estimate>>;
   latency: { predictP50Us: number; predictP99Us: number };
   calibration: { bin: number; predicted: number; observed: number; count: number }[];
 }
@@ -14,11 +17,12 @@ export function evaluateModel(
   rows: readonly FeatureValues[],
   outcomes: readonly number[],
   metrics: readonly MetricName[],
+  seed: number,
 ): ModelEvaluation {
   const probabilities = rows.map((row) => predictProbabilities(artifact, row));
   return {
     metrics: Object.fromEntries(
-      metrics.map((name) => [name, metricFunctions[name](probabilities, outcomes)]),
+      metrics.map((name) => [name, bootstrapMean(rowScores(name, probabilities, outcomes), { seed })]),
     ),
     latency: measureLatency(artifact, rows),
     calibration: calibrationBins(probabilities, outcomes, 10),

@@ -18,6 +18,13 @@ export const estimateSchema = z.strictObject({
 });
 export type Estimate = z.output<typeof estimateSchema>;
 
+const calibrationBinSchema = z.strictObject({
+  bin: z.number(),
+  predicted: z.number(),
+  observed: z.number(),
+  count: z.number().int(),
+});
+
 const timingSchema = z.strictObject({
   trainMs: z.number(),
   /** Latency of one prediction through the serving code path, in microseconds. */
@@ -99,16 +106,92 @@ export const runRecordSchema = z.looseObject({
   bestBaseline: z.string(),
   stages: z.array(stageRecordSchema),
   timings: z.strictObject({ totalMs: z.number() }),
-  /** A chart-ready sample: the test period's predictions of the best model, binned for calibration. */
-  calibration: z
+  /** Reliability bins of the best model on the test period (one-vs-rest over every class probability). */
+  calibration: z.array(calibrationBinSchema).optional(),
+  /** Training-period mean of every feature: the reference point of per-prediction contributions. */
+  featureReference: z.record(z.string(), z.number()).optional(),
+
+  // Sections below are filled by the evaluation, explanation and impact stages as they land.
+  /** Each candidate against the best baseline: paired-bootstrap difference of the primary metric. */
+  comparisons: z
     .array(
       z.strictObject({
-        bin: z.number(),
-        predicted: z.number(),
-        observed: z.number(),
-        count: z.number().int(),
+        model: z.string(),
+        baseline: z.string(),
+        metric: z.string(),
+        /** model − baseline; negative is better for loss-type metrics. */
+        difference: estimateSchema,
+        /** False when the interval contains zero: the data cannot tell the two apart. */
+        distinguishable: z.boolean(),
       }),
     )
+    .optional(),
+  /** Expected calibration error per model id, with its interval. */
+  calibrationError: z.record(z.string(), estimateSchema).optional(),
+  /** Reliability bins per model id. */
+  calibrationByModel: z.record(z.string(), z.array(calibrationBinSchema)).optional(),
+  /** Confusion matrix per model id: rows are outcomes, columns predicted classes. */
+  confusion: z.record(z.string(), z.array(z.array(z.number().int()))).optional(),
+  /** Rolling-origin backtest: train on seasons up to N, test on N+1. metrics[modelId][metric]. */
+  backtest: z
+    .array(
+      z.strictObject({
+        trainSeasons: z.array(z.string()),
+        testSeason: z.string(),
+        rows: z.number().int(),
+        metrics: z.record(z.string(), z.record(z.string(), z.number())),
+      }),
+    )
+    .optional(),
+  /** Test metrics within slices (per league, per season). metrics[modelId][metric]. */
+  slices: z
+    .array(
+      z.strictObject({
+        dimension: z.string(),
+        value: z.string(),
+        rows: z.number().int(),
+        metrics: z.record(z.string(), z.record(z.string(), estimateSchema)),
+      }),
+    )
+    .optional(),
+  /** Permutation importance: the worsening of `metric` when a feature's test values are shuffled. */
+  importance: z
+    .strictObject({
+      model: z.string(),
+      metric: z.string(),
+      method: z.string(),
+      features: z.array(z.strictObject({ feature: z.string(), increase: estimateSchema })),
+    })
+    .optional(),
+  partialDependence: z
+    .array(
+      z.strictObject({
+        model: z.string(),
+        feature: z.string(),
+        points: z.array(z.strictObject({ x: z.number(), probabilities: z.array(z.number()) })),
+      }),
+    )
+    .optional(),
+  /** Value of the decisions the model supports, in the decision's own units, against the status quo. */
+  impact: z
+    .looseObject({
+      decision: z.string(),
+      unit: z.string(),
+      statusQuo: z.string(),
+      /** Total value of each policy over the test period. */
+      policies: z.array(z.looseObject({ id: z.string(), label: z.string(), value: estimateSchema })),
+      /** Model policy minus another policy, with a paired interval. */
+      gains: z.array(
+        z.looseObject({
+          policy: z.string(),
+          over: z.string(),
+          difference: estimateSchema,
+          distinguishable: z.boolean(),
+        }),
+      ),
+      headline: z.string(),
+      retrospective: z.boolean().optional(),
+    })
     .optional(),
 });
 export type RunRecord = z.output<typeof runRecordSchema>;

@@ -1,0 +1,38 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** Colours that read on light and dark backgrounds alike. */
+export const palette = ['#2b6cb0', '#c05621', '#2f855a', '#805ad5', '#b83280', '#718096'];
+
+/**
+ * Renders a Vega-Lite spec to an SVG string at build time: no client JavaScript. Vega escapes
+ * every text it draws, so scraped strings reach the page as text.
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const themed = {
+    background: null,
+    config: {
+      font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+      axis: {
+        labelColor: '#718096',
+        titleColor: '#718096',
+        gridColor: '#71809633',
+        domainColor: '#718096',
+        tickColor: '#718096',
+      },
+      legend: { labelColor: '#718096', titleColor: '#718096' },
+      title: { color: '#718096' },
+      view: { stroke: null },
+      range: { category: palette },
+    },
+    ...spec,
+  } as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(themed).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  // Scale down on narrow screens, never up past the drawn size.
+  return svg.replace(
+    /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/,
+    '<svg$1 width="$2" height="$3" style="max-width:100%;height:auto"',
+  );
+}
