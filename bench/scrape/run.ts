@@ -2,17 +2,18 @@
 // then mlfolio's politeness measured. All traffic goes to 127.0.0.1 and every run is bounded.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fetchPolicy } from '../../scrapers/fetch/fetch-policy.ts';
 import { PoliteFetcher } from '../../scrapers/fetch/polite-fetcher.ts';
+import { machineLine } from '../machine.ts';
 import { startLoopbackSite } from './loopback-site.ts';
 
 const run = promisify(execFile);
 const pages = Number(process.env.BENCH_PAGES ?? 3000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface RunResult {
   pages: number;
@@ -39,11 +40,13 @@ async function child(script: string, origin: string): Promise<RunResult> {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
-console.log(
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-);
+console.log(`machine: ${machineLine()}`);
 console.log(
   `Loopback site: ${pages} pages; concurrency ${concurrency}; politeness off; ${rounds} round(s), alternating, medians reported.\n`,
 );
