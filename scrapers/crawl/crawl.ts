@@ -69,16 +69,13 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   let inFlight = 0;
   const initiallyDone = frontier.entries().filter((entry) => entry.outcome).length;
 
-  let etaText = '';
-  let etaAt = Number.NEGATIVE_INFINITY;
   const report = () => {
     const queued = frontier.queued + inFlight;
-    // Estimating walks the whole queue; twice a second is plenty for a progress line.
-    if (performance.now() - etaAt > 500) {
-      etaText = eta(frontier.queuedUrls(), fetcher);
-      etaAt = performance.now();
-    }
-    progress.step(initiallyDone + done, initiallyDone + done + queued, `queued ${queued}${etaText}`);
+    progress.step(
+      initiallyDone + done,
+      initiallyDone + done + queued,
+      `queued ${queued}${eta(frontier.queuedByHost(), fetcher)}`,
+    );
   };
 
   const worker = async () => {
@@ -155,15 +152,10 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   };
 }
 
-/** Time to drain `queued` at each host's polite rate; hosts run in parallel. */
-function eta(queued: readonly string[], fetcher: PoliteFetcher): string {
-  const perHost = new Map<string, number>();
-  for (const url of queued) {
-    const host = new URL(url).host;
-    perHost.set(host, (perHost.get(host) ?? 0) + 1);
-  }
+/** Time to drain the queue at each host's polite rate; hosts run in parallel. */
+function eta(queuedByHost: ReadonlyMap<string, number>, fetcher: PoliteFetcher): string {
   let ms = 0;
-  for (const [host, count] of perHost) ms = Math.max(ms, count * fetcher.intervalFor(host));
+  for (const [host, count] of queuedByHost) ms = Math.max(ms, count * fetcher.intervalFor(host));
   return ms > 0 ? ` · ETA ${formatDuration(ms)} at the polite rate` : '';
 }
 

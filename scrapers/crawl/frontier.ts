@@ -40,6 +40,7 @@ export class Frontier {
   readonly file: string;
   readonly #entries = new Map<string, FrontierEntry>();
   readonly #queue: string[] = [];
+  readonly #queuedByHost = new Map<string, number>();
   #handle: FileHandle | undefined;
   // Appends are chained so lines never interleave, whatever the caller's concurrency.
   #writes: Promise<void> = Promise.resolve();
@@ -88,7 +89,7 @@ export class Frontier {
     for (const entry of frontier.#entries.values()) {
       if (!entry.outcome || (entry.outcome.status === 'failed' && requeued.has(entry.outcome.kind))) {
         entry.outcome = undefined;
-        frontier.#queue.push(entry.url);
+        frontier.#enqueue(entry.url);
       }
     }
     // One open descriptor in append mode: each line is a single write(2), which reaches the
@@ -115,7 +116,7 @@ export class Frontier {
   async add(url: string, depth = 0): Promise<boolean> {
     if (this.#entries.has(url)) return false;
     this.#entries.set(url, { url, depth, outcome: undefined });
-    this.#queue.push(url);
+    this.#enqueue(url);
     await this.#append({ add: url, depth });
     return true;
   }
@@ -123,7 +124,21 @@ export class Frontier {
   /** The next URL to fetch, or undefined when the queue is empty. */
   next(): FrontierEntry | undefined {
     const url = this.#queue.shift();
-    return url === undefined ? undefined : this.#entries.get(url);
+    if (url === undefined) return undefined;
+    const host = hostOf(url);
+    this.#queuedByHost.set(host, (this.#queuedByHost.get(host) ?? 1) - 1);
+    return this.#entries.get(url);
+  }
+
+  /** How many URLs are queued for each host (`host:port`). */
+  queuedByHost(): ReadonlyMap<string, number> {
+    return this.#queuedByHost;
+  }
+
+  #enqueue(url: string): void {
+    this.#queue.push(url);
+    const host = hostOf(url);
+    this.#queuedByHost.set(host, (this.#queuedByHost.get(host) ?? 0) + 1);
   }
 
   async finish(url: string, outcome: FrontierOutcome): Promise<void> {
@@ -143,5 +158,13 @@ export class Frontier {
 
   queuedUrls(): readonly string[] {
     return this.#queue;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
   }
 }
