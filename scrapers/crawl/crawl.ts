@@ -60,7 +60,11 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
   const fetcher = options.fetcher;
-  const frontier = await Frontier.open(options.frontierFile);
+  const frontier = await Frontier.open(options.frontierFile, options.seeds);
+  if (frontier.restarted)
+    progress.info(
+      'the start URLs changed since the last run: starting a new crawl (stored pages are reused)',
+    );
   for (const seed of options.seeds) await frontier.add(seed, 0);
   const before = { ...fetcher.stats };
   const failures: CrawlFailure[] = [];

@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { ScrapeErrorKind } from '../scrape-error.ts';
@@ -9,6 +9,7 @@ export type FrontierOutcome =
   | { status: 'failed'; kind: ScrapeErrorKind; code: string; message: string };
 
 const lineSchema = z.union([
+  z.strictObject({ seeds: z.array(z.string()) }),
   z.strictObject({ add: z.string(), depth: z.number().int().nonnegative() }),
   z.strictObject({
     done: z.string(),
@@ -42,6 +43,8 @@ export class Frontier {
   readonly #queue: string[] = [];
   readonly #queuedByHost = new Map<string, number>();
   #handle: FileHandle | undefined;
+  /** True when an earlier journal for different seeds was discarded on opening. */
+  restarted = false;
   // Appends are chained so lines never interleave, whatever the caller's concurrency.
   #writes: Promise<void> = Promise.resolve();
 
@@ -49,8 +52,12 @@ export class Frontier {
     this.file = file;
   }
 
-  /** Opens (or starts) the journal at `file`. */
-  static async open(file: string): Promise<Frontier> {
+  /**
+   * Opens the journal at `file` for a crawl from `seeds`. A journal written for other seeds (the
+   * source's URLs were edited) is discarded, so pages no longer asked for never reach a dataset;
+   * their stored copies stay in the snapshot store and cost nothing if asked for again.
+   */
+  static async open(file: string, seeds: readonly string[] = []): Promise<Frontier> {
     const frontier = new Frontier(file);
     await mkdir(dirname(file), { recursive: true });
     let text = '';
@@ -58,6 +65,11 @@ export class Frontier {
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (seedsKey(text.split('\n', 1)[0] ?? '') !== seedsKey(JSON.stringify({ seeds }))) {
+      frontier.restarted = text !== '';
+      text = '';
+      await writeFile(file, `${JSON.stringify({ seeds })}\n`);
     }
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
@@ -68,6 +80,7 @@ export class Frontier {
         // A torn line from a killed process: the event it recorded did not complete.
         continue;
       }
+      if ('seeds' in parsed) continue;
       if ('add' in parsed) {
         if (!frontier.#entries.has(parsed.add)) {
           frontier.#entries.set(parsed.add, { url: parsed.add, depth: parsed.depth, outcome: undefined });
@@ -166,5 +179,15 @@ function hostOf(url: string): string {
     return new URL(url).host;
   } catch {
     return '';
+  }
+}
+
+/** The seeds a journal's first line names, order-insensitively; undefined for anything else. */
+function seedsKey(line: string): string | undefined {
+  try {
+    const parsed = lineSchema.parse(JSON.parse(line));
+    return 'seeds' in parsed ? JSON.stringify([...parsed.seeds].sort()) : undefined;
+  } catch {
+    return undefined;
   }
 }

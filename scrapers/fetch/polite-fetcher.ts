@@ -9,7 +9,7 @@ import { defaultFetchPolicy, type FetchPolicy, intervalOf } from './fetch-policy
 import { BodyTooLargeError, type HttpResponse, httpGet } from './http-request.ts';
 import { HostRateLimiter } from './rate-limiter.ts';
 import { parseRetryAfter } from './retry-after.ts';
-import { allowAll, parseRobots, type RobotsRules } from './robots.ts';
+import { allowAll, parseRobots, type RobotsRules, robotsAgent } from './robots.ts';
 import { blockedStatuses, isTransientNetworkError, transientStatuses } from './transient.ts';
 import { userAgent } from './user-agent.ts';
 
@@ -181,7 +181,7 @@ export class PoliteFetcher {
       throw new ScrapeError('disallowed', {
         code: 'E_ROBOTS_DISALLOWED',
         url,
-        message: `robots.txt forbids this URL for "${this.userAgent.split(' ')[0]}" (${resolved.source}); it was not requested.`,
+        message: `robots.txt forbids this URL for "${robotsAgent}" (${resolved.source}); it was not requested.`,
         hint: "Respect the site's wishes: choose another source, or ask the site operator for permission.",
       });
     }

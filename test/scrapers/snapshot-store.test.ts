@@ -113,4 +113,19 @@ describe('Frontier', () => {
     expect(reopened.queuedUrls()).toEqual(['https://a.test/1']);
     await reopened.close();
   });
+
+  it('starts a new journal when the seeds changed, so dropped URLs never reach a dataset', async () => {
+    const file = join(dir, 'frontier.jsonl');
+    const first = await Frontier.open(file, ['https://a.test/1', 'https://a.test/2']);
+    await first.add('https://a.test/1');
+    await first.add('https://a.test/2');
+    await first.finish('https://a.test/2', { status: 'stored', from: 'network' });
+    await first.close();
+    const same = await Frontier.open(file, ['https://a.test/2', 'https://a.test/1']);
+    expect([same.restarted, same.entries().length]).toEqual([false, 2]);
+    await same.close();
+    const edited = await Frontier.open(file, ['https://a.test/1']);
+    expect([edited.restarted, edited.entries().length]).toEqual([true, 0]);
+    await edited.close();
+  });
 });
