@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { type FaultServer, ok, startFaultServer } from './fault-server.ts';
+import { fixtureSite } from './fixtures/record-snapshots.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 let server: FaultServer;
@@ -154,5 +155,42 @@ describe('mlfolio inspect and extract', () => {
     const file = join(import.meta.dirname, 'fixtures', 'league-2019-team-stats.html');
     expect(await main(['extract', file, '--table', 'standings', '--format', 'jsn'])).toBe(2);
     expect(errors.join('\n')).toContain('Did you mean "json"?');
+  });
+});
+
+describe('the snapshot store as a fixture format', () => {
+  const store = join(import.meta.dirname, 'fixtures', 'snapshots');
+
+  it('replays a scrape offline from a committed store, without any network', async () => {
+    const file = join(root, 'replay.yaml');
+    await writeFile(
+      file,
+      [
+        'kind: html-stats-table',
+        'urls:',
+        ...['/leagues/2019.html', '/leagues/2021.html', '/matches/cancelled.html'].map(
+          (path) => `  - ${fixtureSite}${path}`,
+        ),
+        'table:',
+        '  ids: [totals-team, team-stats-base]',
+        '  columns: { team: Team, fieldGoals: { from: FG, type: integer } }',
+      ].join('\n'),
+    );
+    expect(await main(['scrape', file, '--offline', '--store', store])).toBe(0);
+    expect(output[0]).toMatch(/^replay: fetched 0, from cache 3, retried 0, blocked 0, failed 0 — 0 request/);
+    expect(output[1]).toMatch(/^replay: 6 records, 1 left out/);
+  });
+
+  it('inspects a stored page offline by its URL', async () => {
+    expect(await main(['inspect', `${fixtureSite}/leagues/2021.html`, '--offline', '--store', store])).toBe(
+      0,
+    );
+    expect(output[0]).toContain('2 table(s); decoded as utf-8 (content-type) from store');
+  });
+
+  it('names an offline miss and what to do', async () => {
+    expect(await main(['inspect', `${fixtureSite}/nowhere.html`, '--offline', '--store', store])).toBe(3);
+    expect(errors.join('\n')).toContain('E_OFFLINE_MISS');
+    expect(errors.join('\n')).toContain('Run once without --offline');
   });
 });
