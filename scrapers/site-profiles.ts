@@ -33,6 +33,14 @@ export const siteProfiles: readonly SiteProfile[] = [
     about: 'FBref: 6 requests/min (their limit is 10), tables hidden in HTML comments.',
   },
   {
+    name: 'loopback',
+    hosts: ['127.0.0.1', 'localhost', '[::1]'],
+    // Politeness protects other people's servers; a server on this machine (a local mirror, a
+    // test fixture) gets no rate limit. robots.txt is still obeyed.
+    policy: { requestsPerMinute: 0 },
+    about: 'This machine (127.0.0.1, localhost): no rate limit; robots.txt still obeyed.',
+  },
+  {
     name: 'github-raw',
     hosts: ['raw.githubusercontent.com'],
     policy: { requestsPerMinute: 60 },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,6 +7,7 @@ import { main } from '../../cli/main.ts';
 import { type FaultServer, ok, startFaultServer } from './fault-server.ts';
 import { fixtureSite } from './fixtures/record-snapshots.ts';
 
+const repoRoot = join(import.meta.dirname, '..', '..');
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 let server: FaultServer;
 let root: string;
@@ -192,5 +193,38 @@ describe('the snapshot store as a fixture format', () => {
     expect(await main(['inspect', `${fixtureSite}/nowhere.html`, '--offline', '--store', store])).toBe(3);
     expect(errors.join('\n')).toContain('E_OFFLINE_MISS');
     expect(errors.join('\n')).toContain('Run once without --offline');
+  });
+});
+
+describe('mlfolio scrape <project>', () => {
+  it("collects a live project's OpenFootball seasons through the polite fetcher", async () => {
+    server.route(
+      '/2024-25/en.1.json',
+      ok(
+        JSON.stringify({
+          name: 'Example League',
+          matches: [{ date: '2024-08-16', team1: 'Northport', team2: 'Elm City', score: { ft: [2, 2] } }],
+        }),
+        { 'content-type': 'application/json' },
+      ),
+    );
+    const example = readFileSync(
+      join(repoRoot, 'content', 'projects', 'football-match-outcomes', 'project.yaml'),
+      'utf8',
+    );
+    const live = example.replace(
+      /source:\n( {2}.*\n)+/,
+      `source:\n  kind: openfootball\n  transport: live\n  seasons: ['2024-25']\n  leagues: [en.1]\n  baseUrl: ${server.origin}\n`,
+    );
+    await mkdir(join(root, 'content', 'projects', 'live-example'), { recursive: true });
+    await writeFile(join(root, 'content', 'projects', 'live-example', 'project.yaml'), live);
+    expect(await main(['scrape', 'live-example'])).toBe(0);
+    expect(output[0]).toMatch(/^live-example: fetched 1, from cache 0/);
+    const dataset = JSON.parse(
+      await readFile(join(root, '.mlfolio', 'data', 'live-example', 'dataset.json'), 'utf8'),
+    );
+    expect(dataset.records).toEqual([
+      expect.objectContaining({ homeTeam: 'Northport', homeGoals: 2, awayGoals: 2 }),
+    ]);
   });
 });
