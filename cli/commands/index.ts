@@ -4,6 +4,7 @@ import { extractCommand } from './extract.ts';
 import { inspectCommand } from './inspect.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
 import { scrapeCommand } from './scrape.ts';
 import { startCommand } from './start.ts';
 
@@ -14,6 +15,7 @@ export const commands: Record<string, CommandDef<any>> = {
   start: startCommand,
   collect: collectCommand,
   run: runCommand,
+  runs: runsCommand,
   publish: publishCommand,
   scrape: scrapeCommand,
   inspect: inspectCommand,
