@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
@@ -168,8 +168,8 @@ async function isFile(path: string): Promise<boolean> {
     .catch(() => false);
 }
 
+/** `--refresh` revisits every page, so the finished crawl's journal is set aside. */
 async function startOver(frontierFile: string): Promise<void> {
-  const { rm } = await import('node:fs/promises');
   await rm(frontierFile, { force: true });
 }
 
