@@ -228,3 +228,31 @@ describe('mlfolio scrape <project>', () => {
     ]);
   });
 });
+
+describe('mlfolio scrape when a host asks us to go away', () => {
+  it('exits 4 without a dataset when Retry-After exceeds the cap, then resumes once the host is back', async () => {
+    let banned = true;
+    const page = fixture('league-2021-team-stats.html');
+    for (const path of ['/ban/1.html', '/ban/2.html']) {
+      server.route(path, (_request, response) => {
+        if (banned) response.writeHead(429, { 'retry-after': '3600' }).end();
+        else response.writeHead(200, { 'content-type': 'text/html' }).end(page);
+      });
+    }
+    const file = await sourceFile('banned', ['/ban/1.html', '/ban/2.html']);
+    expect(await main(['scrape', file])).toBe(4);
+    expect(output[0]).toMatch(/^banned: fetched 0, from cache 0, retried 0, blocked 0, failed 2/);
+    const printed = errors.join('\n');
+    expect(printed).toContain('E_HOST_COOLING_DOWN');
+    expect(printed).toContain('cool-down cap of 15 min');
+    expect(printed).toContain('E_SCRAPE_INCOMPLETE');
+    expect(printed).toContain('Run the same command later');
+    // Two requests were already in flight together (no rate limit on loopback); neither is retried.
+    expect(server.hits('/ban/1.html') + server.hits('/ban/2.html')).toBe(2);
+
+    banned = false;
+    output = [];
+    expect(await main(['scrape', file])).toBe(0);
+    expect(output[0]).toMatch(/^banned: fetched 2, from cache 0/);
+  });
+});
