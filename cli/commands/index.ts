@@ -1,11 +1,14 @@
 import type { CommandDef } from 'citty';
 import { auditCommand } from './audit.ts';
 import { collectCommand } from './collect.ts';
+import { extractCommand } from './extract.ts';
+import { inspectCommand } from './inspect.ts';
 import { newCommand } from './new.ts';
 import { pathCommand } from './path.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { scrapeCommand } from './scrape.ts';
 import { startCommand } from './start.ts';
 
 /** Every `mlfolio` subcommand, by name. */
@@ -17,6 +20,9 @@ export const commands: Record<string, CommandDef<any>> = {
   run: runCommand,
   runs: runsCommand,
   publish: publishCommand,
+  scrape: scrapeCommand,
+  inspect: inspectCommand,
+  extract: extractCommand,
   audit: auditCommand,
   path: pathCommand,
   new: newCommand,
