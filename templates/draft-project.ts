@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { projectSpecSchema } from '../portfolio/project-spec.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 
 /**
  * Why a project cannot run yet, or undefined when the pipeline can run it: a project file that
- * declares a task the pipeline does not run yet (a stats-table scaffold before its source and
- * pipeline exist) is a draft. `npm start` skips drafts instead of failing; `mlfolio audit` lists
+ * declares a task the pipeline does not run yet (a stats-table scaffold) is a draft, collected or not. `npm start` skips drafts instead of failing; `mlfolio audit` lists
  * what each one is missing.
  */
 export async function draftReason(workspace: Workspace, slug: string): Promise<string | undefined> {
@@ -18,5 +18,11 @@ export async function draftReason(workspace: Workspace, slug: string): Promise<s
   }
   const task = (raw as { task?: unknown } | null)?.task;
   if (task === undefined || projectSpecSchema.shape.task.safeParse(task).success) return undefined;
-  return `its task "${String(task)}" is not collected and run by the pipeline yet`;
+  const collected = await stat(join(projectPaths(workspace, slug).dataDir, 'dataset.json')).then(
+    () => true,
+    () => false,
+  );
+  return collected
+    ? `its data is collected, but the pipeline does not run task "${String(task)}" yet`
+    : `its data is not collected yet (\`mlfolio scrape content/projects/${slug}/source.yaml\`) and the pipeline does not run task "${String(task)}" yet`;
 }

@@ -1,15 +1,18 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { projectSpecSchema, slugPattern } from '../portfolio/project-spec.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
-import { statsTableSpecSchema } from './stats-table/stats-table-spec.ts';
+import { validateStatsTableProject } from './stats-table/stats-table-spec.ts';
 import { type TemplateKind, templateKinds } from './template-kinds.ts';
 
-const templateFiles = ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'] as const;
+const templateFiles: Record<TemplateKind, readonly string[]> = {
+  'match-outcome': ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'],
+  'stats-table': ['project.yaml', 'source.yaml', 'writeup.mdx', 'walkthrough.mdx'],
+};
 
 export interface Scaffold {
   slug: string;
@@ -63,15 +66,27 @@ export async function scaffoldProject(
   }
   const values = { slug, title: titleFromSlug(slug), today: today.toISOString().slice(0, 10) };
   const rendered = await Promise.all(
-    templateFiles.map(async (name) => ({
+    templateFiles[kind].map(async (name) => ({
       name,
       text: render(await readFile(join(import.meta.dirname, kind, name), 'utf8'), values),
     })),
   );
-  const projectFile = rendered.find((file) => file.name === 'project.yaml')!.text;
-  const schema = kind === 'match-outcome' ? projectSpecSchema : statsTableSpecSchema;
   // A template that renders to an invalid file is a bug in mlfolio, caught here rather than by the builder.
-  parseWith(schema, parseYaml(projectFile), `template ${kind}/project.yaml`, 'E_TEMPLATE_INVALID');
+  const text = (name: string) => rendered.find((file) => file.name === name)!.text;
+  if (kind === 'match-outcome') {
+    parseWith(
+      projectSpecSchema,
+      parseYaml(text('project.yaml')),
+      `template ${kind}/project.yaml`,
+      'E_TEMPLATE_INVALID',
+    );
+  } else {
+    await validateStatsTableProject(
+      text('project.yaml'),
+      join(import.meta.dirname, kind, 'project.yaml'),
+      async (file) => text(basename(file)),
+    );
+  }
 
   const staging = join(workspace.projectsDir, `.${slug}.${process.pid}.tmp`);
   await mkdir(staging, { recursive: true });

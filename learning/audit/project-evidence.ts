@@ -5,10 +5,9 @@ import { type ModelArtifact, predictProbabilities } from '../../pipelines/models
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
 import { loadProject, type ProjectSpec } from '../../portfolio/project-spec.ts';
-import { parseWith } from '../../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
-import { statsTableSpecSchema } from '../../templates/stats-table/stats-table-spec.ts';
+import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
 
 /** Ways a reader can get a prediction from a trained model, found outside the project folder. */
 export interface ServingSurfaces {
@@ -82,8 +81,12 @@ export async function gatherEvidence(
   let specProblem: string | undefined;
   try {
     if (!draft) spec = (await loadProject(workspace, slug)).spec;
-    else if (task === 'stats-table')
-      parseWith(statsTableSpecSchema, parseYaml(specText ?? ''), shown(paths.specFile));
+    else if (task === 'stats-table') {
+      // Shown (relative) paths in messages; reads resolved against the portfolio's root.
+      await validateStatsTableProject(specText ?? '', shown(paths.specFile), (file) =>
+        readFile(join(workspace.root, file), 'utf8'),
+      );
+    }
   } catch (error) {
     specProblem = isMlfolioError(error) ? error.message : String(error);
   }

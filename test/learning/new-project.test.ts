@@ -1,10 +1,12 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { auditProject } from '../../learning/audit/audit-project.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
+import { loadSourceFile } from '../../scrapers/source-file.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { scaffoldProject } from '../../templates/scaffold-project.ts';
 import { tempWorkspace } from './temp-workspace.ts';
@@ -52,27 +54,44 @@ describe('mlfolio new', () => {
     expect(byId['walkthrough-ready']!.verdict).toBe('fail');
   });
 
-  it('scaffolds a stats-table project as a draft that the audit explains and start would skip', async () => {
+  it('scaffolds a stats-table project as a draft with a scrape source file the scraper accepts', async () => {
     const ws = await workspace();
-    await scaffoldProject(ws, 'nba-team-wins', 'stats-table', today);
+    const scaffold = await scaffoldProject(ws, 'nba-team-wins', 'stats-table', today);
+    expect(scaffold.files.map((f) => basename(f))).toEqual([
+      'project.yaml',
+      'source.yaml',
+      'writeup.mdx',
+      'walkthrough.mdx',
+    ]);
+    const source = await loadSourceFile(join(scaffold.dir, 'source.yaml'));
+    expect(source).toMatchObject({
+      kind: 'html-stats-table',
+      name: 'nba-team-wins',
+      table: { ids: ['advanced-team'] },
+    });
     expect(await draftReason(ws, 'nba-team-wins')).toBe(
-      'its task "stats-table" is not collected and run by the pipeline yet',
+      'its data is not collected yet (`mlfolio scrape content/projects/nba-team-wins/source.yaml`) and the pipeline does not run task "stats-table" yet',
     );
     const audit = await auditProject(ws, 'nba-team-wins', { serving: {} });
     expect(audit.draft).toBeDefined();
     expect(audit.task).toBe('stats-table');
     const baseline = audit.checks.find((c) => c.id === 'baseline-compared')!;
-    expect(baseline.evidence[0]).toContain('the project is a draft');
-    const text = await readFile(projectPaths(ws, 'nba-team-wins').specFile, 'utf8');
-    expect(text).toContain('kind: html-stats-table');
-    expect(text).toContain('ids: [advanced-team]');
-    expect(baseline.evidence).toHaveLength(1);
+    expect(baseline.evidence).toEqual([`No run recorded: the project is a draft, because ${audit.draft}.`]);
 
-    // A mistake in the draft's file is reported with its field, though the pipeline cannot run it yet.
-    await writeFile(projectPaths(ws, 'nba-team-wins').specFile, text.replace('column: wins', 'column: win'));
+    // Once collected, the draft says what is left.
+    const { dataDir } = projectPaths(ws, 'nba-team-wins');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'dataset.json'), '{}');
+    expect(await draftReason(ws, 'nba-team-wins')).toBe(
+      'its data is collected, but the pipeline does not run task "stats-table" yet',
+    );
+
+    // A mistake in the draft's files is reported with its file and field, though nothing can run it yet.
+    const specFile = projectPaths(ws, 'nba-team-wins').specFile;
+    await writeFile(specFile, (await readFile(specFile, 'utf8')).replace('column: wins', 'column: win'));
     const broken = (await auditProject(ws, 'nba-team-wins', { serving: {} })).checks[0]!;
     expect(broken.evidence.join(' ')).toContain(
-      'target.column: "win" is not a column of source.table.columns',
+      'target.column: "win" is not a column of table.columns in content/projects/nba-team-wins/source.yaml',
     );
     expect(broken.hint).toContain('Fix content/projects/nba-team-wins/project.yaml first.');
   });

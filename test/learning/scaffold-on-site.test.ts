@@ -20,7 +20,7 @@ describe('a scaffolded portfolio, built with npm start', () => {
   it('runs the match-outcome scaffold, skips the stats-table draft with a reason, and builds the site', () => {
     expect(start.code, start.stderr).toBe(0);
     expect(start.stderr).toContain(
-      '[nba-team-wins] skipped: a draft, because its task "stats-table" is not collected and run by the pipeline yet.',
+      '[nba-team-wins] skipped: a draft, because its data is not collected yet (`mlfolio scrape content/projects/nba-team-wins/source.yaml`)',
     );
     expect(start.stdout).toContain('2 project(s)');
   });
@@ -30,7 +30,7 @@ describe('a scaffolded portfolio, built with npm start', () => {
     expect(index).toContain('My forecasts');
     expect(index).toMatch(/>\d+ of 17<\/strong> interview checks pass/);
     expect(index).toContain('nba-team-wins');
-    expect(index).toContain('A draft: its task');
+    expect(index).toContain('A draft: its data is not collected yet (<code>mlfolio scrape');
   });
 
   it("gives the scaffold a project page with its failing checks and the audit's hints", async () => {
