@@ -2,6 +2,7 @@ import type { CommandDef } from 'citty';
 import { collectCommand } from './collect.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
 import { startCommand } from './start.ts';
 
 /** Every `mlfolio` subcommand, by name. */
@@ -12,4 +13,5 @@ export const commands: Record<string, CommandDef<any>> = {
   collect: collectCommand,
   run: runCommand,
   publish: publishCommand,
+  serve: serveCommand,
 };
