@@ -31,6 +31,11 @@ export interface RunOptions {
   force?: boolean;
   progress?: Progress;
   now?: () => Date;
+  /**
+   * Use only matches played on or before this date (YYYY-MM-DD): a replay of the data as it stood
+   * then, e.g. before the last season arrived. Recorded in the run as `dataUntil`.
+   */
+  dataUntil?: string;
 }
 
 export interface RunOutcome {
@@ -89,8 +94,13 @@ export async function runProject(
     );
   }
 
+  const records =
+    options.dataUntil === undefined
+      ? dataset.records
+      : dataset.records.filter((record) => record.date <= options.dataUntil!);
+
   // features
-  progress.stage('features', `${dataset.records.length} matches`);
+  progress.stage('features', `${records.length} matches`);
   const table = track(
     'features',
     await runStage<FeatureTable>({
@@ -98,11 +108,12 @@ export async function runProject(
       name: 'features',
       inputs: {
         dataset: dataset.provenance.sha256,
+        ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
         features: spec.features,
         code: await code('pipelines/features'),
       },
       ...(options.force ? { force: true } : {}),
-      run: () => buildFeatureTable(project.slug, dataset.records, spec.features),
+      run: () => buildFeatureTable(project.slug, records, spec.features),
     }),
   );
 
@@ -231,6 +242,7 @@ export async function runProject(
     createdAt: createdAt.toISOString(),
     key,
     seed: spec.seed,
+    ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
     versions: await versions(),
     inputs: {
       projectFileSha256: sha256(project.specText),
