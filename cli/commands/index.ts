@@ -1,6 +1,9 @@
 import type { CommandDef } from 'citty';
 import { collectCommand } from './collect.ts';
+import { monitorCommand } from './monitor.ts';
 import { publishCommand } from './publish.ts';
+import { replayCommand } from './replay.ts';
+import { retrainCommand } from './retrain.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { startCommand } from './start.ts';
@@ -14,4 +17,7 @@ export const commands: Record<string, CommandDef<any>> = {
   run: runCommand,
   publish: publishCommand,
   serve: serveCommand,
+  monitor: monitorCommand,
+  retrain: retrainCommand,
+  replay: replayCommand,
 };
