@@ -101,7 +101,7 @@ export async function retrainProject(
   const reason = sameModel
     ? `No new data changed the pipeline's result: the challenger is the champion itself (run ${challenger.ref.runId}, ${challenger.ref.modelId}).`
     : promote
-      ? `The challenger is better on ${label}: challenger − champion = ${interval} on ${rows.length} held-out matches, and the whole interval is ${higherIsBetter ? 'above' : 'below'} ${higherIsBetter ? '' : '−'}${margin} (the required margin).`
+      ? `The challenger is better on ${label}: challenger − champion = ${interval} on ${rows.length} held-out matches, and the whole interval shows an improvement larger than the required margin of ${margin}.`
       : `Challenger − champion ${label} is ${interval} on ${rows.length} held-out matches; the interval ${gainLower > 0 ? `does not clear the required margin of ${margin}` : 'includes zero or favours the champion'}, so the data cannot show the challenger is better. The champion stays.`;
 
   const decidedAt = now();
