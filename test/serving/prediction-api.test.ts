@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import got, { type Response } from 'got';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { appendDeployment } from '../../operations/deployment-record.ts';
 import { rankedProbabilityScore } from '../../pipelines/evaluation/metrics.ts';
 import { buildFeatureTable } from '../../pipelines/features/feature-table.ts';
 import { fixtureFeatures } from '../../pipelines/features/match-features.ts';
@@ -10,7 +11,6 @@ import { type ModelArtifact, predictProbabilities } from '../../pipelines/models
 import { runProject } from '../../pipelines/run-project.ts';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
-import { appendDeployment } from '../../operations/deployment-record.ts';
 import { type RunningServer, serveProject } from '../../serving/serve-project.ts';
 import { exampleWorkspace } from '../helpers/example-workspace.ts';
 
