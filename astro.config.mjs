@@ -10,5 +10,16 @@ export default defineConfig({
   trailingSlash: 'always',
   integrations: [mdx(), sitemap()],
   build: { inlineStylesheets: 'always' },
-  vite: { server: { fs: { strict: false } } },
+  vite: {
+    build: {
+      rolldownOptions: {
+        onwarn(warning, warn) {
+          // Harmless noise for MDX content entries: https://github.com/withastro/astro/issues/18087
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject'))
+            return;
+          warn(warning);
+        },
+      },
+    },
+  },
 });

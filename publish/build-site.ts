@@ -1,18 +1,20 @@
-import { readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
-import { hashTree } from '../portfolio/hash.ts';
+import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 
-/** Everything the site is built from. A change to any of these files triggers a rebuild. */
-const siteInputs = [
+/** The site's code, in this package. Content comes from the workspace, which may be elsewhere. */
+const codeRoot = join(import.meta.dirname, '..');
+/** Everything the site is built from, besides the workspace's content/: a change triggers a rebuild. */
+const siteCode = [
   'src',
-  'content',
   'public',
   'publish',
-  'pipelines/models/artifact.ts',
+  'portfolio',
+  'pipelines',
   'astro.config.mjs',
   'package-lock.json',
 ];
@@ -35,22 +37,35 @@ export async function buildSite(
 ): Promise<SiteBuild> {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
-  const fingerprint = await hashTree(workspace.root, siteInputs, /node_modules|[/\\]\.astro[/\\]|\.tmp$/);
+  const ignore = /node_modules|[/\\]\.astro[/\\]|\.tmp$/;
+  const fingerprint = hashValue([
+    await hashTree(codeRoot, siteCode, ignore),
+    await hashTree(workspace.root, ['content'], ignore),
+  ]);
   if (!options.force && (await readStamp(workspace.distDir)) === fingerprint) {
     progress.stage('publish', 'site inputs unchanged, dist/ is current');
     return { outDir: workspace.distDir, skipped: true, durationMs: performance.now() - started };
   }
   progress.stage('publish', 'building the static site with Astro');
+  // Astro's build output imports packages by name while it prerenders, so it must be written
+  // inside this package (where node_modules resolves), then moved beside the workspace's dist/.
+  const scratch = join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', `${process.pid}-${Date.now()}`);
   const temporary = `${workspace.distDir}.tmp-${process.pid}`;
   const { build } = await import('astro');
+  // Astro writes its prerender bundle under the working directory unless outDir is inside it
+  // (getOutDirWithinCwd in astro/dist/core/build/common.js), so build from the code root.
+  const workingDirectory = process.cwd();
+  process.chdir(codeRoot);
   try {
     await build({
-      root: workspace.root,
-      outDir: temporary,
+      root: codeRoot,
+      outDir: scratch,
+      // Per workspace, so builds of different portfolios never share Astro's content store.
+      cacheDir: join(workspace.stateDir, 'astro-cache'),
       logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
     });
   } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
     throw new MlfolioError(
       {
         code: 'E_SITE_BUILD_FAILED',
@@ -59,8 +74,11 @@ export async function buildSite(
       },
       { cause: error },
     );
+  } finally {
+    process.chdir(workingDirectory);
   }
-  await writeJsonAtomic(join(temporary, stampFile), { fingerprint, builtAt: new Date().toISOString() });
+  await writeJsonAtomic(join(scratch, stampFile), { fingerprint, builtAt: new Date().toISOString() });
+  await moveDirectory(scratch, temporary);
   const previous = `${workspace.distDir}.old-${process.pid}`;
   await rename(workspace.distDir, previous).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
@@ -68,6 +86,18 @@ export async function buildSite(
   await rename(temporary, workspace.distDir);
   await rm(previous, { recursive: true, force: true });
   return { outDir: workspace.distDir, skipped: false, durationMs: performance.now() - started };
+}
+
+/** Renames, or copies then removes when `from` and `to` are on different file systems. */
+async function moveDirectory(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await cp(from, to, { recursive: true });
+    await rm(from, { recursive: true, force: true });
+  }
 }
 
 async function readStamp(distDir: string): Promise<string | undefined> {

@@ -9,7 +9,12 @@ export function calibrationSpec(run: RunRecord): TopLevelSpec | undefined {
     height: 300,
     layer: [
       {
-        data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+        data: {
+          values: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
         mark: { type: 'line', strokeDash: [4, 4], color: '#a0aec0' },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
@@ -17,8 +22,18 @@ export function calibrationSpec(run: RunRecord): TopLevelSpec | undefined {
         data: { values: run.calibration },
         mark: { type: 'line', point: true, color: '#2b6cb0' },
         encoding: {
-          x: { field: 'predicted', type: 'quantitative', title: 'Forecast probability', scale: { domain: [0, 1] } },
-          y: { field: 'observed', type: 'quantitative', title: 'Observed frequency', scale: { domain: [0, 1] } },
+          x: {
+            field: 'predicted',
+            type: 'quantitative',
+            title: 'Forecast probability',
+            scale: { domain: [0, 1] },
+          },
+          y: {
+            field: 'observed',
+            type: 'quantitative',
+            title: 'Observed frequency',
+            scale: { domain: [0, 1] },
+          },
         },
       },
     ],

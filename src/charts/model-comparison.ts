@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { metricLabel } from '../site-data/format.ts';
 
-/** Each model's primary metric on the test period with its 95% interval, baselines marked. */
+/** Dot-and-whisker plot of each model's primary metric on the test period with its 95% interval, baselines marked. */
 export function modelComparisonSpec(run: RunRecord): TopLevelSpec {
   const metric = run.task.primaryMetric;
   const values = run.models.map((model) => ({
@@ -21,20 +21,21 @@ export function modelComparisonSpec(run: RunRecord): TopLevelSpec {
     encoding: { y: { field: 'model', type: 'nominal', sort: null, title: null, axis: { labelLimit: 260 } } },
     layer: [
       {
-        mark: { type: 'bar', height: 18, cornerRadiusEnd: 3 },
+        mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
           x: {
-            field: 'value',
+            field: 'lower',
             type: 'quantitative',
-            title: `${metricLabel(metric)} on ${run.split.test.seasons.join(', ')} (lower is better; bars: 95% interval)`,
+            title: `${metricLabel(metric)} (lower is better), with 95% interval`,
             scale: { domain: [domainMin, domainMax], zero: false },
           },
-          color: { field: 'kind', type: 'nominal', title: null, scale: { range: ['#a0aec0', '#2b6cb0'] } },
+          x2: { field: 'upper' },
+          color: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'bottom' } },
         },
       },
       {
-        mark: { type: 'rule', strokeWidth: 2, color: '#1a202c' },
-        encoding: { x: { field: 'lower', type: 'quantitative' }, x2: { field: 'upper' } },
+        mark: { type: 'point', filled: true, size: 90 },
+        encoding: { x: { field: 'value', type: 'quantitative' }, color: { field: 'kind', type: 'nominal' } },
       },
     ],
   };

@@ -13,7 +13,13 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     background: null,
     config: {
       font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-      axis: { labelColor: '#718096', titleColor: '#718096', gridColor: '#71809633', domainColor: '#718096', tickColor: '#718096' },
+      axis: {
+        labelColor: '#718096',
+        titleColor: '#718096',
+        gridColor: '#71809633',
+        domainColor: '#718096',
+        tickColor: '#718096',
+      },
       legend: { labelColor: '#718096', titleColor: '#718096' },
       title: { color: '#718096' },
       view: { stroke: null },
@@ -24,6 +30,9 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(themed).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  // Let CSS size the chart: keep the viewBox, drop fixed width and height.
-  return svg.replace(/^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/, '<svg$1 width="100%" preserveAspectRatio="xMinYMin meet"');
+  // Scale down on narrow screens, never up past the drawn size.
+  return svg.replace(
+    /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/,
+    '<svg$1 width="$2" height="$3" style="max-width:100%;height:auto"',
+  );
 }
