@@ -14,6 +14,8 @@ import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.t
 import { type RunningServer, serveProject } from '../../serving/serve-project.ts';
 import { exampleWorkspace } from '../helpers/example-workspace.ts';
 
+// Responses are read as loose JSON; their shapes are what the assertions check.
+// biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = Record<string, any>;
 
 let fixture: Awaited<ReturnType<typeof exampleWorkspace>>;
