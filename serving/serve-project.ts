@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { resolveDeployedModel } from '../operations/deployed-model.ts';
+import { type DeployedModel, loadModel, resolveDeployedModel } from '../operations/deployed-model.ts';
+import type { ModelRef } from '../operations/deployment-record.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 import { loadPredictor, type Predictor } from './predictor.ts';
 import { buildServer, type ServerDependencies } from './server.ts';
@@ -12,14 +13,27 @@ export interface RunningServer {
   url: string;
 }
 
-/** Loads the project's deployed model and serves it until `app.close()`. */
+/**
+ * Serves the project's deployed model until `app.close()`; `extra.model` serves another model
+ * instead (a person's explicit choice: it is reported as `promotedBy: "manual"`).
+ */
 export async function serveProject(
   workspace: Workspace,
   slug: string,
   options: Partial<ServerOptions> = {},
-  extra: Pick<ServerDependencies, 'logger' | 'beforePredict'> = {},
+  extra: Pick<ServerDependencies, 'logger' | 'beforePredict'> & { model?: ModelRef } = {},
 ): Promise<RunningServer> {
-  const deployed = await resolveDeployedModel(workspace, slug);
+  const deployed: DeployedModel = extra.model
+    ? {
+        ...(await loadModel(workspace, slug, extra.model)),
+        deployment: {
+          at: new Date().toISOString(),
+          model: extra.model,
+          by: 'manual',
+          reason: 'chosen when the server started, not promoted',
+        },
+      }
+    : await resolveDeployedModel(workspace, slug);
   const predictor = await loadPredictor(deployed);
   const settings = { ...defaultServerOptions, ...options };
   const app = await buildServer({
@@ -27,7 +41,8 @@ export async function serveProject(
     metrics: deployed.model.metrics,
     testPeriod: deployed.run.split.test,
     options: settings,
-    ...extra,
+    ...(extra.logger === undefined ? {} : { logger: extra.logger }),
+    ...(extra.beforePredict ? { beforePredict: extra.beforePredict } : {}),
   });
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();

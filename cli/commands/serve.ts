@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
+import { listRunIds, readRunRecord, runFileName } from '../../pipelines/runs/run-record.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
-import { workspaceAt } from '../../portfolio/workspace.ts';
+import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { defaultServerOptions } from '../../serving/server-options.ts';
 
 export const serveCommand = defineCommand({
@@ -17,6 +19,14 @@ export const serveCommand = defineCommand({
     maxBatch: {
       type: 'string',
       description: `Most predictions per batch request (default ${defaultServerOptions.maxBatch}).`,
+    },
+    run: {
+      type: 'string',
+      description: 'Serve a model of this run instead of the deployed one (default: the latest run).',
+    },
+    model: {
+      type: 'string',
+      description: 'Serve this model id instead of the deployed one (default: the run’s best).',
     },
     quiet: { type: 'boolean', description: 'Do not log each request.', default: false },
   },
@@ -38,7 +48,12 @@ export const serveCommand = defineCommand({
         port: integerOption('port', args.port, defaultServerOptions.port, 0, 65535),
         maxBatch: integerOption('max-batch', args.maxBatch, defaultServerOptions.maxBatch, 1, 10_000),
       },
-      { logger: args.quiet ? false : { level: 'info' } },
+      {
+        logger: args.quiet ? false : { level: 'info' },
+        ...(args.run || args.model
+          ? { model: await chosenModel(workspace, args.project, args.run, args.model) }
+          : {}),
+      },
     );
     const v = predictor.version;
     console.error(
@@ -51,6 +66,26 @@ export const serveCommand = defineCommand({
     console.error('Stopped.');
   },
 });
+
+/** The model named by --run/--model: a run (default the latest) and a model (default its best). */
+async function chosenModel(
+  workspace: Workspace,
+  slug: string,
+  runId: string | undefined,
+  modelId: string | undefined,
+) {
+  const { runsDir } = projectPaths(workspace, slug);
+  const id = runId ?? (await listRunIds(runsDir)).at(-1);
+  if (!id) {
+    throw new MlfolioError({
+      code: 'E_NO_RUN',
+      message: `Project "${slug}" has no run in ${runsDir}.`,
+      hint: `Run \`mlfolio run ${slug}\` first.`,
+    });
+  }
+  const run = await readRunRecord(join(runsDir, id, runFileName));
+  return { runId: run.runId, runKey: run.key, modelId: modelId ?? run.best };
+}
 
 function integerOption(
   name: string,
