@@ -31,7 +31,8 @@ export const bootstrapLevel = 0.95;
  * deployed one (the champion) on the challenger run's held-out period, which neither trained on.
  * The challenger is promoted only if the paired-bootstrap interval of its improvement on the
  * primary metric lies wholly beyond `margin`; otherwise the champion stays. Every decision is
- * recorded, and a promotion is appended to the deployment log.
+ * recorded; a promotion (or the first keep of an implicitly deployed champion) is appended to the
+ * deployment log.
  */
 export async function retrainProject(
   workspace: Workspace,
@@ -131,10 +132,12 @@ export async function retrainProject(
   };
   const file = join(operationsPaths(workspace, project.slug).decisionsDir, `${id}.json`);
   await writeJsonAtomic(file, record);
-  if (promote) {
+  // A champion that was only implicitly deployed (best of the latest run, no promotion yet) is
+  // pinned when kept, so that a later `mlfolio run` cannot silently replace it.
+  if (promote || champion.deployment === undefined) {
     await appendDeployment(workspace, project.slug, {
       at: decidedAt.toISOString(),
-      model: challenger.ref,
+      model: promote ? challenger.ref : champion.ref,
       by: 'retrain',
       decision: id,
       reason,

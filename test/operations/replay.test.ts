@@ -88,3 +88,25 @@ describe('replaying the bundled data as if the last season arrived later', () =>
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(record);
   });
 });
+
+describe('retraining a project whose model was never promoted', () => {
+  test('keeps and pins the implicitly deployed model, so a later pipeline run cannot replace it silently', async () => {
+    const fresh = await exampleWorkspace();
+    try {
+      const { runProject } = await import('../../pipelines/run-project.ts');
+      const { record: run } = await runProject(fresh.workspace, fresh.project, { now });
+      const { record } = await retrainProject(fresh.workspace, fresh.project, { now });
+      expect(record.verdict).toBe('keep');
+      const log = await readDeploymentLog(fresh.workspace, fresh.project.slug);
+      expect(log.deployments).toEqual([
+        expect.objectContaining({
+          by: 'retrain',
+          decision: record.id,
+          model: { runId: run.runId, runKey: run.key, modelId: run.best },
+        }),
+      ]);
+    } finally {
+      await fresh.dispose();
+    }
+  }, 120_000);
+});
