@@ -31,6 +31,8 @@ export const servingBenchmarkSchema = z.strictObject({
   measuredAt: z.string(),
   command: z.string(),
   machine: z.string(),
+  /** 1-minute load average when the benchmark started: above the core count, other work competed for the CPU. */
+  loadAverage: z.number(),
   model: z.strictObject({ runId: z.string(), modelId: z.string(), kind: z.string(), label: z.string() }),
   /** The load generator (autocannon) runs in this process; the server in a child process, on loopback. */
   setup: z.string(),

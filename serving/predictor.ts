@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeployedModel } from '../operations/deployed-model.ts';
 import { argmax } from '../pipelines/evaluation/metrics.ts';
-import { explainPrediction } from '../pipelines/explain/contributions.ts';
+import { explainPrediction, usedFeatures } from '../pipelines/explain/contributions.ts';
 import { fixtureFeatures } from '../pipelines/features/match-features.ts';
 import type { TeamState } from '../pipelines/features/team-history.ts';
 import { type FeatureValues, predictProbabilities } from '../pipelines/models/artifact.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
-import type { PredictionInput } from './prediction-schema.ts';
+import { explainedPredictionsLimit, type PredictionInput } from './prediction-schema.ts';
 
 /** The model version a prediction came from: enough to find the run and artifact that made it. */
 export interface ModelVersion {
@@ -40,6 +40,8 @@ export interface Predictor {
   teams: readonly string[];
   dataEnd: string;
   predict(input: Omit<PredictionInput, 'explain'>, explain: boolean): Prediction;
+  /** Most predictions one request may explain within `budget` forward passes. */
+  maxExplained(budget: number): number;
 }
 
 export async function loadPredictor(deployed: DeployedModel): Promise<Predictor> {
@@ -82,6 +84,7 @@ export function createPredictor(deployed: DeployedModel, teamStates: Record<stri
     features: run.task.features,
     teams: Object.keys(teamStates).sort(),
     dataEnd,
+    maxExplained: (budget) => explainedPredictionsLimit(usedFeatures(artifact).length, budget),
     predict(input, explain) {
       const features: Record<string, number> = input.fixture
         ? fixtureFeatures(

@@ -53,6 +53,8 @@ export const modelResponseSchema = z.object({
   features: z.array(z.string()),
   dataEnd: z.string().describe('Last match date in the data; fixtures must be later.'),
   teams: z.number().int().describe('How many teams GET /v1/teams lists.'),
+  maxBatch: z.number().int(),
+  maxExplainedPerRequest: z.number().int().describe('Most predictions one request may ask to explain.'),
   metrics: z.record(
     z.string(),
     z.object({ value: z.number(), lower: z.number().optional(), upper: z.number().optional() }),

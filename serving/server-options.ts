@@ -8,6 +8,8 @@ export interface ServerOptions {
   bodyLimit: number;
   /** Most predictions in one batch request. */
   maxBatch: number;
+  /** Forward passes one request may spend on exact contributions (2^features per explained prediction). */
+  explainBudget: number;
   /** A request not completed within this many milliseconds gets 408 and its socket is closed. */
   requestTimeoutMs: number;
   /** Idle keep-alive sockets are closed after this many milliseconds. */
@@ -21,6 +23,7 @@ export const defaultServerOptions: ServerOptions = {
   port: 8787,
   bodyLimit: 256 * 1024,
   maxBatch: 256,
+  explainBudget: 2 ** 14,
   requestTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   shutdownGraceMs: 10_000,

@@ -98,6 +98,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     teams: predictor.teams,
     dataEnd: predictor.dataEnd,
     maxBatch: options.maxBatch,
+    maxExplained: predictor.maxExplained(options.explainBudget),
   });
   const errors = { 400: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema };
 
@@ -127,6 +128,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
       features: predictor.features,
       dataEnd: predictor.dataEnd,
       teams: predictor.teams.length,
+      maxBatch: options.maxBatch,
+      maxExplainedPerRequest: predictor.maxExplained(options.explainBudget),
       metrics: deps.metrics,
       testPeriod: deps.testPeriod,
     }),

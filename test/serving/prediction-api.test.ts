@@ -278,6 +278,19 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     expect(response.body.error.issues[0].field).toBe('body.items');
   });
 
+  test('an explained batch over the explanation budget names the explain field and the limit', async () => {
+    const limit = ((await client().get('v1/model')).body as Json).maxExplainedPerRequest;
+    expect(limit).toBe(8); // 2^14 forward passes / 2^11 coalitions of the 11-feature model
+    const items = Array.from({ length: limit + 1 }, () => ({ features: validFeatures() }));
+    const response = await post('v1/predictions/batch', { items, explain: true });
+    expect(response.statusCode).toBe(400);
+    expect(response.body.error.issues[0].field).toBe('body.explain');
+    expect(response.body.error.issues[0].message).toMatch(/at most 8 predictions/);
+    expect((await post('v1/predictions/batch', { items: items.slice(1), explain: true })).statusCode).toBe(
+      200,
+    );
+  });
+
   test('one bad item rejects the batch and names its index', async () => {
     const items = [
       { features: validFeatures() },
