@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type DeployedModel, loadModel, resolveDeployedModel } from '../operations/deployed-model.ts';
 import type { ModelRef } from '../operations/deployment-record.ts';
+import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 import { loadPredictor, type Predictor } from './predictor.ts';
 import { buildServer, type ServerDependencies } from './server.ts';
@@ -44,7 +45,24 @@ export async function serveProject(
     ...(extra.logger === undefined ? {} : { logger: extra.logger }),
     ...(extra.beforePredict ? { beforePredict: extra.beforePredict } : {}),
   });
-  await app.listen({ host: settings.host, port: settings.port });
+  try {
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new MlfolioError(
+        {
+          code: 'E_LISTEN_FAILED',
+          message: `Cannot listen on ${settings.host}:${settings.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : 'the address is not on this machine'}.`,
+          hint: 'Choose another port with --port (0 picks a free one) or another address with --host.',
+          exitCode: ExitCode.unavailable,
+        },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { defineCommand } from 'citty';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
-import { dataUntilArg, parseDataUntil } from './operations-args.ts';
+import { dataUntilArg, parseDataUntil, requiredProjectArg, requireProject } from './operations-args.ts';
 
 export const monitorCommand = defineCommand({
   meta: {
@@ -11,12 +11,13 @@ export const monitorCommand = defineCommand({
       "Check the deployed model on data that arrived after it was trained: feature drift (PSI, KS) and its proper scores on the new results against evaluation time. Records the check in the project's operations/monitoring/.",
   },
   args: {
-    project: { type: 'positional', description: 'Project slug.', required: true },
+    project: requiredProjectArg,
     until: dataUntilArg,
   },
   async run({ args }) {
+    const slug = requireProject(args.project, 'monitor');
     const workspace = workspaceAt();
-    const project = await loadProject(workspace, args.project);
+    const project = await loadProject(workspace, slug);
     const dataUntil = parseDataUntil(args.until);
     const { monitorProject } = await import('../../operations/monitor.ts');
     const { record, file } = await monitorProject(workspace, project, dataUntil ? { dataUntil } : {});

@@ -9,7 +9,9 @@ export const dataUntilArg = {
 /** Validates `--until`: a real calendar date. */
 export function parseDataUntil(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw);
+  const time = Date.parse(`${raw}T00:00:00Z`);
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(raw);
   if (!valid) {
     throw new MlfolioError({
       code: 'E_OPTION_INVALID',
@@ -18,4 +20,22 @@ export function parseDataUntil(raw: string | undefined): string | undefined {
     });
   }
   return raw;
+}
+
+export const requiredProjectArg = {
+  type: 'positional',
+  description: 'Project slug (a folder under content/projects/).',
+  // Checked by `requireProject`, so that a missing slug is a usage error naming the projects.
+  required: false,
+} as const;
+
+/** The project slug a command needs, or a usage error (exit status 2) saying how to give it. */
+export function requireProject(slug: string | undefined, command: string): string {
+  if (slug) return slug;
+  throw new MlfolioError({
+    code: 'E_PROJECT_MISSING',
+    message: `\`mlfolio ${command}\` needs a project.`,
+    hint: `Run \`mlfolio ${command} <project>\`, e.g. \`mlfolio ${command} football-match-outcomes\`; projects are the folders in content/projects/.`,
+    exitCode: ExitCode.usage,
+  });
 }

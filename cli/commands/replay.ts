@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
+import { requiredProjectArg, requireProject } from './operations-args.ts';
 
 export const replayCommand = defineCommand({
   meta: {
@@ -9,10 +10,11 @@ export const replayCommand = defineCommand({
     description:
       "Rehearse operations on the project's own data, as if its last season arrived after the model shipped: train and deploy without it, then monitor and retrain when it arrives. Writes the same records as monitor and retrain.",
   },
-  args: { project: { type: 'positional', description: 'Project slug.', required: true } },
+  args: { project: requiredProjectArg },
   async run({ args }) {
+    const slug = requireProject(args.project, 'replay');
     const workspace = workspaceAt();
-    const project = await loadProject(workspace, args.project);
+    const project = await loadProject(workspace, slug);
     const { replayLastSeason } = await import('../../operations/replay.ts');
     const outcome = await replayLastSeason(workspace, project, {
       progress: terminalProgress(process.stderr, `[${project.slug}] `),

@@ -4,7 +4,7 @@ import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
-import { dataUntilArg, parseDataUntil } from './operations-args.ts';
+import { dataUntilArg, parseDataUntil, requiredProjectArg, requireProject } from './operations-args.ts';
 
 export const retrainCommand = defineCommand({
   meta: {
@@ -13,7 +13,7 @@ export const retrainCommand = defineCommand({
       'Rerun the pipeline on the current data and promote its best model only if it beats the deployed one on the same held-out period by a margin whose 95% paired-bootstrap interval excludes zero. Records the decision.',
   },
   args: {
-    project: { type: 'positional', description: 'Project slug.', required: true },
+    project: requiredProjectArg,
     until: dataUntilArg,
     margin: {
       type: 'string',
@@ -22,8 +22,9 @@ export const retrainCommand = defineCommand({
     },
   },
   async run({ args }) {
+    const slug = requireProject(args.project, 'retrain');
     const workspace = workspaceAt();
-    const project = await loadProject(workspace, args.project);
+    const project = await loadProject(workspace, slug);
     const dataUntil = parseDataUntil(args.until);
     const margin = args.margin === undefined ? 0 : Number(args.margin);
     if (!Number.isFinite(margin) || margin < 0) {

@@ -5,6 +5,7 @@ import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { defaultServerOptions } from '../../serving/server-options.ts';
+import { requiredProjectArg, requireProject } from './operations-args.ts';
 
 export const serveCommand = defineCommand({
   meta: {
@@ -13,7 +14,7 @@ export const serveCommand = defineCommand({
       "Serve a project's promoted model as an HTTP JSON API (predictions with contributions, /health, /openapi.json). Stops gracefully on Ctrl-C or SIGTERM.",
   },
   args: {
-    project: { type: 'positional', description: 'Project slug.', required: true },
+    project: requiredProjectArg,
     host: { type: 'string', description: `Address to bind (default ${defaultServerOptions.host}).` },
     port: { type: 'string', description: `Port (default ${defaultServerOptions.port}; 0 picks a free one).` },
     maxBatch: {
@@ -31,8 +32,9 @@ export const serveCommand = defineCommand({
     quiet: { type: 'boolean', description: 'Do not log each request.', default: false },
   },
   async run({ args }) {
+    const slug = requireProject(args.project, 'serve');
     const workspace = workspaceAt();
-    await loadProject(workspace, args.project);
+    await loadProject(workspace, slug);
     const { serveProject, closeOnSignals } = await import('../../serving/serve-project.ts');
     const host = args.host ?? defaultServerOptions.host;
     if (!/^(127\.|localhost$|::1$)/.test(host)) {
@@ -42,7 +44,7 @@ export const serveCommand = defineCommand({
     }
     const { app, predictor, url } = await serveProject(
       workspace,
-      args.project,
+      slug,
       {
         host,
         port: integerOption('port', args.port, defaultServerOptions.port, 0, 65535),
@@ -51,7 +53,7 @@ export const serveCommand = defineCommand({
       {
         logger: args.quiet ? false : { level: 'info' },
         ...(args.run || args.model
-          ? { model: await chosenModel(workspace, args.project, args.run, args.model) }
+          ? { model: await chosenModel(workspace, slug, args.run, args.model) }
           : {}),
       },
     );
