@@ -16,10 +16,7 @@ export function operationsPaths(workspace: Workspace, slug: string) {
   };
 }
 
-/** A sortable, filename-safe id for a record made at `at`: `20261122T140102Z`. */
+/** A sortable, filename-safe id for a record made at `at`, to the millisecond: `20261122T140102345Z`. */
 export function recordId(at: Date): string {
-  return at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+  return at.toISOString().replace(/[-:.]/g, '');
 }

@@ -74,6 +74,6 @@ describe('serve, monitor, retrain and replay on the command line', () => {
     const result = await mlfolio(fixture.workspace.root, ['monitor', 'football-match-outcomes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/model health NO-NEW-DATA/);
-    expect(result.stdout).toMatch(/Recorded in .*operations\/monitoring\/\d{8}T\d{6}Z\.json/);
+    expect(result.stdout).toMatch(/Recorded in .*operations\/monitoring\/\d{8}T\d{9}Z\.json/);
   });
 });
