@@ -250,6 +250,14 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     expect(response.body.error.issues[0].field).toBe('body.features.elo_home');
   });
 
+  test('an empty body, with or without a JSON content type, is a 400', async () => {
+    const empty = await postRaw('v1/predictions', '');
+    expect(empty.statusCode).toBe(400);
+    const none = (await client().post('v1/predictions')) as Response<Json>;
+    expect(none.statusCode).toBe(400);
+    expect(none.body.error.issues[0]).toEqual({ field: 'body', message: 'expected object, received null.' });
+  });
+
   test('invalid JSON is a 400', async () => {
     const response = await postRaw('v1/predictions', '{"fixture": {');
     expect(response.statusCode).toBe(400);
