@@ -132,6 +132,7 @@ for (const plan of plans) {
     },
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    memoryMiBAtEnd: round((await residentMiB(server.pid!)) ?? Number.NaN, 1),
   });
 }
 const peak = Math.max(...memory);
@@ -162,10 +163,12 @@ await writeJsonAtomic(file, record);
 
 console.log(`machine: ${record.machine}; 1-minute load average at start ${record.loadAverage}`);
 console.log(`model: ${record.model.modelId} (${record.model.label}) of run ${record.model.runId}`);
-console.log('scenario                                  req/s   pred/s   p50 ms   p99 ms   non-2xx  errors');
+console.log(
+  'scenario                                  req/s   pred/s   p50 ms   p99 ms   non-2xx  errors  RSS MiB',
+);
 for (const s of scenarios) {
   console.log(
-    `${s.label.padEnd(40)} ${String(s.requestsPerSecond).padStart(7)} ${String(s.predictionsPerSecond).padStart(8)} ${String(s.latencyMs.p50).padStart(8)} ${String(s.latencyMs.p99).padStart(8)} ${String(s.non2xx).padStart(9)} ${String(s.errors).padStart(7)}`,
+    `${s.label.padEnd(40)} ${String(s.requestsPerSecond).padStart(7)} ${String(s.predictionsPerSecond).padStart(8)} ${String(s.latencyMs.p50).padStart(8)} ${String(s.latencyMs.p99).padStart(8)} ${String(s.non2xx).padStart(9)} ${String(s.errors).padStart(7)} ${String(s.memoryMiBAtEnd).padStart(8)}`,
   );
 }
 console.log(

@@ -18,6 +18,8 @@ const scenarioSchema = z.strictObject({
   /** Responses other than 200, and connection errors or timeouts: both should be 0. */
   non2xx: z.number().int(),
   errors: z.number().int(),
+  /** Server resident memory at the end of the scenario: a steady climb across scenarios would be a leak. */
+  memoryMiBAtEnd: z.number(),
 });
 
 /**
