@@ -154,7 +154,7 @@ const record: ServingBenchmark = {
     kind: health.model.kind,
     label: health.model.label,
   },
-  setup: `autocannon in the benchmark process, ${connections} keep-alive connections, against \`mlfolio serve\` in a child process on 127.0.0.1 (sharing the machine's cores); ${seconds} s per scenario after a 2 s warm-up; fixtures by team names.`,
+  setup: `autocannon in the benchmark process, ${connections} keep-alive connections, against mlfolio serve in a child process on 127.0.0.1 (sharing the machine's cores); ${seconds} s per scenario after a 2 s warm-up; fixtures by team names.`,
   scenarios,
   memoryMiB: { idle: round(idle, 1), peak: round(peak, 1), afterLoad: round(afterLoad, 1) },
 };
