@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ModelArtifact, predictProbabilities } from '../pipelines/models/artifact.ts';
+import type { ModelArtifact } from '../pipelines/models/artifact.ts';
+import { loadModel as loadSavedModel } from '../pipelines/models/model.ts';
 import {
   listRunIds,
   type ModelResult,
@@ -71,7 +71,7 @@ export async function loadModel(workspace: Workspace, slug: string, ref: ModelRe
     throw new MlfolioError({
       code: 'E_DEPLOYED_RUN_MISSING',
       message: `Project "${slug}" deploys model "${ref.modelId}" of run ${ref.runId} (key ${ref.runKey.slice(0, 12)}), which is not in ${runsDir}.`,
-      hint: `Recreate it with \`mlfolio replay ${slug}\` (for the replayed example), or promote a model that exists with \`mlfolio retrain ${slug}\`.`,
+      hint: `Recreate it with \`mlfolio replay ${slug}\` (for the replayed example), or delete operations/deployments.json to deploy the best model of the latest run again.`,
       exitCode: 4,
     });
   }
@@ -85,37 +85,7 @@ export async function loadModel(workspace: Workspace, slug: string, ref: ModelRe
       hint: 'The deployment log refers to a model the run does not have; check operations/deployments.json.',
     });
   }
-  const artifactFile = join(runDir, model.artifact);
-  let artifact: ModelArtifact;
-  try {
-    artifact = JSON.parse(await readFile(artifactFile, 'utf8')) as ModelArtifact;
-    checkArtifact(artifact, run);
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_ARTIFACT_CORRUPT',
-        message: `The model artifact ${artifactFile} cannot be read as a model.`,
-        hint: `Rerun the pipeline with \`mlfolio run ${slug} --force\`.`,
-      },
-      { cause: error },
-    );
-  }
+  // The pipeline's loader validates the artifact's shape and names the file and field if it is bad.
+  const { artifact } = await loadSavedModel(join(runDir, model.artifact));
   return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
-}
-
-// A new model kind from the pipeline must load without changes here, so the artifact is checked by
-// what it does: it predicts a probability distribution for the run's reference fixture.
-function checkArtifact(artifact: ModelArtifact, run: RunRecord): void {
-  const reference = run.featureReference ?? {};
-  const probabilities = predictProbabilities(artifact, reference);
-  const total = probabilities.reduce((sum, p) => sum + p, 0);
-  if (
-    probabilities.length !== run.task.classes.length ||
-    probabilities.some((p) => !Number.isFinite(p) || p < 0) ||
-    Math.abs(total - 1) > 1e-9
-  ) {
-    throw new TypeError(
-      `Expected ${run.task.classes.length} probabilities summing to 1 for the reference fixture, but got ${JSON.stringify(probabilities)}.`,
-    );
-  }
 }

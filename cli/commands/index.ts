@@ -5,6 +5,7 @@ import { publishCommand } from './publish.ts';
 import { replayCommand } from './replay.ts';
 import { retrainCommand } from './retrain.ts';
 import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import { startCommand } from './start.ts';
 
@@ -15,6 +16,7 @@ export const commands: Record<string, CommandDef<any>> = {
   start: startCommand,
   collect: collectCommand,
   run: runCommand,
+  runs: runsCommand,
   publish: publishCommand,
   serve: serveCommand,
   monitor: monitorCommand,
