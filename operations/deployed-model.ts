@@ -1,6 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelArtifact } from '../pipelines/models/artifact.ts';
-import { loadModel as loadSavedModel } from '../pipelines/models/model.ts';
+import { type ModelArtifact, predictProbabilities } from '../pipelines/models/artifact.ts';
 import {
   listRunIds,
   type ModelResult,
@@ -85,7 +85,38 @@ export async function loadModel(workspace: Workspace, slug: string, ref: ModelRe
       hint: 'The deployment log refers to a model the run does not have; check operations/deployments.json.',
     });
   }
-  // The pipeline's loader validates the artifact's shape and names the file and field if it is bad.
-  const { artifact } = await loadSavedModel(join(runDir, model.artifact));
+  const artifactFile = join(runDir, model.artifact);
+  let artifact: ModelArtifact;
+  try {
+    artifact = JSON.parse(await readFile(artifactFile, 'utf8')) as ModelArtifact;
+    checkArtifact(artifact, run);
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_ARTIFACT_CORRUPT',
+        message: `The model artifact ${artifactFile} cannot be read as a model.`,
+        hint: `Rerun the pipeline with \`mlfolio run ${slug} --force\`.`,
+      },
+      { cause: error },
+    );
+  }
   return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
+}
+
+// Checked by what it does (a probability distribution for the run's reference fixture), so any
+// model kind loads. The pipeline's zod loader (pipelines/models/model.ts) would also check the
+// shape, but importing it loads TensorFlow.js into the server: 30 MiB and a slower start.
+function checkArtifact(artifact: ModelArtifact, run: RunRecord): void {
+  const reference = run.featureReference ?? {};
+  const probabilities = predictProbabilities(artifact, reference);
+  const total = probabilities.reduce((sum, p) => sum + p, 0);
+  if (
+    probabilities.length !== run.task.classes.length ||
+    probabilities.some((p) => !Number.isFinite(p) || p < 0) ||
+    Math.abs(total - 1) > 1e-9
+  ) {
+    throw new TypeError(
+      `Expected ${run.task.classes.length} probabilities summing to 1 for the reference fixture, but got ${JSON.stringify(probabilities)}.`,
+    );
+  }
 }
