@@ -1,11 +1,14 @@
 import type { CommandDef } from 'citty';
 import { collectCommand } from './collect.ts';
+import { extractCommand } from './extract.ts';
+import { inspectCommand } from './inspect.ts';
 import { monitorCommand } from './monitor.ts';
 import { publishCommand } from './publish.ts';
 import { replayCommand } from './replay.ts';
 import { retrainCommand } from './retrain.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { scrapeCommand } from './scrape.ts';
 import { serveCommand } from './serve.ts';
 import { startCommand } from './start.ts';
 
@@ -22,4 +25,7 @@ export const commands: Record<string, CommandDef<any>> = {
   monitor: monitorCommand,
   retrain: retrainCommand,
   replay: replayCommand,
+  scrape: scrapeCommand,
+  inspect: inspectCommand,
+  extract: extractCommand,
 };
