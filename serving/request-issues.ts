@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { nearest } from '../portfolio/suggest.ts';
-import { fieldPath } from '../portfolio/validate.ts';
+import { fieldPath, objectKeysAt } from '../portfolio/validate.ts';
 
 /** One problem with a request, named by its field path (`items[2].fixture.homeTeam`). */
 export interface RequestIssue {
@@ -68,32 +68,6 @@ export function describeIssues(
         ];
     }
   });
-}
-
-/** The keys an object schema accepts at `path`, looking through arrays, optionals, unions and pipes. */
-function objectKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
-  let current: z.core.$ZodType | undefined = schema;
-  for (const part of [...path, undefined]) {
-    current = unwrap(current);
-    if (!current) return [];
-    const def = current._zod.def as unknown as Record<string, unknown>;
-    if (part === undefined) return def.type === 'object' ? Object.keys(def.shape as object) : [];
-    if (def.type === 'object') current = (def.shape as Record<string, z.core.$ZodType>)[String(part)];
-    else if (def.type === 'array') current = def.element as z.core.$ZodType;
-    else return [];
-  }
-  return [];
-}
-
-function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
-  let current = schema;
-  for (let depth = 0; current && depth < 10; depth++) {
-    const def = current._zod.def as unknown as Record<string, unknown>;
-    if ('innerType' in def) current = def.innerType as z.core.$ZodType;
-    else if (def.type === 'pipe') current = def.in as z.core.$ZodType;
-    else return current;
-  }
-  return current;
 }
 
 /** A received value, shortened so a hostile request cannot make the error response huge. */
