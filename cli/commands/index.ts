@@ -3,12 +3,16 @@ import { auditCommand } from './audit.ts';
 import { collectCommand } from './collect.ts';
 import { extractCommand } from './extract.ts';
 import { inspectCommand } from './inspect.ts';
+import { monitorCommand } from './monitor.ts';
 import { newCommand } from './new.ts';
 import { pathCommand } from './path.ts';
 import { publishCommand } from './publish.ts';
+import { replayCommand } from './replay.ts';
+import { retrainCommand } from './retrain.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
 import { scrapeCommand } from './scrape.ts';
+import { serveCommand } from './serve.ts';
 import { startCommand } from './start.ts';
 
 /** Every `mlfolio` subcommand, by name. */
@@ -20,6 +24,10 @@ export const commands: Record<string, CommandDef<any>> = {
   run: runCommand,
   runs: runsCommand,
   publish: publishCommand,
+  serve: serveCommand,
+  monitor: monitorCommand,
+  retrain: retrainCommand,
+  replay: replayCommand,
   scrape: scrapeCommand,
   inspect: inspectCommand,
   extract: extractCommand,
