@@ -1,18 +1,23 @@
 import { readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
 import { hashTree } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 
-/** Everything the site is built from. A change to any of these files triggers a rebuild. */
-const siteInputs = [
+/** The mlfolio checkout whose `src/` and `astro.config.mjs` render every workspace. */
+const siteCodeRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Everything the site is built from: code here, content in the workspace. A change to any triggers a rebuild. */
+const siteCode = [
   'src',
-  'content',
   'public',
   'publish',
   'pipelines/models/artifact.ts',
+  'pipelines/explain/contributions.ts',
+  'pipelines/features',
   'astro.config.mjs',
   'package-lock.json',
 ];
@@ -35,7 +40,13 @@ export async function buildSite(
 ): Promise<SiteBuild> {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
-  const fingerprint = await hashTree(workspace.root, siteInputs, /node_modules|[/\\]\.astro[/\\]|\.tmp$/);
+  const ignore = /node_modules|[/\\]\.astro[/\\]|\.tmp$/;
+  const fingerprint = [
+    await hashTree(siteCodeRoot, siteCode, ignore),
+    await hashTree(workspace.root, ['content'], ignore),
+    process.env.BASE_PATH ?? '/',
+    process.env.SITE_URL ?? '',
+  ].join(':');
   if (!options.force && (await readStamp(workspace.distDir)) === fingerprint) {
     progress.stage('publish', 'site inputs unchanged, dist/ is current');
     return { outDir: workspace.distDir, skipped: true, durationMs: performance.now() - started };
@@ -43,10 +54,13 @@ export async function buildSite(
   progress.stage('publish', 'building the static site with Astro');
   const temporary = `${workspace.distDir}.tmp-${process.pid}`;
   const { build } = await import('astro');
+  // astro.config.mjs and the site's data loader find the workspace through MLFOLIO_ROOT.
+  process.env.MLFOLIO_ROOT = workspace.root;
   try {
     await build({
-      root: workspace.root,
+      root: siteCodeRoot,
       outDir: temporary,
+      cacheDir: join(workspace.stateDir, 'astro-cache'),
       logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
     });
   } catch (error) {

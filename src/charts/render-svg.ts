@@ -24,6 +24,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(themed).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  // Let CSS size the chart: keep the viewBox, drop fixed width and height.
-  return svg.replace(/^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/, '<svg$1 width="100%" preserveAspectRatio="xMinYMin meet"');
+  // Keep the natural width as the largest size and let CSS shrink it (max-width: 100%; height: auto):
+  // the viewBox keeps the aspect ratio, so text never grows past its designed size.
+  return svg.replace(/^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/, '<svg$1 width="$2" preserveAspectRatio="xMinYMin meet"');
 }
