@@ -6,7 +6,13 @@ interface Box {
   lines: string[];
 }
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
 
 /** Measured duration of the stages whose name starts with `prefix`, or "cached" when all were reused. */
@@ -22,15 +28,39 @@ export function architectureSvg(run: RunRecord): string {
   const best = run.models.find((m) => m.id === run.best);
   const dataset = run.inputs.dataset;
   const boxes: Box[] = [
-    { title: '1 Collect', lines: [`${integer(dataset.rows)} rows, ${dataset.leagues.length} leagues`, `${dataset.transport} · ${stageTime(run, 'collect')}`] },
-    { title: '2 Features', lines: [`${run.task.features.length} features, past dates only`, stageTime(run, 'features')] },
-    { title: '3 Time split', lines: [`train ${integer(run.split.train.rows)} · test ${integer(run.split.test.rows)}`, stageTime(run, 'split')] },
-    { title: '4 Train', lines: [`${run.models.length} models (${run.models.filter((m) => m.baseline).length} baselines)`, stageTime(run, 'train')] },
+    {
+      title: '1 Collect',
+      lines: [
+        `${integer(dataset.rows)} rows, ${dataset.leagues.length} leagues`,
+        `${dataset.transport} · ${stageTime(run, 'collect')}`,
+      ],
+    },
+    {
+      title: '2 Features',
+      lines: [`${run.task.features.length} features, past dates only`, stageTime(run, 'features')],
+    },
+    {
+      title: '3 Time split',
+      lines: [
+        `train ${integer(run.split.train.rows)} · test ${integer(run.split.test.rows)}`,
+        stageTime(run, 'split'),
+      ],
+    },
+    {
+      title: '4 Train',
+      lines: [
+        `${run.models.length} models (${run.models.filter((m) => m.baseline).length} baselines)`,
+        stageTime(run, 'train'),
+      ],
+    },
     { title: '5 Evaluate', lines: ['bootstrap intervals', stageTime(run, 'evaluate')] },
     {
       title: '6 Serve',
       lines: best
-        ? [`${best.id}: ${formatBytes(best.sizeBytes)} JSON`, `p50 ${formatMs(best.timings.predictP50Us / 1000)} / prediction`]
+        ? [
+            `${best.id}: ${formatBytes(best.sizeBytes)} JSON`,
+            `p50 ${formatMs(best.timings.predictP50Us / 1000)} / prediction`,
+          ]
         : ['no best model', ''],
     },
   ];
@@ -48,7 +78,10 @@ export function architectureSvg(run: RunRecord): string {
       `<g><rect class="arch-box" x="${x(i)}" y="${y(i)}" width="${w}" height="${h}" rx="8"/>` +
         `<text class="arch-title" x="${x(i) + 12}" y="${y(i) + 24}">${escapeText(box.title)}</text>` +
         box.lines
-          .map((line, k) => `<text class="arch-line" x="${x(i) + 12}" y="${y(i) + 46 + k * 18}">${escapeText(line)}</text>`)
+          .map(
+            (line, k) =>
+              `<text class="arch-line" x="${x(i) + 12}" y="${y(i) + 46 + k * 18}">${escapeText(line)}</text>`,
+          )
           .join('') +
         '</g>',
     );

@@ -10,7 +10,9 @@ export function backtestSpec(run: RunRecord): TopLevelSpec | undefined {
   const label = (id: string) => run.models.find((m) => m.id === id)?.label ?? id;
   const values = folds.flatMap((fold) =>
     Object.entries(fold.metrics).flatMap(([model, metrics]) =>
-      metrics[metric] === undefined ? [] : [{ season: fold.testSeason, model: label(model), value: metrics[metric] }],
+      metrics[metric] === undefined
+        ? []
+        : [{ season: fold.testSeason, model: label(model), value: metrics[metric] }],
     ),
   );
   if (values.length === 0) return undefined;
@@ -20,9 +22,24 @@ export function backtestSpec(run: RunRecord): TopLevelSpec | undefined {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'season', type: 'ordinal', title: 'Test season (trained on every earlier season)', axis: { labelAngle: 0 } },
-      y: { field: 'value', type: 'quantitative', title: `${metricLabel(metric)} (lower is better)`, scale: { zero: false } },
-      color: { field: 'model', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 240 } },
+      x: {
+        field: 'season',
+        type: 'ordinal',
+        title: 'Test season (trained on every earlier season)',
+        axis: { labelAngle: 0 },
+      },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: `${metricLabel(metric)} (lower is better)`,
+        scale: { zero: false },
+      },
+      color: {
+        field: 'model',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'bottom', columns: 2, labelLimit: 240 },
+      },
     },
   };
 }

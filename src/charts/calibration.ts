@@ -19,7 +19,12 @@ export function calibrationSpec(run: RunRecord): TopLevelSpec | undefined {
     height: 320,
     layer: [
       {
-        data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+        data: {
+          values: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
         mark: { type: 'line', strokeDash: [4, 4], color: '#a0aec0' },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
@@ -27,9 +32,24 @@ export function calibrationSpec(run: RunRecord): TopLevelSpec | undefined {
         data: { values },
         mark: { type: 'line', point: true },
         encoding: {
-          x: { field: 'predicted', type: 'quantitative', title: 'Forecast probability', scale: { domain: [0, 1] } },
-          y: { field: 'observed', type: 'quantitative', title: 'Observed frequency', scale: { domain: [0, 1] } },
-          color: { field: 'model', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 200 } },
+          x: {
+            field: 'predicted',
+            type: 'quantitative',
+            title: 'Forecast probability',
+            scale: { domain: [0, 1] },
+          },
+          y: {
+            field: 'observed',
+            type: 'quantitative',
+            title: 'Observed frequency',
+            scale: { domain: [0, 1] },
+          },
+          color: {
+            field: 'model',
+            type: 'nominal',
+            title: null,
+            legend: { orient: 'bottom', columns: 2, labelLimit: 200 },
+          },
         },
       },
     ],

@@ -23,7 +23,11 @@ export function importanceSpec(run: RunRecord): TopLevelSpec | undefined {
       {
         mark: { type: 'bar', height: 14, color: '#2b6cb0', cornerRadiusEnd: 2 },
         encoding: {
-          x: { field: 'value', type: 'quantitative', title: `Increase in ${metricLabel(importance.metric)} when shuffled` },
+          x: {
+            field: 'value',
+            type: 'quantitative',
+            title: `Increase in ${metricLabel(importance.metric)} when shuffled`,
+          },
         },
       },
       {

@@ -41,8 +41,19 @@ export function modelComparisonSpec(run: RunRecord): TopLevelSpec {
         mark: { type: 'point', filled: true, size: 110, opacity: 1 },
         encoding: {
           x: { field: 'value', type: 'quantitative' },
-          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['baseline', 'candidate'], range: ['#718096', '#2b6cb0'] }, legend: { orient: 'bottom' } },
-          shape: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['baseline', 'candidate'], range: ['square', 'circle'] } },
+          color: {
+            field: 'kind',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['baseline', 'candidate'], range: ['#718096', '#2b6cb0'] },
+            legend: { orient: 'bottom' },
+          },
+          shape: {
+            field: 'kind',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['baseline', 'candidate'], range: ['square', 'circle'] },
+          },
         },
       },
     ],

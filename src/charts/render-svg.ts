@@ -13,7 +13,13 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     background: null,
     config: {
       font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-      axis: { labelColor: '#718096', titleColor: '#718096', gridColor: '#71809633', domainColor: '#718096', tickColor: '#718096' },
+      axis: {
+        labelColor: '#718096',
+        titleColor: '#718096',
+        gridColor: '#71809633',
+        domainColor: '#718096',
+        tickColor: '#718096',
+      },
       legend: { labelColor: '#718096', titleColor: '#718096' },
       title: { color: '#718096' },
       view: { stroke: null },
@@ -26,5 +32,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   view.finalize();
   // Keep the natural width as the largest size and let CSS shrink it (max-width: 100%; height: auto):
   // the viewBox keeps the aspect ratio, so text never grows past its designed size.
-  return svg.replace(/^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/, '<svg$1 width="$2" preserveAspectRatio="xMinYMin meet"');
+  return svg.replace(
+    /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/,
+    '<svg$1 width="$2" preserveAspectRatio="xMinYMin meet"',
+  );
 }

@@ -33,7 +33,9 @@ function start(): void {
     const body = document.getElementById('contributions-body');
     if (!body) return;
     const rows = [...explanation.contributions].sort(
-      (a, b) => Math.abs(b.probabilities[0]! - b.probabilities[2]!) - Math.abs(a.probabilities[0]! - a.probabilities[2]!),
+      (a, b) =>
+        Math.abs(b.probabilities[0]! - b.probabilities[2]!) -
+        Math.abs(a.probabilities[0]! - a.probabilities[2]!),
     );
     body.replaceChildren(
       ...rows.map((c) => {
@@ -54,7 +56,9 @@ function start(): void {
         return tr;
       }),
     );
-    document.getElementById('demo-result')?.setAttribute('data-fixture', `${home}|${away}|${field('model').value}|${date}`);
+    document
+      .getElementById('demo-result')
+      ?.setAttribute('data-fixture', `${home}|${away}|${field('model').value}|${date}`);
   };
 
   form.addEventListener('input', update);

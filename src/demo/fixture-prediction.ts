@@ -32,7 +32,13 @@ export interface FixturePrediction {
   explanation: Explanation;
 }
 
-export function predictFixture(data: DemoData, modelId: string, home: string, away: string, date: string): FixturePrediction {
+export function predictFixture(
+  data: DemoData,
+  modelId: string,
+  home: string,
+  away: string,
+  date: string,
+): FixturePrediction {
   const model = data.models.find((m) => m.id === modelId);
   const homeState = data.teams[home];
   const awayState = data.teams[away];

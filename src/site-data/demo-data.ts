@@ -12,7 +12,11 @@ export async function demoData(project: SiteProject): Promise<DemoData> {
   const run = requireRun(project, `The demo of project "${project.slug}"`);
   const teams = await readTeamState(project);
   const models = await Promise.all(
-    run.models.map(async (model) => ({ id: model.id, label: model.label, artifact: await readArtifact(project, model) })),
+    run.models.map(async (model) => ({
+      id: model.id,
+      label: model.label,
+      artifact: await readArtifact(project, model),
+    })),
   );
   // The two highest-rated teams make a fixture worth looking at.
   const [home, away] = Object.entries(teams)
@@ -25,7 +29,12 @@ export async function demoData(project: SiteProject): Promise<DemoData> {
     reference: run.featureReference ?? null,
     teams,
     models,
-    defaults: { model: run.best, home: home ?? '', away: away ?? home ?? '', date: isoDate(last + 7 * dayMs) },
+    defaults: {
+      model: run.best,
+      home: home ?? '',
+      away: away ?? home ?? '',
+      date: isoDate(last + 7 * dayMs),
+    },
     minDate: isoDate(last + dayMs),
   };
 }

@@ -27,7 +27,11 @@ export function formatMs(ms: number): string {
 }
 
 export function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 ** 2
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
 
 export const integer = (value: number) => value.toLocaleString('en-GB');
@@ -45,12 +49,16 @@ export function formatDifference(name: string, value: number): string {
 /** A value in a decision's own unit, signed when asked ("+12.3 points"). */
 export function formatAmount(value: number, unit: string, signed = false): string {
   const digits = Math.abs(value) >= 100 ? 0 : 1;
-  const text = Math.abs(value).toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const text = Math.abs(value).toLocaleString('en-GB', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
   const sign = value < 0 ? '−' : signed && value > 0 ? '+' : '';
   return `${sign}${text} ${unit}`;
 }
 
-export const plural = (count: number, one: string, many = `${one}s`) => `${integer(count)} ${count === 1 ? one : many}`;
+export const plural = (count: number, one: string, many = `${one}s`) =>
+  `${integer(count)} ${count === 1 ? one : many}`;
 
 const classNames: Record<string, string> = { H: 'Home win', D: 'Draw', A: 'Away win' };
 

@@ -1,5 +1,7 @@
 /** Every internal link goes through here, so a deployment under a base path (GitHub Pages) keeps working. */
-const base = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
+const base = import.meta.env.BASE_URL.endsWith('/')
+  ? import.meta.env.BASE_URL
+  : `${import.meta.env.BASE_URL}/`;
 
 export function href(path = ''): string {
   return `${base}${path.replace(/^\//, '')}`;

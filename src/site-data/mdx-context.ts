@@ -1,7 +1,7 @@
-import { MlfolioError } from '../../portfolio/errors.ts';
-import { type RunFacts, runFacts } from './run-facts.ts';
-import { requireModel, requireRun, siteProject } from './portfolio.ts';
 import type { ModelResult } from '../../pipelines/runs/run-record.ts';
+import { MlfolioError } from '../../portfolio/errors.ts';
+import { requireModel, requireRun, siteProject } from './portfolio.ts';
+import { type RunFacts, runFacts } from './run-facts.ts';
 
 /** What a page tells the MDX components it renders: which file they sit in. */
 export interface MdxLocals {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { type ModelResult, type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadPortfolioConfig, type PortfolioConfig } from '../../portfolio/portfolio-config.ts';
 import { listProjects, loadProject, type Project } from '../../portfolio/project-spec.ts';
 import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
-import { type ModelResult, type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 
 export interface SiteProject extends Project {
   /** The latest recorded run, if the pipeline has run. */

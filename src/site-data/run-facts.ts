@@ -26,8 +26,7 @@ export function runFacts(run: RunRecord, where: string): RunFacts {
   const best = requireModel(run, run.best, where);
   const baseline = requireModel(run, run.bestBaseline, where);
   const impact = run.impact;
-  const headlineGain =
-    impact?.gains.find((gain) => gain.over === impact.statusQuo) ?? impact?.gains[0];
+  const headlineGain = impact?.gains.find((gain) => gain.over === impact.statusQuo) ?? impact?.gains[0];
   const byLatency = [...run.models].sort((a, b) => a.timings.predictP50Us - b.timings.predictP50Us);
   const bySize = [...run.models].sort((a, b) => a.sizeBytes - b.sizeBytes);
   return {

@@ -2,7 +2,13 @@ import { Resvg } from '@resvg/resvg-js';
 import { formatInterval, formatValue, metricLabel } from './format.ts';
 import type { RunFacts } from './run-facts.ts';
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
 
 /** Greedy word wrap to at most `maxLines` lines of `width` characters, with an ellipsis if cut. */
@@ -36,9 +42,20 @@ export function socialImageSvg({ builder, title, facts }: SocialCard): string {
   const result = facts
     ? `${facts.best.label}: ${metricLabel(facts.metric)} ${formatValue(facts.metric, facts.best.metrics[facts.metric]!.value)} (95% CI ${formatInterval(facts.metric, facts.best.metrics[facts.metric]!)}) on ${facts.run.split.test.rows.toLocaleString('en-GB')} held-out rows`
     : 'Not run yet';
-  const text = (x: number, y: number, size: number, weight: number, fill: string, lines: string[], gap = 1.25) =>
+  const text = (
+    x: number,
+    y: number,
+    size: number,
+    weight: number,
+    fill: string,
+    lines: string[],
+    gap = 1.25,
+  ) =>
     lines
-      .map((line, i) => `<text x="${x}" y="${y + i * size * gap}" font-size="${size}" font-weight="${weight}" fill="${fill}">${escapeText(line)}</text>`)
+      .map(
+        (line, i) =>
+          `<text x="${x}" y="${y + i * size * gap}" font-size="${size}" font-weight="${weight}" fill="${fill}">${escapeText(line)}</text>`,
+      )
       .join('');
   const titleLines = wrapText(title, 30, 2);
   const headlineY = 250 + (titleLines.length - 1) * 80;

@@ -39,7 +39,9 @@ export async function serveStatic(dir: string, basePath = '/'): Promise<StaticSi
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+      response
+        .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+        .end(body);
     } catch {
       response.writeHead(404).end('not found');
     }
@@ -49,6 +51,7 @@ export async function serveStatic(dir: string, basePath = '/'): Promise<StaticSi
   return {
     url: `${origin}${basePath}`,
     origin,
-    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

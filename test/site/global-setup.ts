@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { copyExampleContent, runCliOrThrow, workspacesRoot, writeHostileDataset } from './workspaces.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Workspace with the example portfolio run and built (dist/ inside). */
+    exampleRoot: string;
+    /** The same runs, built with BASE_PATH=/portfolio/. */
+    basePathRoot: string;
+    /** A small dataset with hostile team names, run and built. */
+    hostileRoot: string;
+  }
+}
+
+/**
+ * Builds every site the browser and output tests read, once per `npm test`: in child processes,
+ * as a user would, each in its own workspace. Unchanged stages and sites are reused between runs.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  const exampleRoot = join(workspacesRoot, 'example');
+  const basePathRoot = join(workspacesRoot, 'base-path');
+  const hostileRoot = join(workspacesRoot, 'hostile');
+  const hostileData = join(hostileRoot, 'hostile-football.json');
+
+  await copyExampleContent(exampleRoot);
+  await copyExampleContent(hostileRoot);
+  await writeHostileDataset(hostileData);
+  await Promise.all([
+    runCliOrThrow(['start'], exampleRoot),
+    runCliOrThrow(['start'], hostileRoot, { MLFOLIO_OPENFOOTBALL_FILE: hostileData }),
+  ]);
+  await copyExampleContent(basePathRoot, { withRunsFrom: exampleRoot });
+  await runCliOrThrow(['publish'], basePathRoot, { BASE_PATH: '/portfolio/' });
+
+  project.provide('exampleRoot', exampleRoot);
+  project.provide('basePathRoot', basePathRoot);
+  project.provide('hostileRoot', hostileRoot);
+}
