@@ -65,6 +65,17 @@ export async function buildSite(
     });
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
+    const cause = userError(error);
+    if (cause) {
+      throw new MlfolioError(
+        {
+          code: cause.code,
+          message: `The site build failed: ${cause.message}`,
+          hint: `${cause.hint ? `${cause.hint} ` : ''}The previous site in dist/ was left as it was.`,
+        },
+        { cause: error },
+      );
+    }
     throw new MlfolioError(
       {
         code: 'E_SITE_BUILD_FAILED',
@@ -91,4 +102,29 @@ async function readStamp(distDir: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The MlfolioError a page threw, found through the causes Astro wraps it in. Matched by name and
+ * code, not instanceof: pages run from Astro's bundle, which has its own copy of the class.
+ */
+function userError(error: unknown): { code: string; message: string; hint?: string } | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const candidate = current as {
+      name?: unknown;
+      code?: unknown;
+      message?: unknown;
+      mlfolioHint?: unknown;
+      cause?: unknown;
+    };
+    if (candidate.name === 'MlfolioError' && typeof candidate.code === 'string') {
+      return {
+        code: candidate.code,
+        message: String(candidate.message),
+        ...(typeof candidate.mlfolioHint === 'string' ? { hint: candidate.mlfolioHint } : {}),
+      };
+    }
+    current = candidate.cause;
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import type { ModelResult } from '../../pipelines/runs/run-record.ts';
-import { MlfolioError } from '../../portfolio/errors.ts';
 import { requireModel, requireRun, siteProject } from './portfolio.ts';
 import { type RunFacts, runFacts } from './run-facts.ts';
+import { siteError } from './site-error.ts';
 
 /** What a page tells the MDX components it renders: which file they sit in. */
 export interface MdxLocals {
@@ -34,7 +34,7 @@ export function runValueAt(facts: RunFacts, path: string, where: string): unknow
   let value: unknown = facts.run;
   for (const key of path.split('.')) {
     if (value === null || typeof value !== 'object' || !(key in value)) {
-      throw new MlfolioError({
+      throw siteError({
         code: 'E_SITE_VALUE_UNKNOWN',
         message: `${where} refers to "${path}", which run ${facts.run.runId} of "${facts.run.project}" did not record ("${key}" is missing).`,
         hint: `Top-level fields of that run: ${Object.keys(facts.run).join(', ')}. Fix the path, or rerun the pipeline if the field is new.`,

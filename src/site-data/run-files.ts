@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { TeamState } from '../../pipelines/features/team-history.ts';
 import type { ModelArtifact } from '../../pipelines/models/artifact.ts';
 import type { ModelResult } from '../../pipelines/runs/run-record.ts';
-import { MlfolioError } from '../../portfolio/errors.ts';
 import type { SiteProject } from './portfolio.ts';
+import { siteError } from './site-error.ts';
 
 /** A trained model's artifact, read from the run directory: what the demo runs. */
 export async function readArtifact(project: SiteProject, model: ModelResult): Promise<ModelArtifact> {
@@ -21,7 +21,7 @@ async function readRunJson<T>(project: SiteProject, relativePath: string, what: 
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (error) {
-    throw new MlfolioError(
+    throw siteError(
       {
         code: 'E_SITE_RUN_FILE_MISSING',
         message: `The demo of "${project.slug}" needs ${what} at ${file}, which cannot be read.`,

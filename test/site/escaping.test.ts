@@ -16,7 +16,7 @@ describe('jsonForScript', () => {
 describe('wrapText', () => {
   test('wraps on word boundaries and ends a cut text with an ellipsis', () => {
     expect(wrapText('one two three four', 9, 3)).toEqual(['one two', 'three', 'four']);
-    expect(wrapText('one two three four five six', 9, 2)).toEqual(['one two', 'three f…']);
+    expect(wrapText('one two three four five six', 9, 2)).toEqual(['one two', 'three…']);
   });
 });
 

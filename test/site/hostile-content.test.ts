@@ -29,8 +29,12 @@ describe('scraped strings that look like markup', () => {
     expect(raw).not.toMatch(/[<>]/);
     const data = JSON.parse(raw) as { teams: Record<string, unknown> };
     for (const name of hostileNames) expect(Object.keys(data.teams)).toContain(name);
-    // Exactly the two scripts the page is built with: the data block and the demo module.
-    expect(html.match(/<script\b/g)).toHaveLength(2);
+    // Exactly the two scripts the page is built with, as a browser parses it: the data block and the demo module.
+    expect(
+      $('script')
+        .map((_, el) => $(el).attr('type'))
+        .get(),
+    ).toEqual(['application/json', 'module']);
   });
 
   test.each(htmlFiles)('leave %s inert: no injected elements, handlers or scripts', async (file) => {
@@ -49,7 +53,10 @@ describe('scraped strings that look like markup', () => {
       .toArray()
       .filter((el) => $(el).attr('type') !== 'application/json');
     expect(inlineScripts).toHaveLength(0);
-    expect(html).not.toContain('<script>alert');
+    if (file === demoFile) {
+      // Markup-looking strings survive only as text or inside quoted attribute values.
+      for (const name of hostileNames) expect($('#demo-form').text()).toContain(name);
+    }
   });
 });
 
@@ -71,11 +78,13 @@ describe('the hostile demo in a browser', () => {
       await dialog.dismiss();
     });
     await page.goto(`${site.url}projects/${exampleSlug}/demo/`);
-    await expect.poll(() => page.locator('#demo-form[data-ready="true"]').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('#demo-form[data-ready="true"]').count(), { timeout: 15_000 })
+      .toBe(1);
     await page.selectOption('select[name="home"]', hostileNames[0]!);
     await page.selectOption('select[name="away"]', hostileNames[1]!);
     await expect
-      .poll(() => page.locator('#demo-result').getAttribute('data-fixture'))
+      .poll(() => page.locator('#demo-result').getAttribute('data-fixture'), { timeout: 15_000 })
       .toContain(`${hostileNames[0]}|${hostileNames[1]}|`);
     const probabilities = await page
       .locator('[data-class-index]')

@@ -56,7 +56,7 @@ describe('every page in a browser', () => {
         for (const { name, path } of pages) {
           const response = await page.goto(site.url + path);
           expect(response?.status()).toBe(200);
-          await expect.poll(() => page.locator('h1').count()).toBe(1);
+          await expect.poll(() => page.locator('h1').count(), { timeout: 15_000 }).toBe(1);
           const overflow = await page.evaluate(
             () => document.documentElement.scrollWidth - window.innerWidth,
           );
@@ -106,7 +106,9 @@ describe('the demo', () => {
     ];
     const page = await browser.newPage();
     await page.goto(`${site.url}projects/${exampleSlug}/demo/`);
-    await expect.poll(() => page.locator('#demo-form[data-ready="true"]').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('#demo-form[data-ready="true"]').count(), { timeout: 15_000 })
+      .toBe(1);
     let compared = 0;
     for (const model of run.models) {
       const artifact = JSON.parse(await readFile(join(runDir, model.artifact), 'utf8')) as ModelArtifact;
@@ -116,7 +118,9 @@ describe('the demo', () => {
         await page.selectOption('select[name="away"]', fixture.away);
         await page.fill('input[name="date"]', fixture.date);
         const key = `${fixture.home}|${fixture.away}|${model.id}|${fixture.date}`;
-        await expect.poll(() => page.locator('#demo-result').getAttribute('data-fixture')).toBe(key);
+        await expect
+          .poll(() => page.locator('#demo-result').getAttribute('data-fixture'), { timeout: 15_000 })
+          .toBe(key);
         const shown = await page
           .locator('[data-class-index]')
           .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.probability)));
