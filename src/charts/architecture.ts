@@ -37,7 +37,7 @@ export function architectureSvg(run: RunRecord): string {
     },
     {
       title: '2 Features',
-      lines: [`${run.task.features.length} features, past dates only`, stageTime(run, 'features')],
+      lines: [`${run.task.features.length} features, past only`, stageTime(run, 'features')],
     },
     {
       title: '3 Time split',
