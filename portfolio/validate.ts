@@ -55,21 +55,21 @@ function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): string {
   }
 }
 
-/** The keys an object schema accepts at `path`, looking through arrays, optionals and defaults. */
-function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let current: z.core.$ZodType | undefined = schema;
-  for (const part of [...path, undefined]) {
-    current = unwrap(current);
-    if (!current) return [];
-    const def = current._zod.def as unknown as Record<string, unknown>;
-    if (part === undefined) {
-      return def.type === 'object' ? Object.keys(def.shape as object) : [];
-    }
-    if (def.type === 'object') current = (def.shape as Record<string, z.core.$ZodType>)[String(part)];
-    else if (def.type === 'array') current = def.element as z.core.$ZodType;
-    else if (def.type === 'record') current = def.valueType as z.core.$ZodType;
-    else return [];
+/** The keys an object schema accepts at `path`, looking through arrays, unions, optionals and defaults. */
+function objectKeysAt(schema: z.core.$ZodType | undefined, path: readonly PropertyKey[]): string[] {
+  const current = unwrap(schema);
+  if (!current) return [];
+  const def = current._zod.def as unknown as Record<string, unknown>;
+  if (def.type === 'union') {
+    const keys = (def.options as z.core.$ZodType[]).flatMap((option) => objectKeysAt(option, path));
+    return [...new Set(keys)];
   }
+  const [part, ...rest] = path;
+  if (part === undefined) return def.type === 'object' ? Object.keys(def.shape as object) : [];
+  if (def.type === 'object')
+    return objectKeysAt((def.shape as Record<string, z.core.$ZodType>)[String(part)], rest);
+  if (def.type === 'array') return objectKeysAt(def.element as z.core.$ZodType, rest);
+  if (def.type === 'record') return objectKeysAt(def.valueType as z.core.$ZodType, rest);
   return [];
 }
 

@@ -1,23 +1,20 @@
-import { readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
-import { hashTree } from '../portfolio/hash.ts';
+import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 
-/** The mlfolio checkout whose `src/` and `astro.config.mjs` render every workspace. */
-const siteCodeRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Everything the site is built from: code here, content in the workspace. A change to any triggers a rebuild. */
+/** The site's code, in this package. Content comes from the workspace, which may be elsewhere. */
+const codeRoot = join(import.meta.dirname, '..');
+/** Everything the site is built from, besides the workspace's content/: a change triggers a rebuild. */
 const siteCode = [
   'src',
   'public',
   'publish',
-  'pipelines/models/artifact.ts',
-  'pipelines/explain/contributions.ts',
-  'pipelines/features',
+  'portfolio',
+  'pipelines',
   'astro.config.mjs',
   'package-lock.json',
 ];
@@ -41,30 +38,38 @@ export async function buildSite(
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
   const ignore = /node_modules|[/\\]\.astro[/\\]|\.tmp$/;
-  const fingerprint = [
-    await hashTree(siteCodeRoot, siteCode, ignore),
+  const fingerprint = hashValue([
+    await hashTree(codeRoot, siteCode, ignore),
     await hashTree(workspace.root, ['content'], ignore),
     process.env.BASE_PATH ?? '/',
     process.env.SITE_URL ?? '',
-  ].join(':');
+  ]);
   if (!options.force && (await readStamp(workspace.distDir)) === fingerprint) {
     progress.stage('publish', 'site inputs unchanged, dist/ is current');
     return { outDir: workspace.distDir, skipped: true, durationMs: performance.now() - started };
   }
   progress.stage('publish', 'building the static site with Astro');
+  // Astro's build output imports packages by name while it prerenders, so it must be written
+  // inside this package (where node_modules resolves), then moved beside the workspace's dist/.
+  const scratch = join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', `${process.pid}-${Date.now()}`);
   const temporary = `${workspace.distDir}.tmp-${process.pid}`;
   const { build } = await import('astro');
-  // astro.config.mjs and the site's data loader find the workspace through MLFOLIO_ROOT.
+  // Astro writes its prerender bundle under the working directory unless outDir is inside it
+  // (getOutDirWithinCwd in astro/dist/core/build/common.js), so build from the code root.
+  const workingDirectory = process.cwd();
+  process.chdir(codeRoot);
+  // The content collections and the site's data loader find the workspace through MLFOLIO_ROOT.
   process.env.MLFOLIO_ROOT = workspace.root;
   try {
     await build({
-      root: siteCodeRoot,
-      outDir: temporary,
+      root: codeRoot,
+      outDir: scratch,
+      // Per workspace, so builds of different portfolios never share Astro's content store.
       cacheDir: join(workspace.stateDir, 'astro-cache'),
       logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
     });
   } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
     const cause = userError(error);
     if (cause) {
       throw new MlfolioError(
@@ -84,8 +89,11 @@ export async function buildSite(
       },
       { cause: error },
     );
+  } finally {
+    process.chdir(workingDirectory);
   }
-  await writeJsonAtomic(join(temporary, stampFile), { fingerprint, builtAt: new Date().toISOString() });
+  await writeJsonAtomic(join(scratch, stampFile), { fingerprint, builtAt: new Date().toISOString() });
+  await moveDirectory(scratch, temporary);
   const previous = `${workspace.distDir}.old-${process.pid}`;
   await rename(workspace.distDir, previous).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
@@ -93,6 +101,18 @@ export async function buildSite(
   await rename(temporary, workspace.distDir);
   await rm(previous, { recursive: true, force: true });
   return { outDir: workspace.distDir, skipped: false, durationMs: performance.now() - started };
+}
+
+/** Renames, or copies then removes when `from` and `to` are on different file systems. */
+async function moveDirectory(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await cp(from, to, { recursive: true });
+    await rm(from, { recursive: true, force: true });
+  }
 }
 
 async function readStamp(distDir: string): Promise<string | undefined> {
@@ -106,7 +126,8 @@ async function readStamp(distDir: string): Promise<string | undefined> {
 
 /**
  * The MlfolioError a page threw, found through the causes Astro wraps it in. Matched by name and
- * code, not instanceof: pages run from Astro's bundle, which has its own copy of the class.
+ * code, not instanceof: pages run from Astro's bundle, which has its own copy of the class. Astro
+ * replaces `hint` with its own, so the site's errors carry theirs as `mlfolioHint` (site-error.ts).
  */
 function userError(error: unknown): { code: string; message: string; hint?: string } | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {

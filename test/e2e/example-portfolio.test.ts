@@ -1,0 +1,98 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
+import { type CliResult, exampleWorkspace, mlfolio } from './workspace.ts';
+
+const slug = 'football-match-outcomes';
+let root: string;
+let first: CliResult;
+let run: RunRecord;
+
+beforeAll(async () => {
+  root = await exampleWorkspace();
+  first = await mlfolio(root, ['start']);
+  run = (await readLatestRun(join(root, 'content/projects', slug, 'runs')))!;
+}, 180_000);
+
+describe('mlfolio start on the example portfolio', () => {
+  it('builds the site into dist/ and says how to open it', () => {
+    expect(first.stderr).not.toMatch(/E_INTERNAL/);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/the site is in dist\/ — run `npm run preview`/);
+  });
+
+  it('records a run of the four declared models on the held-out season', () => {
+    expect(run.models.map((m) => m.id)).toEqual(['prior', 'elo', 'logreg', 'mlp']);
+    expect(run.split.train.seasons).toEqual(['2013-14', '2014-15', '2015-16']);
+    expect(run.split.test.seasons).toEqual(['2016-17']);
+    expect(run.inputs.dataset.excludedRows).toBe(4);
+    for (const model of run.models) {
+      for (const metric of ['rps', 'log_loss', 'brier', 'accuracy']) {
+        const estimate = model.metrics[metric]!;
+        expect(Number.isFinite(estimate.value)).toBe(true);
+        expect(estimate.lower!).toBeLessThanOrEqual(estimate.value);
+        expect(estimate.upper!).toBeGreaterThanOrEqual(estimate.value);
+      }
+    }
+  });
+
+  it("puts every model's metrics from the run record on the project page, with a chart", async () => {
+    const html = await readFile(join(root, 'dist/projects', slug, 'index.html'), 'utf8');
+    for (const model of run.models) {
+      expect(html).toContain(model.label);
+      expect(html).toContain(model.metrics.rps!.value.toFixed(4));
+      expect(html).toContain(model.metrics.log_loss!.value.toFixed(4));
+      expect(html).toContain(model.metrics.brier!.value.toFixed(4));
+      expect(html).toContain(`${(model.metrics.accuracy!.value * 100).toFixed(1)}%`);
+    }
+    expect(html).toMatch(/<svg[^>]*class="marks"/);
+    expect(html).not.toMatch(/<script/);
+    // The writeup's <Metric> components render the recorded values, not typed ones.
+    expect(html).toContain(
+      `RPS of <span class="metric"><strong>${run.models[0]!.metrics.rps!.value.toFixed(4)}`,
+    );
+    const index = await readFile(join(root, 'dist/index.html'), 'utf8');
+    expect(index).toContain(`projects/${slug}/`);
+  });
+
+  it('reuses every stage and the site when nothing changed', async () => {
+    const second = await mlfolio(root, ['start']);
+    expect(second.code).toBe(0);
+    const reused = second.stderr.split('\n').filter((line) => /unchanged/.test(line));
+    // collect, features, split, four train stages, evaluate, report, publish
+    expect(reused.length).toBe(10);
+    expect(second.stderr).not.toMatch(/done in|building the static site/);
+    expect(await readdir(join(root, 'content/projects', slug, 'runs'))).toEqual([run.runId]);
+  });
+
+  it('fails with the file and field of a typo, exit status 3, and leaves the previous site intact', async () => {
+    const specFile = join(root, 'content/projects', slug, 'project.yaml');
+    const original = await readFile(specFile, 'utf8');
+    const before = await readFile(join(root, 'dist/index.html'), 'utf8');
+    try {
+      await writeFile(specFile, original.replace('primaryMetric: rps', 'primaryMetric: rsp'));
+      const broken = await mlfolio(root, ['start']);
+      expect(broken.code).toBe(3);
+      expect(broken.stderr).toContain('E_PROJECT_FILE_INVALID');
+      expect(broken.stderr).toContain(specFile);
+      expect(broken.stderr).toMatch(/primaryMetric: received "rsp"\. Did you mean "rps"\?/);
+      expect(await readFile(join(root, 'dist/index.html'), 'utf8')).toBe(before);
+    } finally {
+      await writeFile(specFile, original);
+    }
+  });
+
+  it('names the known projects for an unknown one, exit status 2', async () => {
+    const result = await mlfolio(root, ['run', 'football-match-outcome']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/E_PROJECT_UNKNOWN: There is no project "football-match-outcome"/);
+    expect(result.stderr).toMatch(/Did you mean "football-match-outcomes"\?/);
+  });
+
+  it('rejects a misspelt option with the nearest valid one, exit status 2', async () => {
+    const result = await mlfolio(root, ['start', '--forse']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/has no option "--forse"\.\n.*Did you mean "force"\?/);
+  });
+});

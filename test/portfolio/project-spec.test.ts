@@ -1,0 +1,84 @@
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isMlfolioError } from '../../portfolio/errors.ts';
+import { loadProject } from '../../portfolio/project-spec.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
+
+const example = await readFile(
+  join(import.meta.dirname, '../../content/projects/football-match-outcomes/project.yaml'),
+  'utf8',
+);
+
+async function workspaceWith(projectYaml: string) {
+  const root = await mkdtemp(join(tmpdir(), 'mlfolio-spec-'));
+  await mkdir(join(root, 'content/projects/demo'), { recursive: true });
+  await writeFile(join(root, 'content/projects/demo/project.yaml'), projectYaml);
+  return workspaceAt(root);
+}
+
+async function loadError(projectYaml: string, slug = 'demo') {
+  const workspace = await workspaceWith(projectYaml);
+  const error = await loadProject(workspace, slug).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isMlfolioError(error)) throw new Error(`Expected an MlfolioError, but got ${String(error)}`);
+  return error;
+}
+
+describe('project files', () => {
+  it('load the example project with its defaults filled in', async () => {
+    const project = await loadProject(await workspaceWith(example), 'demo');
+    expect(project.spec.models.map((m) => m.kind)).toEqual(['prior', 'elo', 'logistic-regression', 'mlp']);
+    expect(project.spec.split.testSeasons).toBe(1);
+  });
+
+  it.each([
+    [
+      'a misspelt top-level field',
+      example.replace('features:', 'featurs:'),
+      /featurs: unknown field\. Did you mean "features"\?/,
+    ],
+    [
+      'a misspelt feature name',
+      example.replace('  - elo_diff', '  - elo_dif'),
+      /features\[0\]: received "elo_dif"\. Did you mean "elo_diff"\?/,
+    ],
+    [
+      'a misspelt model parameter',
+      example.replace('l2: 0.001, epochs: 300', 'l2: 0.001, epoch: 300'),
+      /models\[2\]\.params\.epoch: unknown field\. Did you mean "epochs"\?/,
+    ],
+    [
+      'a wrong type',
+      example.replace('seed: 42', 'seed: forty-two'),
+      /seed: expected number, received "forty-two"/,
+    ],
+    [
+      'no baseline model',
+      example.replace(/ {2}- id: prior\n {4}kind: prior\n {2}- id: elo\n {4}kind: elo\n/, ''),
+      /at least one baseline model/,
+    ],
+  ])('name the file and field for %s', async (_case, yaml, message) => {
+    const error = await loadError(yaml);
+    expect(error.code).toBe('E_PROJECT_FILE_INVALID');
+    expect(error.message).toContain(join('content', 'projects', 'demo', 'project.yaml'));
+    expect(error.message).toMatch(message);
+    expect(error.exitCode).toBe(3);
+  });
+
+  it('report YAML syntax errors with the file', async () => {
+    const error = await loadError('title: [unclosed\n');
+    expect(error.code).toBe('E_PROJECT_FILE_INVALID');
+    expect(error.message).toMatch(/project\.yaml is not valid YAML/);
+  });
+
+  it('suggest the nearest project for an unknown slug', async () => {
+    const error = await loadError(example, 'dmeo');
+    expect(error.code).toBe('E_PROJECT_UNKNOWN');
+    expect(error.hint).toMatch(/Did you mean "demo"\?/);
+    expect(error.exitCode).toBe(2);
+  });
+});
