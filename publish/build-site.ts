@@ -5,6 +5,7 @@ import { MlfolioError } from '../portfolio/errors.ts';
 import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
+import { withBuildLock } from './build-lock.ts';
 
 /** The site's code, in this package. Content comes from the workspace, which may be elsewhere. */
 const codeRoot = join(import.meta.dirname, '..');
@@ -61,13 +62,15 @@ export async function buildSite(
   // The content collections and the site's data loader find the workspace through MLFOLIO_ROOT.
   process.env.MLFOLIO_ROOT = workspace.root;
   try {
-    await build({
-      root: codeRoot,
-      outDir: scratch,
-      // Per workspace, so builds of different portfolios never share Astro's content store.
-      cacheDir: join(workspace.stateDir, 'astro-cache'),
-      logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
-    });
+    await withBuildLock(join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', 'build.lock'), () =>
+      build({
+        root: codeRoot,
+        outDir: scratch,
+        // Per workspace, so builds of different portfolios never share Astro's content store.
+        cacheDir: join(workspace.stateDir, 'astro-cache'),
+        logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
+      }),
+    );
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
     const cause = userError(error);

@@ -26,10 +26,11 @@ export default async function setup(project: TestProject): Promise<void> {
   await copyExampleContent(exampleRoot);
   await copyExampleContent(hostileRoot);
   await writeHostileDataset(hostileData);
-  await Promise.all([
-    runCliOrThrow(['start'], exampleRoot),
-    runCliOrThrow(['start'], hostileRoot, { MLFOLIO_OPENFOOTBALL_FILE: hostileData }),
-  ]);
+  const hostileEnv = { MLFOLIO_OPENFOOTBALL_FILE: hostileData };
+  await Promise.all([runCliOrThrow(['run'], exampleRoot), runCliOrThrow(['run'], hostileRoot, hostileEnv)]);
+  // Site builds one at a time: concurrent Astro builds of the same code share its .astro/ content store.
+  await runCliOrThrow(['publish'], exampleRoot);
+  await runCliOrThrow(['publish'], hostileRoot, hostileEnv);
   await copyExampleContent(basePathRoot, { withRunsFrom: exampleRoot });
   await runCliOrThrow(['publish'], basePathRoot, { BASE_PATH: '/portfolio/' });
 
