@@ -73,7 +73,9 @@ function start(): void {
     update();
   });
   form.dataset.ready = 'true';
-  update();
+  // The build rendered the default fixture; recompute only if the browser restored other choices.
+  const current = `${field('home').value}|${field('away').value}|${field('model').value}|${field('date').value}`;
+  if (current !== document.getElementById('demo-result')?.getAttribute('data-fixture')) update();
 }
 
 start();

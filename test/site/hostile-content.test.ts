@@ -4,7 +4,7 @@ import { load } from 'cheerio';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { launchBrowser } from './browser.ts';
-import { type StaticSite, serveStatic } from './static-server.ts';
+import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
 import { exampleSlug, hostileNames, listFiles } from './workspaces.ts';
 
 const dist = join(inject('hostileRoot'), 'dist');

@@ -8,7 +8,7 @@ import { type ModelArtifact, predictProbabilities } from '../../pipelines/models
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { launchBrowser } from './browser.ts';
 import { crawl } from './link-crawl.ts';
-import { type StaticSite, serveStatic } from './static-server.ts';
+import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
 import { exampleSlug, repoRoot } from './workspaces.ts';
 
 const exampleRoot = inject('exampleRoot');

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,7 +23,8 @@ export interface StaticSite {
 
 /**
  * Serves a built site on 127.0.0.1 the way GitHub Pages does: under `basePath`, directory URLs
- * answered by their index.html, anything outside the base path a 404.
+ * answered by their index.html, text gzipped, anything outside the base path a 404. Used by the
+ * browser tests and `npm run lighthouse`.
  */
 export async function serveStatic(dir: string, basePath = '/'): Promise<StaticSite> {
   const server: Server = createServer(async (request, response) => {
