@@ -1,6 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
-import { formatInterval, formatValue, metricLabel } from './format.ts';
-import type { RunFacts } from './run-facts.ts';
+import { formatAmount, formatInterval, formatValue, metricLabel } from './format.ts';
+import { policyLabel, type RunFacts } from './run-facts.ts';
 
 const escapes: Record<string, string> = {
   '&': '&amp;',
@@ -38,7 +38,11 @@ export interface SocialCard {
 
 /** The 1200×630 social preview of a project as SVG: title, impact headline (or an honest absence) and the best result. */
 export function socialImageSvg({ builder, title, facts }: SocialCard): string {
-  const headline = facts?.impact?.headline ?? 'Impact not measured yet';
+  const impact = facts?.impact;
+  const gain = facts?.headlineGain;
+  const headline = impact
+    ? `${impact.headline}${gain ? ` (${formatAmount(gain.difference.value, impact.unit, true)} over ${policyLabel(impact, gain.over)})` : ''}`
+    : 'Impact not measured yet';
   const result = facts
     ? `${facts.best.label}: ${metricLabel(facts.metric)} ${formatValue(facts.metric, facts.best.metrics[facts.metric]!.value)} (95% CI ${formatInterval(facts.metric, facts.best.metrics[facts.metric]!)}) on ${facts.run.split.test.rows.toLocaleString('en-GB')} held-out rows`
     : 'Not run yet';

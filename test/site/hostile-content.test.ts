@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { load } from 'cheerio';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser } from './browser.ts';
 import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
+import { launchBrowser } from './browser.ts';
 import { exampleSlug, hostileNames, listFiles } from './workspaces.ts';
 
 const dist = join(inject('hostileRoot'), 'dist');

@@ -5,9 +5,9 @@
  */
 export const pageBudget = {
   /** Any page, uncompressed. */
-  maxBytes: 160 * 1024,
+  maxBytes: 128 * 1024,
   /** Any page, gzipped. */
-  maxGzipBytes: 40 * 1024,
+  maxGzipBytes: 32 * 1024,
   /** JavaScript on the demo page, uncompressed; every other page ships none. */
   maxDemoScriptBytes: 16 * 1024,
 } as const;

@@ -6,9 +6,9 @@ import { fixtureFeatures } from '../../pipelines/features/match-features.ts';
 import type { TeamState } from '../../pipelines/features/team-history.ts';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
+import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
 import { launchBrowser } from './browser.ts';
 import { crawl } from './link-crawl.ts';
-import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
 import { exampleSlug, repoRoot } from './workspaces.ts';
 
 const exampleRoot = inject('exampleRoot');
