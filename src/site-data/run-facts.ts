@@ -34,7 +34,7 @@ export function runFacts(run: RunRecord, where: string): RunFacts {
     metric: run.task.primaryMetric,
     best,
     baseline,
-    bestVsBaseline: run.comparisons?.find((c) => c.model === best.id && c.baseline === baseline.id),
+    bestVsBaseline: comparisonOf(run, best.id),
     candidates: run.models.filter((m) => !m.baseline),
     impact,
     headlineGain,
@@ -45,4 +45,11 @@ export function runFacts(run: RunRecord, where: string): RunFacts {
 
 export function policyLabel(impact: Impact, id: string): string {
   return impact.policies.find((p) => p.id === id)?.label ?? id;
+}
+
+/** A model's paired comparison with the best baseline on the primary metric, if the run recorded one. */
+export function comparisonOf(run: RunRecord, modelId: string): Comparison | undefined {
+  return run.comparisons?.find(
+    (c) => c.model === modelId && c.baseline === run.bestBaseline && c.metric === run.task.primaryMetric,
+  );
 }
