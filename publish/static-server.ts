@@ -41,9 +41,18 @@ export async function serveStatic(dir: string, basePath = '/'): Promise<StaticSi
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      response
-        .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
-        .end(body);
+      const type = types[extname(file)] ?? 'application/octet-stream';
+      // Compress text as GitHub Pages does, so Lighthouse measures what a deployment serves.
+      if (/gzip/.test(String(request.headers['accept-encoding'])) && type !== 'image/png') {
+        response.writeHead(200, {
+          'content-type': type,
+          'content-encoding': 'gzip',
+          vary: 'accept-encoding',
+        });
+        response.end(gzipSync(body));
+      } else {
+        response.writeHead(200, { 'content-type': type }).end(body);
+      }
     } catch {
       response.writeHead(404).end('not found');
     }
