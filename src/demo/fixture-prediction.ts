@@ -11,7 +11,10 @@ import { type ModelArtifact, predictProbabilities } from '../../pipelines/models
 export interface DemoModel {
   id: string;
   label: string;
-  artifact: ModelArtifact;
+  /** Embedded when small (and always for the default model); otherwise fetched from `href` on first use. */
+  artifact?: ModelArtifact;
+  href: string;
+  sizeBytes: number;
 }
 
 /** Everything the demo page embeds, as JSON. */
@@ -42,12 +45,15 @@ export function predictFixture(
   const model = data.models.find((m) => m.id === modelId);
   const homeState = data.teams[home];
   const awayState = data.teams[away];
-  if (!model || !homeState || !awayState) {
-    throw new RangeError(`Expected a known model and two known teams, but got ${modelId}, ${home}, ${away}.`);
+  const artifact = model?.artifact;
+  if (!artifact || !homeState || !awayState) {
+    throw new RangeError(
+      `Expected a loaded model and two known teams, but got ${modelId}, ${home}, ${away}.`,
+    );
   }
   const features = fixtureFeatures(homeState, awayState, date);
   const explanation = data.reference
-    ? explainPrediction(model.artifact, features, data.reference)
-    : { probabilities: predictProbabilities(model.artifact, features), reference: [], contributions: [] };
+    ? explainPrediction(artifact, features, data.reference)
+    : { probabilities: predictProbabilities(artifact, features), reference: [], contributions: [] };
   return { features, explanation };
 }

@@ -1,10 +1,13 @@
 import type { DemoData } from '../demo/fixture-prediction.ts';
 import { className } from './format.ts';
+import { modelArtifactHref } from './links.ts';
 import type { SiteProject } from './portfolio.ts';
 import { requireRun } from './portfolio.ts';
 import { readArtifact, readTeamState } from './run-files.ts';
 
 const dayMs = 86_400_000;
+/** Artifacts up to this size ride in the page; larger ones (boosted trees) load when picked. */
+const embedLimitBytes = 16 * 1024;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The demo's embedded data: every model's artifact, every team's state, the contribution reference. */
@@ -12,11 +15,16 @@ export async function demoData(project: SiteProject): Promise<DemoData> {
   const run = requireRun(project, `The demo of project "${project.slug}"`);
   const teams = await readTeamState(project);
   const models = await Promise.all(
-    run.models.map(async (model) => ({
-      id: model.id,
-      label: model.label,
-      artifact: await readArtifact(project, model),
-    })),
+    run.models.map(async (model) => {
+      const embedded = model.id === run.best || model.sizeBytes <= embedLimitBytes;
+      return {
+        id: model.id,
+        label: model.label,
+        href: modelArtifactHref(project.slug, model.id),
+        sizeBytes: model.sizeBytes,
+        ...(embedded ? { artifact: await readArtifact(project, model) } : {}),
+      };
+    }),
   );
   // The two highest-rated teams make a fixture worth looking at.
   const [home, away] = Object.entries(teams)

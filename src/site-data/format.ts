@@ -48,7 +48,8 @@ export function formatDifference(name: string, value: number): string {
 
 /** A value in a decision's own unit, signed when asked ("+12.3 points"). */
 export function formatAmount(value: number, unit: string, signed = false): string {
-  const digits = Math.abs(value) >= 100 ? 0 : 1;
+  // Counts (points, matches) print whole; averages keep one decimal below 100.
+  const digits = Math.abs(value) >= 100 || Math.abs(value - Math.round(value)) < 1e-6 ? 0 : 1;
   const text = Math.abs(value).toLocaleString('en-GB', {
     maximumFractionDigits: digits,
     minimumFractionDigits: digits,

@@ -16,3 +16,8 @@ export function projectHref(slug: string, page: ProjectPage = 'index'): string {
 export function socialImageHref(slug: string): string {
   return href(`projects/${slug}/social.png`);
 }
+
+/** A trained model's artifact as served to the demo. */
+export function modelArtifactHref(slug: string, modelId: string): string {
+  return href(`projects/${slug}/models/${modelId}.json`);
+}
