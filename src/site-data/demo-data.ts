@@ -1,5 +1,5 @@
 import type { DemoData } from '../demo/fixture-prediction.ts';
-import { className } from './format.ts';
+import { className, higherIsBetter } from './format.ts';
 import { modelArtifactHref } from './links.ts';
 import type { SiteProject } from './portfolio.ts';
 import { requireRun } from './portfolio.ts';
@@ -14,9 +14,16 @@ const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export async function demoData(project: SiteProject): Promise<DemoData> {
   const run = requireRun(project, `The demo of project "${project.slug}"`);
   const teams = await readTeamState(project);
+  // The demo opens on the best model that is not a baseline: its contributions have most to show.
+  const metric = run.task.primaryMetric;
+  const sign = higherIsBetter(metric) ? -1 : 1;
+  const defaultModel =
+    run.models
+      .filter((m) => !m.baseline)
+      .sort((a, b) => sign * (a.metrics[metric]!.value - b.metrics[metric]!.value))[0]?.id ?? run.best;
   const models = await Promise.all(
     run.models.map(async (model) => {
-      const embedded = model.id === run.best || model.sizeBytes <= embedLimitBytes;
+      const embedded = model.id === defaultModel || model.sizeBytes <= embedLimitBytes;
       return {
         id: model.id,
         label: model.label,
@@ -38,7 +45,7 @@ export async function demoData(project: SiteProject): Promise<DemoData> {
     teams,
     models,
     defaults: {
-      model: run.best,
+      model: defaultModel,
       home: home ?? '',
       away: away ?? home ?? '',
       date: isoDate(last + 7 * dayMs),
