@@ -1,6 +1,14 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { copyExampleContent, runCliOrThrow, workspacesRoot, writeHostileDataset } from './workspaces.ts';
+import {
+  copyExampleContent,
+  exampleSlug,
+  keepFirstModels,
+  runCliOrThrow,
+  workspacesRoot,
+  writeHostileDataset,
+} from './workspaces.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,6 +33,9 @@ export default async function setup(project: TestProject): Promise<void> {
 
   await copyExampleContent(exampleRoot);
   await copyExampleContent(hostileRoot);
+  await keepFirstModels(hostileRoot, 3);
+  // Without a writeup (which names the models left out) the project page renders its default sections.
+  await rm(join(hostileRoot, 'content', 'projects', exampleSlug, 'writeup.mdx'), { force: true });
   await writeHostileDataset(hostileData);
   const hostileEnv = { MLFOLIO_OPENFOOTBALL_FILE: hostileData };
   await Promise.all([runCliOrThrow(['run'], exampleRoot), runCliOrThrow(['run'], hostileRoot, hostileEnv)]);

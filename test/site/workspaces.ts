@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 /** The checkout under test: its `content/` is the example portfolio. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -80,6 +81,17 @@ export async function copyExampleContent(
       recursive: true,
     });
   }
+}
+
+/**
+ * Keeps only the project's first `count` models (the baselines and one candidate in the example):
+ * enough for a workspace whose point is something other than modelling, and much faster to run.
+ */
+export async function keepFirstModels(root: string, count: number): Promise<void> {
+  const file = join(root, 'content', 'projects', exampleSlug, 'project.yaml');
+  const spec = parseYaml(await readFile(file, 'utf8')) as { models: unknown[] };
+  spec.models = spec.models.slice(0, count);
+  await writeFile(file, stringifyYaml(spec));
 }
 
 /**
