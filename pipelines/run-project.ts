@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
-import { MlfolioError } from '../portfolio/errors.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { hashTree, hashValue, sha256 } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Project } from '../portfolio/project-spec.ts';
@@ -10,12 +9,20 @@ import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import type { CollectedDataset } from '../scrapers/source.ts';
 import { collectOpenFootball, type MatchRecord } from '../scrapers/sources/openfootball/index.ts';
 import { bundledDatasetFingerprint } from '../scrapers/sources/openfootball/offline-transport.ts';
-import { evaluateModel } from './evaluation/evaluate-model.ts';
+import { type BacktestFold, rollingOriginFolds } from './backtest/rolling-origin.ts';
+import { type FoldScores, scoreFolds } from './backtest/score-folds.ts';
+import { evaluateRun, type RunEvaluation } from './evaluation/evaluate-run.ts';
 import { metricInfo } from './evaluation/metrics.ts';
+import { contributionsMethod } from './explain/contributions.ts';
+import { partialDependence } from './explain/partial-dependence.ts';
+import { permutationImportance } from './explain/permutation-importance.ts';
 import { buildFeatureTable, type FeatureTable } from './features/feature-table.ts';
-import { outcomeClasses } from './features/match-features.ts';
+import { checkNoLookAhead, type LeakageReport, leakageGuardMethod } from './features/leakage-guard.ts';
+import { computeMatchFeatures, outcomeClasses } from './features/match-features.ts';
+import { tippingImpact } from './impact/tipping-impact.ts';
 import type { ModelArtifact } from './models/artifact.ts';
-import { defaultModelLabels, isBaseline, trainModel } from './models/train.ts';
+import { serialiseArtifact } from './models/model.ts';
+import { defaultModelLabels, interpretability, isBaseline, trainModel } from './models/train.ts';
 import {
   type Estimate,
   listRunIds,
@@ -24,13 +31,15 @@ import {
   readLatestRun,
   runFileName,
 } from './runs/run-record.ts';
-import { constantFeatures, type SeasonSplit, splitBySeason } from './split/season-split.ts';
+import { assertInformativeFeatures, type SeasonSplit, splitBySeason } from './split/season-split.ts';
 import { runStage, type StageResult } from './stage-cache.ts';
 
 export interface RunOptions {
   force?: boolean;
   progress?: Progress;
   now?: () => Date;
+  /** Replaces the project's source (tests feed a fixture dataset); its records are hashed as the source fingerprint. */
+  collect?: () => Promise<CollectedDataset<MatchRecord>>;
 }
 
 export interface RunOutcome {
@@ -42,7 +51,11 @@ export interface RunOutcome {
 
 const codeRoot = join(import.meta.dirname, '..');
 
-/** Runs collect → features → split → train → evaluate → report for one project. */
+/**
+ * Runs collect → features → leakage-guard → split → train:<model> → evaluate → backtest → explain →
+ * impact → report for one project. Each stage is keyed by its inputs and code; unchanged stages
+ * are reused, and a run whose every stage is unchanged returns the latest record.
+ */
 export async function runProject(
   workspace: Workspace,
   project: Project,
@@ -64,8 +77,10 @@ export async function runProject(
   const code = (...dirs: string[]) => hashTree(codeRoot, dirs);
 
   // collect
-  const sourceFingerprint =
-    spec.source.transport === 'offline'
+  const injected = await options.collect?.();
+  const sourceFingerprint = injected
+    ? hashValue(injected.records)
+    : spec.source.transport === 'offline'
       ? await bundledDatasetFingerprint()
       : now().toISOString().slice(0, 10);
   progress.stage('collect', `${spec.source.kind} (${spec.source.transport})`);
@@ -77,7 +92,7 @@ export async function runProject(
       inputs: { source: spec.source, sourceFingerprint, code: await code('scrapers') },
       ...(options.force ? { force: true } : {}),
       run: async () => {
-        const collected = await collectOpenFootball(spec.source, { now });
+        const collected = injected ?? (await collectOpenFootball(spec.source, { now }));
         await writeJsonAtomic(join(paths.dataDir, 'dataset.json'), collected);
         return collected;
       },
@@ -106,25 +121,40 @@ export async function runProject(
     }),
   );
 
+  const featuresKey = stages.at(-1)!.key;
+
+  // leakage-guard: recompute features from counterfactual histories; throws if any feature looks ahead
+  const ordered = [...dataset.records].sort((a, b) => a.date.localeCompare(b.date));
+  const lastSeason = [...new Set(table.rows.map((row) => row.season))].sort().at(-spec.split.testSeasons);
+  const leakage = track(
+    'leakage-guard',
+    await runStage<LeakageReport>({
+      cacheDir: paths.cacheDir,
+      name: 'leakage-guard',
+      inputs: { features: featuresKey, guard: spec.leakageGuard, code: await code('pipelines/features') },
+      ...(options.force ? { force: true } : {}),
+      run: async () =>
+        checkNoLookAhead(project.slug, ordered, table.rows, spec.features, (m) => computeMatchFeatures(m), {
+          probeDates: table.rows
+            .filter((row) => lastSeason && row.season >= lastSeason)
+            .map((row) => row.date),
+          probes: spec.leakageGuard.probes,
+        }),
+    }),
+  );
+
   // split
   const split = track(
     'split',
     await runStage<SeasonSplit>({
       cacheDir: paths.cacheDir,
       name: 'split',
-      inputs: { features: stages.at(-1)!.key, split: spec.split, code: await code('pipelines/split') },
+      inputs: { features: featuresKey, split: spec.split, code: await code('pipelines/split') },
       ...(options.force ? { force: true } : {}),
       run: async () => splitBySeason(project.slug, table.rows, spec.split.testSeasons),
     }),
   );
-  const constant = constantFeatures(table.rows, split.train, spec.features);
-  if (constant.length) {
-    throw new MlfolioError({
-      code: 'E_FEATURE_CONSTANT',
-      message: `Project "${project.slug}", stage split: feature(s) ${constant.map((c) => `"${c}"`).join(', ')} take a single value over all ${split.train.length} training rows.`,
-      hint: 'A constant feature carries no information; remove it from `features` in project.yaml.',
-    });
-  }
+  assertInformativeFeatures(project.slug, table.rows, split.train, spec.features);
   const splitKey = stages.at(-1)!.key;
   const rowsOf = (indices: readonly number[]) => indices.map((i) => table.rows[i]!.features);
   const outcomesOf = (indices: readonly number[]) => indices.map((i) => table.rows[i]!.outcome);
@@ -136,48 +166,193 @@ export async function runProject(
   const testRows = rowsOf(split.test);
   const testOutcomes = outcomesOf(split.test);
 
-  // train
+  // train: keyed by the training seasons, so the backtest's last fold reuses these models
   const modelCode = await code('pipelines/models', 'pipelines/random.ts');
+  const trainOn = async (
+    model: (typeof spec.models)[number],
+    seasons: readonly string[],
+    indices: readonly number[],
+  ) =>
+    runStage({
+      cacheDir: paths.cacheDir,
+      name: `train-${model.id}`,
+      inputs: { features: featuresKey, trainSeasons: seasons, model, seed: spec.seed, code: modelCode },
+      ...(options.force ? { force: true } : {}),
+      run: async () => {
+        const t0 = performance.now();
+        const artifact = await trainModel(
+          model,
+          { rows: rowsOf(indices), outcomes: outcomesOf(indices), featureNames: spec.features },
+          spec.seed,
+        );
+        return { artifact, trainMs: performance.now() - t0 };
+      },
+    });
   const trained: { artifact: ModelArtifact; trainMs: number }[] = [];
   for (const [index, model] of spec.models.entries()) {
     progress.step(index, spec.models.length, `training ${model.id}`);
-    trained.push(
-      track(
-        `train:${model.id}`,
-        await runStage({
-          cacheDir: paths.cacheDir,
-          name: `train-${model.id}`,
-          inputs: { split: splitKey, features: spec.features, model, seed: spec.seed, code: modelCode },
-          ...(options.force ? { force: true } : {}),
-          run: async () => {
-            const t0 = performance.now();
-            const artifact = await trainModel(model, trainData, spec.seed);
-            return { artifact, trainMs: performance.now() - t0 };
-          },
-        }),
-      ),
-    );
+    trained.push(track(`train:${model.id}`, await trainOn(model, split.trainPeriod.seasons, split.train)));
   }
   progress.step(spec.models.length, spec.models.length);
   const trainKeys = stages.slice(-spec.models.length).map((stage) => stage.key);
 
   // evaluate
+  const resamples = spec.resamples;
   const evaluation = track(
     'evaluate',
-    await runStage({
+    await runStage<RunEvaluation>({
       cacheDir: paths.cacheDir,
       name: 'evaluate',
       inputs: {
         models: trainKeys,
         split: splitKey,
         metrics: spec.metrics,
+        primary: spec.primaryMetric,
+        seed: spec.seed,
+        resamples,
         code: await code('pipelines/evaluation'),
       },
       ...(options.force ? { force: true } : {}),
       run: async () =>
-        trained.map(({ artifact }) =>
-          evaluateModel(artifact, testRows, testOutcomes, spec.metrics, spec.seed),
-        ),
+        evaluateRun({
+          models: spec.models.map((model, i) => ({
+            id: model.id,
+            baseline: isBaseline(model),
+            artifact: trained[i]!.artifact,
+          })),
+          rows: testRows,
+          outcomes: testOutcomes,
+          sliceBy: {
+            league: split.test.map((i) => table.rows[i]!.league),
+            season: split.test.map((i) => table.rows[i]!.season),
+          },
+          metrics: spec.metrics,
+          primary: spec.primaryMetric,
+          seed: spec.seed,
+          resamples,
+        }),
+    }),
+  );
+  const evaluateKey = stages.at(-1)!.key;
+
+  // backtest: rolling origin, train on seasons before N, test on N
+  let backtest: FoldScores[] | undefined;
+  if (spec.backtest.enabled) {
+    const folds = rollingOriginFolds(table.rows, spec.backtest.minTrainSeasons);
+    const backtestModels = spec.models.filter(
+      (m) => !spec.backtest.models || spec.backtest.models.includes(m.id),
+    );
+    const foldModels: { fold: BacktestFold; models: { id: string; artifact: ModelArtifact }[] }[] = [];
+    const foldKeys: string[] = [];
+    for (const [f, fold] of folds.entries()) {
+      const models: { id: string; artifact: ModelArtifact }[] = [];
+      for (const model of backtestModels) {
+        progress.step(
+          f * backtestModels.length + models.length,
+          folds.length * backtestModels.length,
+          `backtest ${fold.testSeason} ${model.id}`,
+        );
+        const result = await trainOn(model, fold.trainSeasons, fold.train);
+        foldKeys.push(result.key);
+        models.push({
+          id: model.id,
+          artifact: track(`backtest:${fold.testSeason}:${model.id}`, result).artifact,
+        });
+      }
+      foldModels.push({ fold, models });
+    }
+    progress.step(1, 1);
+    backtest = track(
+      'backtest',
+      await runStage<FoldScores[]>({
+        cacheDir: paths.cacheDir,
+        name: 'backtest',
+        inputs: {
+          models: foldKeys,
+          metrics: spec.metrics,
+          code: await code('pipelines/backtest', 'pipelines/evaluation'),
+        },
+        ...(options.force ? { force: true } : {}),
+        run: async () => scoreFolds(foldModels, { features: rowsOf, outcomes: outcomesOf }, spec.metrics),
+      }),
+    );
+  }
+
+  const candidates = spec.models.filter((m) => !isBaseline(m));
+  const better = (a: number, b: number) => (metricInfo[spec.primaryMetric].higherIsBetter ? a > b : a < b);
+  const bestCandidate = candidates.length
+    ? candidates.reduce((best, m) =>
+        better(
+          evaluation.models[m.id]!.metrics[spec.primaryMetric]!.value,
+          evaluation.models[best.id]!.metrics[spec.primaryMetric]!.value,
+        )
+          ? m
+          : best,
+      ).id
+    : evaluation.best;
+  const bestCandidateIndex = spec.models.findIndex((m) => m.id === bestCandidate);
+
+  // explain: permutation importance and partial dependence of the best candidate
+  const explanation = track(
+    'explain',
+    await runStage({
+      cacheDir: paths.cacheDir,
+      name: 'explain',
+      inputs: {
+        model: trainKeys[bestCandidateIndex],
+        split: splitKey,
+        explain: spec.explain,
+        metric: spec.primaryMetric,
+        seed: spec.seed,
+        resamples,
+        code: await code('pipelines/explain', 'pipelines/evaluation'),
+      },
+      ...(options.force ? { force: true } : {}),
+      run: async () => {
+        const artifact = trained[bestCandidateIndex]!.artifact;
+        const importance = permutationImportance(artifact, testRows, testOutcomes, spec.features, {
+          metric: spec.primaryMetric,
+          repeats: spec.explain.repeats,
+          seed: spec.seed,
+          resamples,
+        });
+        const top = importance.slice(0, spec.explain.partialDependence).map((f) => f.feature);
+        return {
+          importance,
+          partialDependence: top.map((feature) => partialDependence(artifact, testRows, feature)),
+        };
+      },
+    }),
+  );
+
+  // impact: a season of tips valued in the decision's units
+  const impact = track(
+    'impact',
+    await runStage({
+      cacheDir: paths.cacheDir,
+      name: 'impact',
+      inputs: {
+        evaluation: evaluateKey,
+        impact: spec.impact,
+        policy: bestCandidate,
+        seed: spec.seed,
+        resamples,
+        code: await code('pipelines/impact', 'pipelines/evaluation'),
+      },
+      ...(options.force ? { force: true } : {}),
+      run: async () => ({
+        ...tippingImpact({
+          spec: spec.impact,
+          models: spec.models.map((m) => ({ id: m.id, label: m.label ?? defaultModelLabels[m.kind] })),
+          probabilities: evaluation.probabilities,
+          outcomes: testOutcomes,
+          policyModel: bestCandidate,
+          period: `the ${split.testPeriod.seasons.join(', ')} season${split.testPeriod.seasons.length > 1 ? 's' : ''}`,
+          seed: spec.seed,
+          resamples,
+        }),
+        bettingUnavailable: `The ${spec.source.kind} data carry no bookmaker odds, so no betting policy against the market was simulated; with football-data.co.uk CSVs, pipelines/impact/betting.ts replays one (see bench/betting-replay.ts).`,
+      }),
     }),
   );
 
@@ -191,10 +366,9 @@ export async function runProject(
   }
 
   const primary = spec.primaryMetric;
-  const better = (a: number, b: number) => (metricInfo[primary].higherIsBetter ? a > b : a < b);
   const models: ModelResult[] = spec.models.map((model, i) => {
-    const result = evaluation[i]!;
-    const artifactText = JSON.stringify(trained[i]!.artifact);
+    const result = evaluation.models[model.id]!;
+    const artifactText = serialiseArtifact(trained[i]!.artifact);
     return {
       id: model.id,
       kind: model.kind,
@@ -205,17 +379,9 @@ export async function runProject(
       timings: { trainMs: round(trained[i]!.trainMs, 1), ...result.latency },
       sizeBytes: Buffer.byteLength(artifactText),
       artifact: `models/${model.id}.json`,
-      interpretability:
-        model.kind === 'mlp' ? 'low' : model.kind === 'logistic-regression' ? 'medium' : 'high',
+      interpretability: interpretability[model.kind],
     };
   });
-  const pick = (candidates: ModelResult[]) =>
-    candidates.reduce((best, m) =>
-      better(m.metrics[primary]!.value, best.metrics[primary]!.value) ? m : best,
-    );
-  const best = pick(models);
-  const bestBaseline = pick(models.filter((m) => m.baseline));
-  const bestIndex = models.indexOf(best);
 
   const createdAt = now();
   const runId = `${createdAt
@@ -252,8 +418,9 @@ export async function runProject(
     split: { train: split.trainPeriod, test: split.testPeriod },
     testOutcomeShares: shares,
     models,
-    best: best.id,
-    bestBaseline: bestBaseline.id,
+    best: evaluation.best,
+    bestBaseline: evaluation.bestBaseline,
+    bestCandidate,
     stages: stages.map((stage, i) => ({
       name: stageNames[i]!,
       key: stage.key,
@@ -261,16 +428,32 @@ export async function runProject(
       durationMs: round(stage.durationMs, 1),
     })),
     timings: { totalMs: round(performance.now() - started, 1) },
-    calibration: evaluation[bestIndex]!.calibration,
+    calibration: evaluation.models[evaluation.best]!.calibration,
     featureReference: Object.fromEntries(
       spec.features.map((name) => [
         name,
         trainData.rows.reduce((sum, row) => sum + row[name], 0) / trainData.rows.length,
       ]),
     ),
+    leakageGuard: { method: leakageGuardMethod, ...leakage },
+    contributionsMethod,
+    comparisons: evaluation.comparisons,
+    calibrationError: mapModels(spec.models, (id) => evaluation.models[id]!.calibrationError),
+    calibrationByModel: mapModels(spec.models, (id) => evaluation.models[id]!.calibration),
+    confusion: mapModels(spec.models, (id) => evaluation.models[id]!.confusion),
+    slices: evaluation.slices,
+    ...(backtest ? { backtest } : {}),
+    importance: {
+      model: bestCandidate,
+      metric: primary,
+      method: `Permutation importance on the test season: the increase in ${primary} when one feature's values are shuffled across matches (mean of ${spec.explain.repeats} shuffles; 95% interval from ${resamples} bootstrap resamples of matches). Correlated features (the three Elo features) stand in for each other, so each alone can look less important than the group is.`,
+      features: explanation.importance,
+    },
+    partialDependence: explanation.partialDependence.map((curve) => ({ model: bestCandidate, ...curve })),
+    impact,
   };
   for (const [i, model] of models.entries()) {
-    await writeJsonAtomic(join(runDir, model.artifact), trained[i]!.artifact);
+    await writeFileAtomic(join(runDir, model.artifact), serialiseArtifact(trained[i]!.artifact));
   }
   await writeJsonAtomic(join(runDir, 'team-state.json'), table.teams);
   // The record goes last: a run directory without run.json is an interrupted run and is ignored.
@@ -298,6 +481,10 @@ async function versions(): Promise<Record<string, string>> {
     platform: `${process.platform}-${process.arch}`,
     cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown'}`,
   };
+}
+
+function mapModels<T>(models: readonly { id: string }[], value: (id: string) => T): Record<string, T> {
+  return Object.fromEntries(models.map((m) => [m.id, value(m.id)]));
 }
 
 function countReasons(reasons: readonly string[]): Record<string, number> {

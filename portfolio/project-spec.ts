@@ -45,6 +45,8 @@ const logisticModel = z.strictObject({
   label: z.string().optional(),
   params: z
     .strictObject({
+      /** `newton`: exact second-order fit in plain JavaScript; `tfjs-adam`: TensorFlow.js gradient steps (epochs, learningRate). */
+      solver: z.enum(['newton', 'tfjs-adam']).default('newton'),
       l2: z.number().nonnegative().default(1e-3),
       epochs: z.number().int().positive().default(300),
       learningRate: z.number().positive().default(0.05),
@@ -65,9 +67,68 @@ const mlpModel = z.strictObject({
     })
     .prefault({}),
 });
-export const modelSpecSchema = z.discriminatedUnion('kind', [priorModel, eloModel, logisticModel, mlpModel]);
+const boostingModel = z.strictObject({
+  id: z.string(),
+  kind: z.literal('gradient-boosting'),
+  label: z.string().optional(),
+  params: z
+    .strictObject({
+      rounds: z.number().int().positive().default(150),
+      learningRate: z.number().positive().max(1).default(0.05),
+      maxDepth: z.number().int().positive().max(8).default(3),
+      minLeafRows: z.number().int().positive().default(40),
+      /** Quantile bins per feature; split thresholds are bin edges. */
+      bins: z.number().int().min(2).max(255).default(32),
+      l2: z.number().nonnegative().default(1),
+      /** Share of rows drawn (without replacement, seeded) for each round. */
+      subsample: z.number().positive().max(1).default(0.8),
+    })
+    .prefault({}),
+});
+export const modelSpecSchema = z.discriminatedUnion('kind', [
+  priorModel,
+  eloModel,
+  logisticModel,
+  mlpModel,
+  boostingModel,
+]);
 export type ModelSpec = z.output<typeof modelSpecSchema>;
-export const modelKinds = ['prior', 'elo', 'logistic-regression', 'mlp'] as const;
+export const modelKinds = ['prior', 'elo', 'logistic-regression', 'mlp', 'gradient-boosting'] as const;
+
+/** Policies a tipping decision can be compared against: a rule, or the picks of a declared model. */
+const statusQuoPolicies = ['always-home', 'always-draw', 'always-away'] as const;
+export type StatusQuoPolicy = (typeof statusQuoPolicies)[number];
+
+const impactSchema = z.strictObject({
+  /** What the forecasts are used to decide, in one sentence. */
+  decision: z.string().min(1).default('Tip the result of every match of the test season'),
+  /** The unit of value: what one correct decision earns. */
+  unit: z.string().min(1).default('points'),
+  /** Value function: points for a correct tip, and for a wrong one. */
+  value: z
+    .strictObject({
+      correct: z.number().default(1),
+      wrong: z.number().default(0),
+    })
+    .prefault({}),
+  /** What people do today without a model. */
+  statusQuo: z.enum(statusQuoPolicies).default('always-home'),
+  /** Model ids whose picks the model policy is also compared against (e.g. the Elo baseline). */
+  compareWith: z.array(z.string()).default([]),
+  /**
+   * A betting policy against the market, simulated where the data carry bookmaker odds (the
+   * football-data CSV format): stake on the outcome whose expected return exceeds `edge`.
+   */
+  betting: z
+    .strictObject({
+      edge: z.number().min(0).default(0.05),
+      stake: z.number().positive().default(1),
+      /** Odds columns prefix in football-data CSVs: Avg (market average), B365, PS (Pinnacle)… */
+      bookmaker: z.string().default('Avg'),
+    })
+    .prefault({}),
+});
+export type ImpactSpec = z.output<typeof impactSchema>;
 
 export const projectSpecSchema = z
   .strictObject({
@@ -88,6 +149,35 @@ export const projectSpecSchema = z
     models: z.array(modelSpecSchema).min(1),
     metrics: z.array(z.enum(metricNames)).min(1).default(['rps', 'log_loss', 'brier', 'accuracy']),
     primaryMetric: z.enum(metricNames).default('rps'),
+    /** Rolling-origin backtest: train on seasons up to N, test on N+1, for every N. */
+    backtest: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** The first fold trains on this many seasons. */
+        minTrainSeasons: z.number().int().positive().default(1),
+        /** Model ids to backtest; default every declared model. */
+        models: z.array(z.string()).optional(),
+      })
+      .prefault({}),
+    /** Fails the run if a test row's features change when that day's and later results change. */
+    leakageGuard: z
+      .strictObject({
+        /** Match days probed (spread evenly over the test period). */
+        probes: z.number().int().positive().default(12),
+      })
+      .prefault({}),
+    /** Explanation of the best candidate model. */
+    explain: z
+      .strictObject({
+        /** Shuffles per feature for permutation importance. */
+        repeats: z.number().int().positive().default(5),
+        /** Features drawn as partial-dependence curves (the most important first). */
+        partialDependence: z.number().int().nonnegative().default(3),
+      })
+      .prefault({}),
+    impact: impactSchema.prefault({}),
+    /** Bootstrap resamples behind every interval. */
+    resamples: z.number().int().min(100).default(1000),
     seed: z.number().int().default(42),
     tags: z.array(z.string()).default([]),
   })
@@ -103,6 +193,20 @@ export const projectSpecSchema = z
       }
       seen.add(model.id);
     }
+    const ids = new Set(spec.models.map((model) => model.id));
+    const unknownIds = (list: readonly string[] | undefined, path: (string | number)[]) => {
+      for (const [index, id] of (list ?? []).entries()) {
+        if (!ids.has(id)) {
+          context.addIssue({
+            code: 'custom',
+            path: [...path, index],
+            message: `no model has id "${id}". ${didYouMean(id, [...ids])}`,
+          });
+        }
+      }
+    };
+    unknownIds(spec.impact.compareWith, ['impact', 'compareWith']);
+    unknownIds(spec.backtest.models, ['backtest', 'models']);
     if (!spec.models.some((model) => model.kind === 'prior' || model.kind === 'elo')) {
       context.addIssue({
         code: 'custom',

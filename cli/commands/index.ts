@@ -2,6 +2,7 @@ import type { CommandDef } from 'citty';
 import { collectCommand } from './collect.ts';
 import { publishCommand } from './publish.ts';
 import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
 import { startCommand } from './start.ts';
 
 /** Every `mlfolio` subcommand, by name. */
@@ -11,5 +12,6 @@ export const commands: Record<string, CommandDef<any>> = {
   start: startCommand,
   collect: collectCommand,
   run: runCommand,
+  runs: runsCommand,
   publish: publishCommand,
 };

@@ -41,19 +41,65 @@ function pairedBootstrap(
   if (n === 0) throw new RangeError('Expected at least one row to bootstrap, but got none.');
   const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / n;
   const value = statistic(series.map(mean));
-  const random = seededRandom(seed);
+  const rows = resampledRows(n, resamples, seed);
+  const columns = series.map((values) => Float64Array.from(values));
   const draws = new Float64Array(resamples);
-  const sums = new Float64Array(series.length);
+  const means = new Array<number>(series.length);
   for (let r = 0; r < resamples; r++) {
-    sums.fill(0);
-    for (let i = 0; i < n; i++) {
-      const row = Math.floor(random() * n);
-      for (let s = 0; s < series.length; s++) sums[s]! += series[s]![row]!;
+    const offset = r * n;
+    for (let s = 0; s < columns.length; s++) {
+      const column = columns[s]!;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += column[rows[offset + i]!]!;
+      means[s] = sum / n;
     }
-    draws[r] = statistic(Array.from(sums, (sum) => sum / n));
+    draws[r] = statistic(means);
   }
+  return { value, ...percentileInterval(draws, level) };
+}
+
+const drawnRows = new Map<string, Uint32Array>();
+
+/**
+ * The row indices of every resample, drawn once per (rows, resamples, seed) and shared: every
+ * bootstrap over the same rows with the same seed sees the same resamples, which is what makes
+ * intervals of different models paired and the whole evaluation cheap.
+ */
+function resampledRows(n: number, resamples: number, seed: number): Uint32Array {
+  const key = `${n}:${resamples}:${seed}`;
+  let rows = drawnRows.get(key);
+  if (!rows) {
+    const random = seededRandom(seed);
+    rows = new Uint32Array(n * resamples);
+    for (let j = 0; j < rows.length; j++) rows[j] = Math.floor(random() * n);
+    if (drawnRows.size >= 16) drawnRows.delete(drawnRows.keys().next().value!);
+    drawnRows.set(key, rows);
+  }
+  return rows;
+}
+
+/**
+ * Any statistic of the rows (a ratio, a calibration error) with a percentile-bootstrap interval.
+ * `statistic` receives the row indices of one resample (all rows, in order, for the estimate).
+ * Seeded like `bootstrapMean`: the same seed and row count give the same resamples.
+ */
+export function bootstrapStatistic(
+  rows: number,
+  statistic: (indices: Uint32Array) => number,
+  { resamples = 1000, seed, level = 0.95 }: BootstrapOptions,
+): Estimate {
+  if (rows === 0) throw new RangeError('Expected at least one row to bootstrap, but got none.');
+  const value = statistic(Uint32Array.from({ length: rows }, (_, i) => i));
+  const drawn = resampledRows(rows, resamples, seed);
+  const draws = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) draws[r] = statistic(drawn.subarray(r * rows, (r + 1) * rows));
+  return { value, ...percentileInterval(draws, level) };
+}
+
+function percentileInterval(draws: Float64Array, level: number): { lower: number; upper: number } {
   draws.sort();
   const tail = (1 - level) / 2;
-  const at = (q: number) => draws[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
-  return { value, lower: at(tail), upper: at(1 - tail) };
+  const at = (q: number) =>
+    draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))]!;
+  return { lower: at(tail), upper: at(1 - tail) };
 }

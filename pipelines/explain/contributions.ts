@@ -1,5 +1,8 @@
 import { type FeatureValues, type ModelArtifact, predictProbabilities } from '../models/artifact.ts';
 
+export const contributionsMethod =
+  "Baseline Shapley values: each feature's average marginal effect on the class probabilities as it moves from its training-period mean to its actual value, computed exactly over all 2^d feature coalitions, so contributions sum exactly to the prediction minus the reference prediction. Exact for every model given that definition; the approximation is the definition itself: features are moved independently (elo_diff separately from elo_home and elo_away), which evaluates the model on feature combinations that never occur together, and one reference point stands in for the whole training distribution. For logistic regression the attributions are on probabilities, not on the linear logits.";
+
 export interface Contribution {
   feature: string;
   value: number;

@@ -54,7 +54,7 @@ export async function buildFeatureTable(
     if (missing.length) {
       throw new MlfolioError({
         code: 'E_VALUES_MISSING',
-        message: `Project "${project}", stage features: column "${column}" is empty in ${missing.length} row(s): ${preview(missing)}.`,
+        message: `Project "${project}", stage features: column "${column}" is empty in ${missing.length} row(s): ${preview(missing.map((i) => `row ${i} (${matches[i]!.date ?? '?'} ${matches[i]!.homeTeam ?? '?'}–${matches[i]!.awayTeam ?? '?'})`))}.`,
         hint: 'Matches without a result must be excluded at collection; re-collect with `mlfolio collect --force`.',
       });
     }

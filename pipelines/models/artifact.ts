@@ -25,7 +25,27 @@ export type ModelArtifact =
       featureNames: string[];
       standardisation: Standardisation;
       layers: { weights: number[][]; bias: number[]; activation: 'relu' | 'softmax' }[];
+    }
+  | {
+      kind: 'gradient-boosting';
+      featureNames: string[];
+      /** Starting logits (log class frequencies of the training rows). */
+      init: number[];
+      /** trees[round][class]: each tree adds its leaf value (learning rate included) to one logit. */
+      trees: RegressionTree[][];
     };
+
+/**
+ * A regression tree as flat arrays indexed by node (root 0). A node with `feature[n] === -1` is a
+ * leaf worth `value[n]`; otherwise rows with `x[feature] < threshold` go to `left[n]`, others right.
+ */
+export interface RegressionTree {
+  feature: number[];
+  threshold: number[];
+  left: number[];
+  right: number[];
+  value: number[];
+}
 
 export type FeatureValues = Readonly<Record<string, number>>;
 
@@ -52,7 +72,23 @@ export function predictProbabilities(artifact: ModelArtifact, features: FeatureV
       }
       return activations;
     }
+    case 'gradient-boosting': {
+      const x = artifact.featureNames.map((name) => requireFeature(features, name));
+      const logits = [...artifact.init];
+      for (const round of artifact.trees) {
+        for (let k = 0; k < round.length; k++) logits[k]! += treeValue(round[k]!, x);
+      }
+      return softmax(logits);
+    }
   }
+}
+
+export function treeValue(tree: RegressionTree, x: readonly number[]): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) {
+    node = x[tree.feature[node]!]! < tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  }
+  return tree.value[node]!;
 }
 
 export function standardise(

@@ -34,14 +34,15 @@ export async function fitNetwork(data: TrainingData, options: NetworkOptions): P
     const fanIn = widths[layer]!;
     const limit = Math.sqrt(6 / (fanIn + width));
     const init = Array.from({ length: fanIn * width }, () => (random() * 2 - 1) * limit);
+    // Inside tidy: the initial tensors a variable is created from are released with the scope.
     return {
-      weights: tf.variable(tf.tensor2d(init, [fanIn, width])),
-      bias: tf.variable(tf.zeros([width])),
+      weights: tf.tidy(() => tf.variable(tf.tensor2d(init, [fanIn, width]))),
+      bias: tf.tidy(() => tf.variable(tf.zeros([width]))),
     };
   });
   const optimizer = tf.train.adam(options.learningRate);
   const features = tf.tensor2d(x);
-  const labels = tf.oneHot(tf.tensor1d([...data.outcomes], 'int32'), classes).toFloat();
+  const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([...data.outcomes], 'int32'), classes).toFloat());
   const n = x.length;
   const batchSize = Math.min(n, options.batchSize);
 

@@ -111,6 +111,20 @@ export const runRecordSchema = z.looseObject({
   /** Training-period mean of every feature: the reference point of per-prediction contributions. */
   featureReference: z.record(z.string(), z.number()).optional(),
 
+  /** The best non-baseline model: the one explained, and whose tips are valued in `impact`. */
+  bestCandidate: z.string().optional(),
+  /** The look-ahead check that passed before anything was trained (a failing check stops the run). */
+  leakageGuard: z
+    .strictObject({
+      method: z.string(),
+      probes: z.array(z.strictObject({ date: z.string(), rows: z.number().int() })),
+      checkedRows: z.number().int(),
+      checkedValues: z.number().int(),
+    })
+    .optional(),
+  /** How per-prediction contributions (the demo's and the server's "why") are computed, and their limits. */
+  contributionsMethod: z.string().optional(),
+
   // Sections below are filled by the evaluation, explanation and impact stages as they land.
   /** Each candidate against the best baseline: paired-bootstrap difference of the primary metric. */
   comparisons: z
@@ -191,6 +205,28 @@ export const runRecordSchema = z.looseObject({
       ),
       headline: z.string(),
       retrospective: z.boolean().optional(),
+      /** Id of the model whose decisions the gains are for (the best non-baseline model). */
+      policy: z.string().optional(),
+      /** Value of one correct and one wrong decision, in `unit`. */
+      valueFunction: z.strictObject({ correct: z.number(), wrong: z.number() }).optional(),
+      /** Decisions valued (test matches). */
+      rows: z.number().int().optional(),
+      /** A betting policy against the market, where the data carry bookmaker odds: always a retrospective simulation. */
+      betting: z
+        .looseObject({
+          retrospective: z.literal(true),
+          label: z.string(),
+          bookmaker: z.string(),
+          bets: z.number().int(),
+          staked: z.number(),
+          profit: z.number(),
+          returnOnStake: estimateSchema,
+          breakEvenEdge: z.number(),
+          edgeThreshold: z.number(),
+        })
+        .optional(),
+      /** Why there is no `betting` section. */
+      bettingUnavailable: z.string().optional(),
     })
     .optional(),
 });

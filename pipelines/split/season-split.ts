@@ -51,7 +51,10 @@ export function splitBySeason(
     if (!present.has(outcome)) {
       throw new MlfolioError({
         code: 'E_CLASS_ABSENT',
-        message: `Project "${project}", stage split: no ${classNames[outcome]} occurs in the training seasons (${seasons.filter((s) => !held.has(s)).join(', ')}).`,
+        message: `Project "${project}", stage split, column "result": no ${classNames[outcome]} occurs in the ${train.length} training rows (seasons ${seasons.filter((s) => !held.has(s)).join(', ')}); ${describeRows(
+          rows,
+          test.filter((i) => rows[i]!.outcome === outcome),
+        )} of the test period have one.`,
         hint: 'A model cannot learn a class it never sees; train on more seasons.',
       });
     }
@@ -78,4 +81,29 @@ export function constantFeatures(
     const first = rows[indices[0]!]!.features[name as keyof FeatureRow['features']];
     return indices.every((i) => rows[i]!.features[name as keyof FeatureRow['features']] === first);
   });
+}
+
+/** Throws naming the project, stage and feature(s) if any feature is constant over the training rows. */
+export function assertInformativeFeatures(
+  project: string,
+  rows: readonly FeatureRow[],
+  train: readonly number[],
+  names: readonly string[],
+): void {
+  const constant = constantFeatures(rows, train, names);
+  if (constant.length) {
+    const value = rows[train[0]!]!.features[constant[0] as keyof FeatureRow['features']];
+    throw new MlfolioError({
+      code: 'E_FEATURE_CONSTANT',
+      message: `Project "${project}", stage split: feature(s) ${constant.map((c) => `"${c}"`).join(', ')} take a single value (${constant[0]} = ${value}) over all ${train.length} training rows (${rows[train[0]!]!.date} to ${rows[train.at(-1)!]!.date}).`,
+      hint: 'A constant feature carries no information; remove it from `features` in project.yaml.',
+    });
+  }
+}
+
+function describeRows(rows: readonly FeatureRow[], indices: readonly number[]): string {
+  const shown = indices.slice(0, 3).map((i) => `${rows[i]!.date} ${rows[i]!.homeTeam}–${rows[i]!.awayTeam}`);
+  return indices.length
+    ? `${indices.length} row(s) (${shown.join(', ')}${indices.length > 3 ? ', …' : ''})`
+    : 'no rows';
 }

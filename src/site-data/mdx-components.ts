@@ -1,3 +1,4 @@
+import Comparison from '../components/Comparison.astro';
 import Metric from '../components/Metric.astro';
 import ModelName from '../components/ModelName.astro';
 import RunValue from '../components/RunValue.astro';
@@ -19,6 +20,7 @@ import WhyThisModel from '../components/walkthrough/WhyThisModel.astro';
  */
 export const mdxComponents = {
   Metric,
+  Comparison,
   ModelName,
   RunValue,
   Results,

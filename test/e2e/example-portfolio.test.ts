@@ -22,8 +22,8 @@ describe('mlfolio start on the example portfolio', () => {
     expect(first.stdout).toMatch(/the site is in dist\/ — run `npm run preview`/);
   });
 
-  it('records a run of the four declared models on the held-out season', () => {
-    expect(run.models.map((m) => m.id)).toEqual(['prior', 'elo', 'logreg', 'mlp']);
+  it('records a run of the five declared models on the held-out season', () => {
+    expect(run.models.map((m) => m.id)).toEqual(['prior', 'elo', 'logreg', 'mlp', 'boosting']);
     expect(run.split.train.seasons).toEqual(['2013-14', '2014-15', '2015-16']);
     expect(run.split.test.seasons).toEqual(['2016-17']);
     expect(run.inputs.dataset.excludedRows).toBe(4);
@@ -60,8 +60,8 @@ describe('mlfolio start on the example portfolio', () => {
     const second = await mlfolio(root, ['start']);
     expect(second.code).toBe(0);
     const reused = second.stderr.split('\n').filter((line) => /unchanged/.test(line));
-    // collect, features, split, four train stages, evaluate, report, publish
-    expect(reused.length).toBe(10);
+    // every recorded stage (collect … impact, with the backtest's per-fold training), report, publish
+    expect(reused.length).toBe(run.stages.length + 2);
     expect(second.stderr).not.toMatch(/done in|building the static site/);
     expect(await readdir(join(root, 'content/projects', slug, 'runs'))).toEqual([run.runId]);
   });

@@ -31,8 +31,20 @@ async function loadError(projectYaml: string, slug = 'demo') {
 describe('project files', () => {
   it('load the example project with its defaults filled in', async () => {
     const project = await loadProject(await workspaceWith(example), 'demo');
-    expect(project.spec.models.map((m) => m.kind)).toEqual(['prior', 'elo', 'logistic-regression', 'mlp']);
+    expect(project.spec.models.map((m) => m.kind)).toEqual([
+      'prior',
+      'elo',
+      'logistic-regression',
+      'mlp',
+      'gradient-boosting',
+    ]);
     expect(project.spec.split.testSeasons).toBe(1);
+    expect(project.spec.impact).toMatchObject({
+      statusQuo: 'always-home',
+      unit: 'points',
+      compareWith: ['elo'],
+    });
+    expect(project.spec.backtest).toEqual({ enabled: true, minTrainSeasons: 1 });
   });
 
   it.each([
@@ -50,6 +62,16 @@ describe('project files', () => {
       'a misspelt model parameter',
       example.replace('l2: 0.001, epochs: 300', 'l2: 0.001, epoch: 300'),
       /models\[2\]\.params\.epoch: unknown field\. Did you mean "epochs"\?/,
+    ],
+    [
+      'an impact comparison with an unknown model',
+      example.replace('compareWith: [elo]', 'compareWith: [elo2]'),
+      /impact\.compareWith\[0\]: no model has id "elo2"\. Did you mean "elo"\?/,
+    ],
+    [
+      'a misspelt impact field',
+      example.replace('statusQuo: always-home', 'statusquo: always-home'),
+      /impact\.statusquo: unknown field\. Did you mean "statusQuo"\?/,
     ],
     [
       'a wrong type',
