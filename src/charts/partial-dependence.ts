@@ -19,7 +19,7 @@ export function partialDependenceSpecs(run: RunRecord): { feature: string; spec:
           })),
         ),
       },
-      mark: { type: 'line', point: true },
+      mark: { type: 'line' },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: curve.feature, scale: { zero: false } },
         y: {
