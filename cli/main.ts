@@ -45,6 +45,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`\n${error.format()}`);
       return error.exitCode;
     }
+    if (isArgumentError(error)) {
+      const usage = new MlfolioError({
+        code: 'E_USAGE',
+        message: `${stripAnsi(error.message)}.`.replace(/\.\.$/, '.'),
+        hint: `See \`mlfolio ${name ?? ''} --help\`.`.replace('  ', ' '),
+        exitCode: ExitCode.usage,
+      });
+      console.error(`\n${usage.format()}`);
+      return ExitCode.usage;
+    }
     console.error('\nE_INTERNAL: an unexpected error, which is a bug in mlfolio. Details:\n', error);
     return ExitCode.internal;
   }
@@ -75,4 +85,14 @@ function rejectUnknownFlags(command: string, def: CommandDef, args: readonly str
       });
     }
   }
+}
+
+/** citty's own errors for missing or invalid arguments (it does not export its error class). */
+function isArgumentError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'CLIError' && (error as { code?: string }).code === 'EARG';
+}
+
+function stripAnsi(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
 }

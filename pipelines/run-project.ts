@@ -38,6 +38,11 @@ export interface RunOptions {
   force?: boolean;
   progress?: Progress;
   now?: () => Date;
+  /**
+   * Use only matches played on or before this date (YYYY-MM-DD): a replay of the data as it stood
+   * then, e.g. before the last season arrived. Recorded in the run as `dataUntil`.
+   */
+  dataUntil?: string;
   /** Replaces the project's source (tests feed a fixture dataset); its records are hashed as the source fingerprint. */
   collect?: () => Promise<CollectedDataset<MatchRecord>>;
 }
@@ -104,8 +109,13 @@ export async function runProject(
     );
   }
 
+  const records =
+    options.dataUntil === undefined
+      ? dataset.records
+      : dataset.records.filter((record) => record.date <= options.dataUntil!);
+
   // features
-  progress.stage('features', `${dataset.records.length} matches`);
+  progress.stage('features', `${records.length} matches`);
   const table = track(
     'features',
     await runStage<FeatureTable>({
@@ -113,18 +123,19 @@ export async function runProject(
       name: 'features',
       inputs: {
         dataset: dataset.provenance.sha256,
+        ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
         features: spec.features,
         code: await code('pipelines/features'),
       },
       ...(options.force ? { force: true } : {}),
-      run: () => buildFeatureTable(project.slug, dataset.records, spec.features),
+      run: () => buildFeatureTable(project.slug, records, spec.features),
     }),
   );
 
   const featuresKey = stages.at(-1)!.key;
 
   // leakage-guard: recompute features from counterfactual histories; throws if any feature looks ahead
-  const ordered = [...dataset.records].sort((a, b) => a.date.localeCompare(b.date));
+  const ordered = [...records].sort((a, b) => a.date.localeCompare(b.date));
   const lastSeason = [...new Set(table.rows.map((row) => row.season))].sort().at(-spec.split.testSeasons);
   const leakage = track(
     'leakage-guard',
@@ -397,6 +408,7 @@ export async function runProject(
     createdAt: createdAt.toISOString(),
     key,
     seed: spec.seed,
+    ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
     versions: await versions(),
     inputs: {
       projectFileSha256: sha256(project.specText),

@@ -56,7 +56,7 @@ function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): string {
 }
 
 /** The keys an object schema accepts at `path`, looking through arrays, unions, optionals and defaults. */
-function objectKeysAt(schema: z.core.$ZodType | undefined, path: readonly PropertyKey[]): string[] {
+export function objectKeysAt(schema: z.core.$ZodType | undefined, path: readonly PropertyKey[]): string[] {
   const current = unwrap(schema);
   if (!current) return [];
   const def = current._zod.def as unknown as Record<string, unknown>;

@@ -70,6 +70,8 @@ export const runRecordSchema = z.looseObject({
   /** Hash of every stage key: equal keys mean an identical run. */
   key: z.string(),
   seed: z.number().int(),
+  /** Set when the run used only matches up to this date (a replay of the data as it stood then). */
+  dataUntil: z.string().optional(),
   versions: z.record(z.string(), z.string()),
   inputs: z.strictObject({
     projectFileSha256: z.string(),

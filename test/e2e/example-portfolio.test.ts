@@ -95,4 +95,10 @@ describe('mlfolio start on the example portfolio', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/has no option "--forse"\.\n.*Did you mean "force"\?/);
   });
+
+  it('names a missing required argument, exit status 2', async () => {
+    const result = await mlfolio(root, ['extract']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/E_USAGE: Missing required positional argument: PAGE/);
+  });
 });

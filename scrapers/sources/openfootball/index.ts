@@ -1,5 +1,7 @@
 import { hashValue } from '../../../portfolio/hash.ts';
 import type { ProjectSpec } from '../../../portfolio/project-spec.ts';
+import { createFetcher } from '../../create-fetcher.ts';
+import type { PoliteFetcher } from '../../fetch/polite-fetcher.ts';
 import type { CollectedDataset } from '../../source.ts';
 import { fetchOpenFootball } from './live-transport.ts';
 import type { MatchRecord } from './match-record.ts';
@@ -10,10 +12,14 @@ export { type MatchRecord, matchRecordSchema, seasonOf } from './match-record.ts
 
 export type OpenFootballSourceSpec = ProjectSpec['source'];
 
-/** Collects OpenFootball match results through the transport the project declares. */
+/**
+ * Collects OpenFootball match results through the transport the project declares. The live
+ * transport goes through the polite fetcher; by default one that keeps responses in the
+ * workspace's snapshot store and revalidates them (ETag / Last-Modified) on later runs.
+ */
 export async function collectOpenFootball(
   spec: OpenFootballSourceSpec,
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; fetcher?: PoliteFetcher } = {},
 ): Promise<CollectedDataset<MatchRecord>> {
   const read =
     spec.transport === 'live'
@@ -21,6 +27,7 @@ export async function collectOpenFootball(
           seasons: spec.seasons ?? ['2016-17'],
           leagues: spec.leagues ?? ['en.1'],
           ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
+          fetcher: options.fetcher ?? createFetcher({ cache: 'revalidate' }),
         }).then((result) => ({ ...result, location: result.origin.join(', ') }))
       : await readBundledMatches();
   const { records, excluded } = normaliseMatches(read.rows, read.location);

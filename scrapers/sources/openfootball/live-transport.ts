@@ -1,5 +1,8 @@
-import got from 'got';
+import { z } from 'zod';
 import { MlfolioError } from '../../../portfolio/errors.ts';
+import { parseWith } from '../../../portfolio/validate.ts';
+import type { PoliteFetcher } from '../../fetch/polite-fetcher.ts';
+import { isScrapeError } from '../../scrape-error.ts';
 import type { RawMatch } from './normalise.ts';
 
 export const defaultOpenFootballBaseUrl =
@@ -15,72 +18,94 @@ export const openFootballLeagues: Record<string, string> = {
   'at.1': 'Österreichische Bundesliga',
 };
 
-interface OpenFootballMatch {
-  date?: string;
-  team1?: string | { name?: string };
-  team2?: string | { name?: string };
-  score?: { ft?: [number, number] | null };
-  score1?: number | null;
-  score2?: number | null;
+const teamSchema = z.union([z.string(), z.looseObject({ name: z.string().optional() })]).optional();
+const matchSchema = z.looseObject({
+  date: z.string().optional(),
+  team1: teamSchema,
+  team2: teamSchema,
+  score: z.looseObject({ ft: z.tuple([z.number(), z.number()]).nullable().optional() }).optional(),
+  score1: z.number().nullable().optional(),
+  score2: z.number().nullable().optional(),
+});
+/** Both layouts of football.json: `{ matches: [...] }` (current) and `{ rounds: [{ matches }] }`. */
+const leagueFileSchema = z.looseObject({
+  name: z.string().optional(),
+  matches: z.array(matchSchema).optional(),
+  rounds: z.array(z.looseObject({ matches: z.array(matchSchema).optional() })).optional(),
+});
+
+export function openFootballUrls(options: {
+  seasons: readonly string[];
+  leagues: readonly string[];
+  baseUrl?: string;
+}): { url: string; season: string; league: string }[] {
+  const baseUrl = (options.baseUrl ?? defaultOpenFootballBaseUrl).replace(/\/$/, '');
+  return options.seasons.flatMap((season) =>
+    options.leagues.map((league) => ({ url: `${baseUrl}/${season}/${league}.json`, season, league })),
+  );
+}
+
+/** Reads one football.json league file into raw matches; a file of another shape is an error. */
+export function parseOpenFootball(body: Buffer, url: string, league: string): RawMatch[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_SOURCE_INVALID',
+        message: `${url} is not JSON (${(error as Error).message}).`,
+        hint: 'Check the base URL: it should point at a football.json checkout.',
+      },
+      { cause: error },
+    );
+  }
+  const file = parseWith(leagueFileSchema, json, url, 'E_SOURCE_INVALID');
+  const matches = file.matches ?? file.rounds?.flatMap((round) => round.matches ?? []) ?? [];
+  return matches.map((match) => {
+    const ft = match.score?.ft;
+    return {
+      date: match.date,
+      league: openFootballLeagues[league] ?? file.name ?? league,
+      homeTeam: typeof match.team1 === 'object' ? match.team1?.name : match.team1,
+      awayTeam: typeof match.team2 === 'object' ? match.team2?.name : match.team2,
+      homeGoals: ft ? ft[0] : match.score1,
+      awayGoals: ft ? ft[1] : match.score2,
+    };
+  });
 }
 
 /**
- * Fetches `<baseUrl>/<season>/<league>.json` for each season and league. Understands both the
- * current `{ matches: [...] }` layout and the older `{ rounds: [{ matches }] }` one.
+ * Fetches `<baseUrl>/<season>/<league>.json` for each season and league through the polite
+ * fetcher (so responses land in the snapshot store and replay offline).
  */
 export async function fetchOpenFootball(options: {
   seasons: readonly string[];
   leagues: readonly string[];
   baseUrl?: string;
-  userAgent?: string;
+  fetcher: PoliteFetcher;
 }): Promise<{ rows: RawMatch[]; origin: string[] }> {
-  const baseUrl = (options.baseUrl ?? defaultOpenFootballBaseUrl).replace(/\/$/, '');
   const rows: RawMatch[] = [];
   const origin: string[] = [];
-  for (const season of options.seasons) {
-    for (const league of options.leagues) {
-      const url = `${baseUrl}/${season}/${league}.json`;
-      let body: {
-        name?: string;
-        matches?: OpenFootballMatch[];
-        rounds?: { matches?: OpenFootballMatch[] }[];
-      };
-      try {
-        body = await got(url, {
-          timeout: { request: 30_000 },
-          retry: { limit: 2 },
-          headers: { 'user-agent': options.userAgent ?? 'mlfolio (+https://github.com/mlfolio)' },
-        }).json();
-      } catch (error) {
-        const status = (error as { response?: { statusCode?: number } }).response?.statusCode;
+  for (const { url, season, league } of openFootballUrls(options)) {
+    let body: Buffer;
+    try {
+      body = (await options.fetcher.fetch(url)).body;
+    } catch (error) {
+      if (isScrapeError(error) && error.code === 'E_HTTP_NOT_FOUND') {
         throw new MlfolioError(
           {
-            code: status === 404 ? 'E_SOURCE_NOT_FOUND' : 'E_SOURCE_UNAVAILABLE',
-            message: `GET ${url} failed${status ? ` with HTTP ${status}` : ''}: ${(error as Error).message}`,
-            hint:
-              status === 404
-                ? `Check the season "${season}" and league "${league}" in project.yaml.`
-                : 'Check the network connection, or use `transport: offline`.',
-            exitCode: status === 404 ? 3 : 4,
-            retryable: status !== 404,
+            code: 'E_SOURCE_NOT_FOUND',
+            message: `${url} does not exist (HTTP 404).`,
+            hint: `Check the season "${season}" and league "${league}" in project.yaml.`,
           },
           { cause: error },
         );
       }
-      const matches = body.matches ?? body.rounds?.flatMap((round) => round.matches ?? []) ?? [];
-      for (const match of matches) {
-        const ft = match.score?.ft;
-        rows.push({
-          date: match.date,
-          league: openFootballLeagues[league] ?? body.name ?? league,
-          homeTeam: typeof match.team1 === 'object' ? match.team1?.name : match.team1,
-          awayTeam: typeof match.team2 === 'object' ? match.team2?.name : match.team2,
-          homeGoals: ft ? ft[0] : match.score1,
-          awayGoals: ft ? ft[1] : match.score2,
-        });
-      }
-      origin.push(url);
+      throw error;
     }
+    rows.push(...parseOpenFootball(body, url, league));
+    origin.push(url);
   }
   return { rows, origin };
 }

@@ -1,0 +1,50 @@
+import { relative } from 'node:path';
+import { defineCommand } from 'citty';
+import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { loadProject } from '../../portfolio/project-spec.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
+import { terminalProgress } from '../terminal-progress.ts';
+import { dataUntilArg, parseDataUntil, requiredProjectArg, requireProject } from './operations-args.ts';
+
+export const retrainCommand = defineCommand({
+  meta: {
+    name: 'retrain',
+    description:
+      'Rerun the pipeline on the current data and promote its best model only if it beats the deployed one on the same held-out period by a margin whose 95% paired-bootstrap interval excludes zero. Records the decision.',
+  },
+  args: {
+    project: requiredProjectArg,
+    until: dataUntilArg,
+    margin: {
+      type: 'string',
+      description:
+        'Improvement beyond zero the whole interval must clear, in primary-metric units (default 0).',
+    },
+  },
+  async run({ args }) {
+    const slug = requireProject(args.project, 'retrain');
+    const workspace = workspaceAt();
+    const project = await loadProject(workspace, slug);
+    const dataUntil = parseDataUntil(args.until);
+    const margin = args.margin === undefined ? 0 : Number(args.margin);
+    if (!Number.isFinite(margin) || margin < 0) {
+      throw new MlfolioError({
+        code: 'E_OPTION_INVALID',
+        message: `--margin must be a non-negative number; received "${args.margin}".`,
+        exitCode: ExitCode.usage,
+      });
+    }
+    const { retrainProject } = await import('../../operations/retrain.ts');
+    const { record, file } = await retrainProject(workspace, project, {
+      margin,
+      progress: terminalProgress(process.stderr, `[${project.slug}] `),
+      ...(dataUntil ? { dataUntil } : {}),
+    });
+    const who = (m: typeof record.champion) => `${m.modelId} of run ${m.runId}`;
+    console.log(
+      `${project.slug}: ${record.verdict === 'promote' ? `PROMOTED ${who(record.challenger)}` : `KEPT ${who(record.champion)}`}`,
+    );
+    console.log(`  ${record.reason}`);
+    console.log(`Recorded in ${relative(process.cwd(), file)}`);
+  },
+});

@@ -1,0 +1,199 @@
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineCommand } from 'citty';
+import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
+import { MlfolioError } from '../../portfolio/errors.ts';
+import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
+import { didYouMean } from '../../portfolio/suggest.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
+import { type CrawlFailure, formatSummary } from '../../scrapers/crawl/crawl.ts';
+import type { FetchPolicySpec } from '../../scrapers/fetch/fetch-policy.ts';
+import { ScrapeError } from '../../scrapers/scrape-error.ts';
+import { runScrape, type ScrapePlan } from '../../scrapers/scrape-plan.ts';
+import { profileNamed, type SiteProfile } from '../../scrapers/site-profiles.ts';
+import { loadSourceFile } from '../../scrapers/source-file.ts';
+import { htmlStatsTablePlan } from '../../scrapers/sources/html-stats-table/index.ts';
+import { internationalResultsPlan } from '../../scrapers/sources/international-results/index.ts';
+import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
+import { openFootballPlan } from '../../scrapers/sources/openfootball/live-plan.ts';
+import { terminalProgress } from '../terminal-progress.ts';
+import { cacheModeOf, type FetchArgValues, fetchArgs, fetcherFrom } from './fetch-args.ts';
+
+const builtInSources = ['international-results'] as const;
+
+interface ResolvedTarget {
+  plan: ScrapePlan<unknown>;
+  policy?: FetchPolicySpec;
+  profile?: SiteProfile;
+  concurrency?: number;
+}
+
+export const scrapeCommand = defineCommand({
+  meta: {
+    name: 'scrape',
+    description:
+      'Collect a dataset politely: a project (its source), a built-in source (international-results) or a source file (.yaml). Resumable; shows progress and a summary.',
+  },
+  args: {
+    target: {
+      type: 'positional',
+      description: 'A project slug, "international-results", or the path of a source .yaml file.',
+      required: true,
+    },
+    out: {
+      type: 'string',
+      description: 'Where to write the dataset (default: .mlfolio/data/<name>/dataset.json).',
+    },
+    concurrency: {
+      type: 'string',
+      description: 'Requests in flight across hosts (default 2; each host keeps its own rate).',
+    },
+    ...fetchArgs,
+  },
+  async run({ args }) {
+    const workspace = workspaceAt();
+    const progress = terminalProgress();
+    const cache = cacheModeOf(args as FetchArgValues);
+    const target = await resolveTarget(args.target);
+    if (!target) {
+      // A project on the bundled offline dataset: nothing to fetch.
+      const project = await loadProject(workspace, args.target);
+      const dataset = await collectOpenFootball(project.spec.source);
+      const file = args.out ?? join(workspace.stateDir, 'data', args.target, 'dataset.json');
+      await writeJsonAtomic(file, dataset);
+      console.log(
+        `${args.target}: transport "offline" reads the bundled dataset, no requests made — ${dataset.provenance.rows} records → ${file}`,
+      );
+      return;
+    }
+    const { plan } = target;
+    const fetcher = fetcherFrom(args as FetchArgValues, {
+      progress,
+      ...(target.policy ? { policy: target.policy } : {}),
+      ...(target.profile ? { profile: target.profile } : {}),
+    });
+    const frontierFile = join(workspace.stateDir, 'crawls', plan.name, 'frontier.jsonl');
+    if (cache === 'revalidate') await startOver(frontierFile);
+    progress.stage(`scrape ${plan.name}`, `${plan.seeds.length} start URL(s); store ${fetcher.store?.root}`);
+    const concurrency = args.concurrency ? Number(args.concurrency) : (target.concurrency ?? 2);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+      throw new MlfolioError({
+        code: 'E_INVALID_OPTION',
+        message: `--concurrency "${args.concurrency}" is not a whole number from 1 to 16.`,
+        hint: 'Politeness is per host either way; 2 to 4 is plenty.',
+        exitCode: 2,
+      });
+    }
+    const outcome = await runScrape(plan, { fetcher, frontierFile, concurrency, progress });
+    console.log(`${plan.name}: ${formatSummary(outcome.crawl.summary)}`);
+    if (!outcome.dataset)
+      throw failureError(plan.name, outcome.crawl.failures, outcome.crawl.summary.remaining);
+    const file = args.out ?? join(workspace.stateDir, 'data', plan.name, 'dataset.json');
+    await writeJsonAtomic(file, outcome.dataset);
+    const { provenance, excluded } = outcome.dataset;
+    console.log(
+      `${plan.name}: ${provenance.rows} records, ${provenance.excludedRows} left out; sha256 ${provenance.sha256.slice(0, 12)} → ${file}`,
+    );
+    for (const entry of excluded.slice(0, 10)) console.log(`  left out ${entry.location}: ${entry.reason}`);
+    if (excluded.length > 10) console.log(`  … and ${excluded.length - 10} more (see ${file})`);
+  },
+});
+
+/** What `target` names. Undefined means a project that needs no fetching (offline transport). */
+async function resolveTarget(target: string): Promise<ResolvedTarget | undefined> {
+  const workspace = workspaceAt();
+  const projects = await listProjects(workspace).catch(() => [] as string[]);
+  if (projects.includes(target)) {
+    const { spec } = await loadProject(workspace, target);
+    if (spec.source.transport === 'offline') return undefined;
+    return {
+      plan: openFootballPlan({
+        name: target,
+        seasons: spec.source.seasons ?? ['2016-17'],
+        leagues: spec.source.leagues ?? ['en.1'],
+        ...(spec.source.baseUrl ? { baseUrl: spec.source.baseUrl } : {}),
+      }),
+    };
+  }
+  if (target === 'international-results') return { plan: internationalResultsPlan() };
+  if (/\.ya?ml$/i.test(target) || (await isFile(target))) {
+    const source = await loadSourceFile(target);
+    const common = {
+      ...(source.fetch ? { policy: source.fetch } : {}),
+      ...(source.concurrency ? { concurrency: source.concurrency } : {}),
+    };
+    switch (source.kind) {
+      case 'html-stats-table': {
+        const profile = source.profile ? profileNamed(source.profile) : undefined;
+        return {
+          plan: htmlStatsTablePlan({
+            name: source.name,
+            urls: source.urls,
+            table: source.table,
+            ...(source.licence ? { licence: source.licence } : {}),
+            ...(source.attribution ? { attribution: source.attribution } : {}),
+          }) as ScrapePlan<unknown>,
+          ...(profile ? { profile } : {}),
+          ...common,
+        };
+      }
+      case 'international-results':
+        return {
+          plan: { ...internationalResultsPlan(source.url), name: source.name } as ScrapePlan<unknown>,
+          ...common,
+        };
+      case 'openfootball':
+        return {
+          plan: openFootballPlan({
+            name: source.name,
+            seasons: source.seasons,
+            leagues: source.leagues,
+            ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
+          }) as ScrapePlan<unknown>,
+          ...common,
+        };
+    }
+  }
+  throw new MlfolioError({
+    code: 'E_UNKNOWN_SOURCE',
+    message: `"${target}" is not a project, a built-in source or a source file.`,
+    hint: `${didYouMean(target, [...projects, ...builtInSources])} Projects: ${projects.join(', ') || '(none)'}; built-in: ${builtInSources.join(', ')}.`,
+    exitCode: 2,
+  });
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path)
+    .then((s) => s.isFile())
+    .catch(() => false);
+}
+
+/** `--refresh` revisits every page, so the finished crawl's journal is set aside. */
+async function startOver(frontierFile: string): Promise<void> {
+  await rm(frontierFile, { force: true });
+}
+
+/** One error for a crawl that left pages uncollected; its kind is the most pressing failure's. */
+function failureError(name: string, failures: readonly CrawlFailure[], remaining: number): ScrapeError {
+  for (const failure of failures.slice(0, 10)) console.error(`  ✗ ${failure.code} ${failure.message}`);
+  if (failures.length > 10) console.error(`  … and ${failures.length - 10} more`);
+  const order = [
+    'blocked',
+    'retry-later',
+    'offline-miss',
+    'layout-changed',
+    'disallowed',
+    'rejected',
+    'no-data',
+  ];
+  const worst = [...failures].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))[0];
+  const kind = worst && worst.kind !== 'internal' ? worst.kind : 'retry-later';
+  const retry = kind === 'retry-later' || kind === 'blocked';
+  return new ScrapeError(kind, {
+    code: 'E_SCRAPE_INCOMPLETE',
+    message: `${name}: ${failures.length} page(s) not collected${remaining ? ` and ${remaining} still queued` : ''}; no dataset was written.`,
+    hint: retry
+      ? 'Run the same command later: stored pages are kept and the crawl resumes where it stopped.'
+      : (worst?.message ?? 'See the failures above.'),
+  });
+}

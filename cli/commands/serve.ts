@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { defineCommand } from 'citty';
+import { listRunIds, readRunRecord, runFileName } from '../../pipelines/runs/run-record.ts';
+import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { loadProject } from '../../portfolio/project-spec.ts';
+import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
+import { defaultServerOptions } from '../../serving/server-options.ts';
+import { requiredProjectArg, requireProject } from './operations-args.ts';
+
+export const serveCommand = defineCommand({
+  meta: {
+    name: 'serve',
+    description:
+      "Serve a project's promoted model as an HTTP JSON API (predictions with contributions, /health, /openapi.json). Stops gracefully on Ctrl-C or SIGTERM.",
+  },
+  args: {
+    project: requiredProjectArg,
+    host: { type: 'string', description: `Address to bind (default ${defaultServerOptions.host}).` },
+    port: { type: 'string', description: `Port (default ${defaultServerOptions.port}; 0 picks a free one).` },
+    maxBatch: {
+      type: 'string',
+      description: `Most predictions per batch request (default ${defaultServerOptions.maxBatch}).`,
+    },
+    run: {
+      type: 'string',
+      description: 'Serve a model of this run instead of the deployed one (default: the latest run).',
+    },
+    model: {
+      type: 'string',
+      description: 'Serve this model id instead of the deployed one (default: the run’s best).',
+    },
+    quiet: { type: 'boolean', description: 'Do not log each request.', default: false },
+  },
+  async run({ args }) {
+    const slug = requireProject(args.project, 'serve');
+    const workspace = workspaceAt();
+    await loadProject(workspace, slug);
+    const { serveProject, closeOnSignals } = await import('../../serving/serve-project.ts');
+    const host = args.host ?? defaultServerOptions.host;
+    if (!/^(127\.|localhost$|::1$)/.test(host)) {
+      console.error(
+        `Warning: binding to ${host}, which is not a loopback address: the API has no authentication.`,
+      );
+    }
+    const { app, predictor, url } = await serveProject(
+      workspace,
+      slug,
+      {
+        host,
+        port: integerOption('port', args.port, defaultServerOptions.port, 0, 65535),
+        maxBatch: integerOption('max-batch', args.maxBatch, defaultServerOptions.maxBatch, 1, 10_000),
+      },
+      {
+        logger: args.quiet ? false : { level: 'info' },
+        ...(args.run || args.model
+          ? { model: await chosenModel(workspace, slug, args.run, args.model) }
+          : {}),
+      },
+    );
+    const v = predictor.version;
+    console.error(
+      `Serving ${v.project}: model ${v.modelId} (${v.label}) of run ${v.runId}, ${v.promotedBy === 'latest-run-best' ? 'best of the latest run' : `promoted by ${v.promotedBy} ${v.promotedAt ?? ''}`.trim()}.`,
+    );
+    console.log(`Listening on ${url} — POST /v1/predictions, OpenAPI at ${url}/openapi.json. Ctrl-C stops.`);
+    await closeOnSignals(app, defaultServerOptions.shutdownGraceMs, (signal) =>
+      console.error(`${signal}: finishing in-flight requests, then stopping.`),
+    );
+    console.error('Stopped.');
+  },
+});
+
+/** The model named by --run/--model: a run (default the latest) and a model (default its best). */
+async function chosenModel(
+  workspace: Workspace,
+  slug: string,
+  runId: string | undefined,
+  modelId: string | undefined,
+) {
+  const { runsDir } = projectPaths(workspace, slug);
+  const id = runId ?? (await listRunIds(runsDir)).at(-1);
+  if (!id) {
+    throw new MlfolioError({
+      code: 'E_NO_RUN',
+      message: `Project "${slug}" has no run in ${runsDir}.`,
+      hint: `Run \`mlfolio run ${slug}\` first.`,
+    });
+  }
+  const run = await readRunRecord(join(runsDir, id, runFileName));
+  return { runId: run.runId, runKey: run.key, modelId: modelId ?? run.best };
+}
+
+function integerOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new MlfolioError({
+      code: 'E_OPTION_INVALID',
+      message: `--${name} must be an integer from ${min} to ${max}; received "${raw}".`,
+      exitCode: ExitCode.usage,
+    });
+  }
+  return value;
+}

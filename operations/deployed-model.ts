@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ModelArtifact, predictProbabilities } from '../pipelines/models/artifact.ts';
+import {
+  listRunIds,
+  type ModelResult,
+  type RunRecord,
+  readRunRecord,
+  runFileName,
+} from '../pipelines/runs/run-record.ts';
+import { MlfolioError } from '../portfolio/errors.ts';
+import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
+import { type Deployment, type ModelRef, readDeploymentLog } from './deployment-record.ts';
+
+/** A model loaded from its run, ready to predict with. */
+export interface LoadedModel {
+  ref: ModelRef;
+  run: RunRecord;
+  runDir: string;
+  model: ModelResult;
+  artifact: ModelArtifact;
+}
+
+export interface DeployedModel extends LoadedModel {
+  /** How it came to be deployed: the promotion that chose it, or none (best of the latest run). */
+  deployment: Deployment | undefined;
+}
+
+/**
+ * The model a project serves and monitors: the last promotion in the project's deployment log,
+ * or, before any promotion, the best model of the latest run.
+ */
+export async function resolveDeployedModel(workspace: Workspace, slug: string): Promise<DeployedModel> {
+  const log = await readDeploymentLog(workspace, slug);
+  const deployment = log.deployments.at(-1);
+  if (deployment) return { ...(await loadModel(workspace, slug, deployment.model)), deployment };
+  const { runsDir } = projectPaths(workspace, slug);
+  const latest = (await listRunIds(runsDir)).at(-1);
+  if (!latest) {
+    throw new MlfolioError({
+      code: 'E_NO_RUN',
+      message: `Project "${slug}" has no run in ${runsDir}, so there is no model to deploy.`,
+      hint: `Run \`mlfolio run ${slug}\` first.`,
+    });
+  }
+  const run = await readRunRecord(join(runsDir, latest, runFileName));
+  return {
+    ...(await loadModel(workspace, slug, { runId: run.runId, runKey: run.key, modelId: run.best })),
+    deployment: undefined,
+  };
+}
+
+/**
+ * Loads a model by reference. A run missing under its id is looked up by its key, since a rerun
+ * on the same data and code (a fresh clone's `npm start`) reproduces it under a new id.
+ */
+export async function loadModel(workspace: Workspace, slug: string, ref: ModelRef): Promise<LoadedModel> {
+  const { runsDir } = projectPaths(workspace, slug);
+  const ids = await listRunIds(runsDir);
+  let runId = ids.includes(ref.runId) ? ref.runId : undefined;
+  if (!runId) {
+    for (const id of [...ids].reverse()) {
+      const candidate = await readRunRecord(join(runsDir, id, runFileName)).catch(() => undefined);
+      if (candidate?.key === ref.runKey) {
+        runId = id;
+        break;
+      }
+    }
+  }
+  if (!runId) {
+    throw new MlfolioError({
+      code: 'E_DEPLOYED_RUN_MISSING',
+      message: `Project "${slug}" deploys model "${ref.modelId}" of run ${ref.runId} (key ${ref.runKey.slice(0, 12)}), which is not in ${runsDir}.`,
+      hint: `Recreate it with \`mlfolio replay ${slug}\` (for the replayed example), or delete operations/deployments.json to deploy the best model of the latest run again.`,
+      exitCode: 4,
+    });
+  }
+  const runDir = join(runsDir, runId);
+  const run = await readRunRecord(join(runDir, runFileName));
+  const model = run.models.find((m) => m.id === ref.modelId);
+  if (!model) {
+    throw new MlfolioError({
+      code: 'E_DEPLOYED_MODEL_MISSING',
+      message: `Run ${runId} of "${slug}" has no model "${ref.modelId}" (models: ${run.models.map((m) => m.id).join(', ')}).`,
+      hint: 'The deployment log refers to a model the run does not have; check operations/deployments.json.',
+    });
+  }
+  const artifactFile = join(runDir, model.artifact);
+  let artifact: ModelArtifact;
+  try {
+    artifact = JSON.parse(await readFile(artifactFile, 'utf8')) as ModelArtifact;
+    checkArtifact(artifact, run);
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_ARTIFACT_CORRUPT',
+        message: `The model artifact ${artifactFile} cannot be read as a model.`,
+        hint: `Rerun the pipeline with \`mlfolio run ${slug} --force\`.`,
+      },
+      { cause: error },
+    );
+  }
+  return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
+}
+
+// Checked by what it does (a probability distribution for the run's reference fixture), so any
+// model kind loads. The pipeline's zod loader (pipelines/models/model.ts) would also check the
+// shape, but importing it loads TensorFlow.js into the server: 30 MiB and a slower start.
+function checkArtifact(artifact: ModelArtifact, run: RunRecord): void {
+  const reference = run.featureReference ?? {};
+  const probabilities = predictProbabilities(artifact, reference);
+  const total = probabilities.reduce((sum, p) => sum + p, 0);
+  if (
+    probabilities.length !== run.task.classes.length ||
+    probabilities.some((p) => !Number.isFinite(p) || p < 0) ||
+    Math.abs(total - 1) > 1e-9
+  ) {
+    throw new TypeError(
+      `Expected ${run.task.classes.length} probabilities summing to 1 for the reference fixture, but got ${JSON.stringify(probabilities)}.`,
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { estimateSchema } from '../pipelines/runs/run-record.ts';
+import type { Workspace } from '../portfolio/workspace.ts';
+import { modelRefSchema } from './deployment-record.ts';
+import { operationsPaths } from './operations-paths.ts';
+import { readJsonRecords } from './record-files.ts';
+
+const periodSchema = z.strictObject({
+  seasons: z.array(z.string()),
+  from: z.string(),
+  to: z.string(),
+  rows: z.number().int(),
+});
+
+/**
+ * One check of the deployed model against newly arrived data, as `mlfolio monitor` records it and
+ * the site's model-health section renders it. Field meanings are stable; new optional fields may
+ * be added.
+ */
+export const monitoringRecordSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  id: z.string(),
+  project: z.string(),
+  checkedAt: z.string(),
+  /** Set when the check replayed the data as it stood on this date. */
+  dataUntil: z.string().optional(),
+  deployed: modelRefSchema.extend({ label: z.string(), promotedBy: z.string() }),
+  /** Overall verdict: the worst finding. */
+  status: z.enum(['healthy', 'watch', 'drifting', 'degraded', 'no-new-data']),
+  findings: z.array(z.string()),
+  /** The deployed model's training data: what drift is measured against. */
+  reference: periodSchema,
+  /** Matches played after the deployed model's data ended, with known results. */
+  current: periodSchema.optional(),
+  drift: z
+    .strictObject({
+      statistics: z.array(z.string()),
+      features: z.array(
+        z.strictObject({
+          feature: z.string(),
+          psi: z.number(),
+          ks: z.number(),
+          ksPValue: z.number(),
+          referenceMean: z.number(),
+          currentMean: z.number(),
+          level: z.enum(['stable', 'moderate', 'major']),
+        }),
+      ),
+    })
+    .optional(),
+  performance: z
+    .strictObject({
+      primaryMetric: z.string(),
+      higherIsBetter: z.boolean(),
+      /** The deployed model's scores on its own test period, as recorded at evaluation time. */
+      evaluation: z.strictObject({ period: periodSchema, metrics: z.record(z.string(), estimateSchema) }),
+      /** The same scores on the newly resolved matches, with 95% bootstrap intervals. */
+      current: z.record(z.string(), estimateSchema),
+      /** current − evaluation per metric; the interval comes from resampling both periods independently. */
+      change: z.record(
+        z.string(),
+        z.strictObject({
+          difference: estimateSchema,
+          verdict: z.enum(['better', 'worse', 'indistinguishable']),
+        }),
+      ),
+      /**
+       * The primary metric month by month over the current period (the chart over time). `month` is
+       * the window's last month: a month with fewer than 50 matches joins the next.
+       */
+      windows: z.array(
+        z.strictObject({
+          month: z.string(),
+          rows: z.number().int(),
+          value: estimateSchema,
+          meanPsi: z.number(),
+        }),
+      ),
+    })
+    .optional(),
+});
+export type MonitoringRecord = z.output<typeof monitoringRecordSchema>;
+
+/** Every monitoring record of a project, oldest first. */
+export function readMonitoringRecords(workspace: Workspace, slug: string): Promise<MonitoringRecord[]> {
+  return readJsonRecords(
+    monitoringRecordSchema,
+    operationsPaths(workspace, slug).monitoringDir,
+    'E_MONITORING_CORRUPT',
+  );
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import { type DeployedModel, loadModel, resolveDeployedModel } from '../operations/deployed-model.ts';
+import type { ModelRef } from '../operations/deployment-record.ts';
+import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
+import type { Workspace } from '../portfolio/workspace.ts';
+import { loadPredictor, type Predictor } from './predictor.ts';
+import { buildServer, type ServerDependencies } from './server.ts';
+import { defaultServerOptions, type ServerOptions } from './server-options.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  predictor: Predictor;
+  /** `http://host:port` */
+  url: string;
+}
+
+/**
+ * Serves the project's deployed model until `app.close()`; `extra.model` serves another model
+ * instead (a person's explicit choice: it is reported as `promotedBy: "manual"`).
+ */
+export async function serveProject(
+  workspace: Workspace,
+  slug: string,
+  options: Partial<ServerOptions> = {},
+  extra: Pick<ServerDependencies, 'logger' | 'beforePredict'> & { model?: ModelRef } = {},
+): Promise<RunningServer> {
+  const deployed: DeployedModel = extra.model
+    ? {
+        ...(await loadModel(workspace, slug, extra.model)),
+        deployment: {
+          at: new Date().toISOString(),
+          model: extra.model,
+          by: 'manual',
+          reason: 'chosen when the server started, not promoted',
+        },
+      }
+    : await resolveDeployedModel(workspace, slug);
+  const predictor = await loadPredictor(deployed);
+  const settings = { ...defaultServerOptions, ...options };
+  const app = await buildServer({
+    predictor,
+    metrics: deployed.model.metrics,
+    testPeriod: deployed.run.split.test,
+    options: settings,
+    ...(extra.logger === undefined ? {} : { logger: extra.logger }),
+    ...(extra.beforePredict ? { beforePredict: extra.beforePredict } : {}),
+  });
+  try {
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new MlfolioError(
+        {
+          code: 'E_LISTEN_FAILED',
+          message: `Cannot listen on ${settings.host}:${settings.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : 'the address is not on this machine'}.`,
+          hint: 'Choose another port with --port (0 picks a free one) or another address with --host.',
+          exitCode: ExitCode.unavailable,
+        },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return { app, predictor, url: `http://${host}:${port}` };
+}
+
+/**
+ * Closes the server on SIGINT or SIGTERM: it stops accepting connections, answers new requests on
+ * open sockets with 503, lets in-flight requests finish, and after `graceMs` destroys whatever is
+ * left. A second signal skips the wait. Resolves once the server is closed.
+ */
+export function closeOnSignals(
+  app: FastifyInstance,
+  graceMs: number,
+  onSignal: (signal: string) => void = () => {},
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let closing = false;
+    const handler = (signal: NodeJS.Signals) => {
+      if (closing) {
+        app.server.closeAllConnections();
+        return;
+      }
+      closing = true;
+      onSignal(signal);
+      const deadline = setTimeout(() => app.server.closeAllConnections(), graceMs);
+      deadline.unref();
+      app.close().then(
+        () => {
+          clearTimeout(deadline);
+          process.off('SIGINT', handler);
+          process.off('SIGTERM', handler);
+          resolve();
+        },
+        (error: unknown) => reject(error),
+      );
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}

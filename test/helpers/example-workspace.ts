@@ -1,0 +1,32 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { loadProject, type Project } from '../../portfolio/project-spec.ts';
+import { type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
+import { exampleWorkspace as exampleFolder } from '../e2e/workspace.ts';
+
+export const exampleSlug = 'football-match-outcomes';
+
+/**
+ * A throw-away copy of the example portfolio on the real bundled data, with a smaller model list
+ * so a pipeline run takes seconds: the prior and Elo baselines and a short-trained logistic
+ * regression (an 11-feature model, so contributions are non-trivial).
+ */
+export async function exampleWorkspace(): Promise<{
+  workspace: Workspace;
+  project: Project;
+  dispose: () => Promise<void>;
+}> {
+  const root = await exampleFolder('mlfolio-ops-');
+  const specFile = join(root, 'content', 'projects', exampleSlug, 'project.yaml');
+  const spec = parse(await readFile(specFile, 'utf8')) as Record<string, unknown>;
+  spec.models = [
+    { id: 'prior', kind: 'prior' },
+    { id: 'elo', kind: 'elo' },
+    { id: 'logreg', kind: 'logistic-regression', params: { l2: 0.001, epochs: 40, learningRate: 0.05 } },
+  ];
+  await writeFile(specFile, stringify(spec));
+  const workspace = workspaceAt(root);
+  const project = await loadProject(workspace, exampleSlug);
+  return { workspace, project, dispose: () => rm(root, { recursive: true, force: true }) };
+}
