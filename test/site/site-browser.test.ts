@@ -61,10 +61,12 @@ describe('every page in a browser', () => {
             () => document.documentElement.scrollWidth - window.innerWidth,
           );
           expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-          await page.screenshot({
-            path: join(screenshots, `${name}-${viewport.name}-${scheme}.png`),
-            fullPage: true,
-          });
+          // A viewport as tall as the page puts every chart on screen: charts use content-visibility: auto,
+          // which a scrolled full-page capture would leave blank below the fold.
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          await page.setViewportSize({ width: viewport.width, height });
+          await page.screenshot({ path: join(screenshots, `${name}-${viewport.name}-${scheme}.png`) });
+          await page.setViewportSize({ width: viewport.width, height: viewport.height });
         }
         expect(errors).toEqual([]);
         await context.close();
