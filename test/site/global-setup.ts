@@ -4,8 +4,8 @@ import type { TestProject } from 'vitest/node';
 import {
   copyExampleContent,
   exampleSlug,
-  keepFirstModels,
   runCliOrThrow,
+  slimProject,
   workspacesRoot,
   writeHostileDataset,
 } from './workspaces.ts';
@@ -33,7 +33,7 @@ export default async function setup(project: TestProject): Promise<void> {
 
   await copyExampleContent(exampleRoot);
   await copyExampleContent(hostileRoot);
-  await keepFirstModels(hostileRoot, 3);
+  await slimProject(hostileRoot, 3);
   // Without a writeup (which names the models left out) the project page renders its default sections.
   await rm(join(hostileRoot, 'content', 'projects', exampleSlug, 'writeup.mdx'), { force: true });
   await writeHostileDataset(hostileData);

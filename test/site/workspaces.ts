@@ -84,13 +84,15 @@ export async function copyExampleContent(
 }
 
 /**
- * Keeps only the project's first `count` models (the baselines and one candidate in the example):
- * enough for a workspace whose point is something other than modelling, and much faster to run.
+ * Slims the example project for a workspace whose point is not modelling (the hostile-content
+ * one): the first `models` models, no backtest, the minimum bootstrap resamples.
  */
-export async function keepFirstModels(root: string, count: number): Promise<void> {
+export async function slimProject(root: string, models: number): Promise<void> {
   const file = join(root, 'content', 'projects', exampleSlug, 'project.yaml');
-  const spec = parseYaml(await readFile(file, 'utf8')) as { models: unknown[] };
-  spec.models = spec.models.slice(0, count);
+  const spec = parseYaml(await readFile(file, 'utf8')) as { models: unknown[] } & Record<string, unknown>;
+  spec.models = spec.models.slice(0, models);
+  delete spec.backtest;
+  spec.resamples = 100;
   await writeFile(file, stringifyYaml(spec));
 }
 
