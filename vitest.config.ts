@@ -6,5 +6,19 @@ export default defineConfig({
     exclude: ['test/real/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    projects: [
+      { extends: true, test: { name: 'unit', exclude: ['test/site/**'] } },
+      // The site's tests share sites built once by the global setup (several pipeline runs and builds).
+      {
+        extends: false,
+        test: {
+          name: 'site',
+          include: ['test/site/**/*.test.ts'],
+          globalSetup: ['test/site/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

@@ -5,6 +5,7 @@ import { MlfolioError } from '../portfolio/errors.ts';
 import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
+import { withBuildLock } from './build-lock.ts';
 
 /** The site's code, in this package. Content comes from the workspace, which may be elsewhere. */
 const codeRoot = join(import.meta.dirname, '..');
@@ -43,6 +44,8 @@ export async function buildSite(
   const fingerprint = hashValue([
     await hashTree(codeRoot, siteCode, ignore),
     await hashTree(workspace.root, ['content'], ignore),
+    process.env.BASE_PATH ?? '/',
+    process.env.SITE_URL ?? '',
   ]);
   if (!options.force && (await readStamp(workspace.distDir)) === fingerprint) {
     progress.stage('publish', 'site inputs unchanged, dist/ is current');
@@ -58,16 +61,31 @@ export async function buildSite(
   // (getOutDirWithinCwd in astro/dist/core/build/common.js), so build from the code root.
   const workingDirectory = process.cwd();
   process.chdir(codeRoot);
+  // The content collections and the site's data loader find the workspace through MLFOLIO_ROOT.
+  process.env.MLFOLIO_ROOT = workspace.root;
   try {
-    await build({
-      root: codeRoot,
-      outDir: scratch,
-      // Per workspace, so builds of different portfolios never share Astro's content store.
-      cacheDir: join(workspace.stateDir, 'astro-cache'),
-      logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
-    });
+    await withBuildLock(join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', 'build.lock'), () =>
+      build({
+        root: codeRoot,
+        outDir: scratch,
+        // Per workspace, so builds of different portfolios never share Astro's content store.
+        cacheDir: join(workspace.stateDir, 'astro-cache'),
+        logLevel: process.env.MLFOLIO_ASTRO_LOG === 'info' ? 'info' : 'warn',
+      }),
+    );
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
+    const cause = userError(error);
+    if (cause) {
+      throw new MlfolioError(
+        {
+          code: cause.code,
+          message: `The site build failed: ${cause.message}`,
+          hint: `${cause.hint ? `${cause.hint} ` : ''}The previous site in dist/ was left as it was.`,
+        },
+        { cause: error },
+      );
+    }
     throw new MlfolioError(
       {
         code: 'E_SITE_BUILD_FAILED',
@@ -109,4 +127,30 @@ async function readStamp(distDir: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The MlfolioError a page threw, found through the causes Astro wraps it in. Matched by name and
+ * code, not instanceof: pages run from Astro's bundle, which has its own copy of the class. Astro
+ * replaces `hint` with its own, so the site's errors carry theirs as `mlfolioHint` (site-error.ts).
+ */
+function userError(error: unknown): { code: string; message: string; hint?: string } | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const candidate = current as {
+      name?: unknown;
+      code?: unknown;
+      message?: unknown;
+      mlfolioHint?: unknown;
+      cause?: unknown;
+    };
+    if (candidate.name === 'MlfolioError' && typeof candidate.code === 'string') {
+      return {
+        code: candidate.code,
+        message: String(candidate.message),
+        ...(typeof candidate.mlfolioHint === 'string' ? { hint: candidate.mlfolioHint } : {}),
+      };
+    }
+    current = candidate.cause;
+  }
+  return undefined;
 }

@@ -7,13 +7,15 @@ import { workspaceAt } from '../portfolio/workspace.ts';
 // same site code publishes any portfolio folder.
 const projects = pathToFileURL(`${workspaceAt().projectsDir}/`);
 
+/** One MDX file per project folder, keyed by the project's slug. */
+const perProject = (file: string) =>
+  defineCollection({
+    loader: glob({ pattern: `*/${file}`, base: projects, generateId: ({ entry }) => entry.split('/')[0]! }),
+  });
+
 export const collections = {
-  /** Each project's hand-written narrative: content/projects/<slug>/writeup.mdx. */
-  writeups: defineCollection({
-    loader: glob({
-      pattern: '*/writeup.mdx',
-      base: projects,
-      generateId: ({ entry }) => entry.split('/')[0]!,
-    }),
-  }),
+  /** Each project's hand-written narrative around the generated sections: content/projects/<slug>/writeup.mdx. */
+  writeups: perProject('writeup.mdx'),
+  /** Each project's interview walkthrough: content/projects/<slug>/walkthrough.mdx. */
+  walkthroughs: perProject('walkthrough.mdx'),
 };

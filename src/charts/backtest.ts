@@ -20,9 +20,24 @@ export function backtestSpec(run: RunRecord): TopLevelSpec | undefined {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'season', type: 'ordinal', title: 'Test season (trained on every earlier season)' },
-      y: { field: 'value', type: 'quantitative', title: metricLabel(metric), scale: { zero: false } },
-      color: { field: 'model', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2 } },
+      x: {
+        field: 'season',
+        type: 'ordinal',
+        title: 'Test season (trained on every earlier season)',
+        axis: { labelAngle: 0 },
+      },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: `${metricLabel(metric)} (lower is better)`,
+        scale: { zero: false },
+      },
+      color: {
+        field: 'model',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'bottom', columns: 2, labelLimit: 240 },
+      },
     },
   };
 }

@@ -1,12 +1,22 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 
-/** Reliability diagram: forecast probability against observed frequency, with the diagonal of perfect calibration. */
+/**
+ * Reliability diagram: forecast probability against observed frequency, with the diagonal of
+ * perfect calibration. Every model when the run recorded bins per model, else the best one.
+ */
 export function calibrationSpec(run: RunRecord): TopLevelSpec | undefined {
-  if (!run.calibration?.length) return undefined;
+  const label = (id: string) => run.models.find((m) => m.id === id)?.label ?? id;
+  const byModel = run.calibrationByModel
+    ? Object.entries(run.calibrationByModel)
+    : run.calibration
+      ? [[run.best, run.calibration] as const]
+      : [];
+  const values = byModel.flatMap(([id, bins]) => bins.map((bin) => ({ ...bin, model: label(id) })));
+  if (values.length === 0) return undefined;
   return {
-    width: 300,
-    height: 300,
+    width: 320,
+    height: 320,
     layer: [
       {
         data: {
@@ -19,8 +29,8 @@ export function calibrationSpec(run: RunRecord): TopLevelSpec | undefined {
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
       {
-        data: { values: run.calibration },
-        mark: { type: 'line', point: true, color: '#2b6cb0' },
+        data: { values },
+        mark: { type: 'line', point: true },
         encoding: {
           x: {
             field: 'predicted',
@@ -33,6 +43,12 @@ export function calibrationSpec(run: RunRecord): TopLevelSpec | undefined {
             type: 'quantitative',
             title: 'Observed frequency',
             scale: { domain: [0, 1] },
+          },
+          color: {
+            field: 'model',
+            type: 'nominal',
+            title: null,
+            legend: { orient: 'bottom', columns: 2, labelLimit: 200 },
           },
         },
       },

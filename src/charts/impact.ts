@@ -5,8 +5,9 @@ import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 export function impactSpec(run: RunRecord): TopLevelSpec | undefined {
   const impact = run.impact;
   if (!impact?.gains.length) return undefined;
+  // A model's own short label reads better on an axis than its policy's sentence.
   const label = (id: string) =>
-    impact.policies.find((p) => p.id === id)?.label ?? run.models.find((m) => m.id === id)?.label ?? id;
+    run.models.find((m) => m.id === id)?.label ?? impact.policies.find((p) => p.id === id)?.label ?? id;
   const values = impact.gains.map((g) => ({
     over: `over: ${label(g.over)}`,
     value: g.difference.value,
@@ -26,7 +27,12 @@ export function impactSpec(run: RunRecord): TopLevelSpec | undefined {
         encoding: {
           x: { field: 'lower', type: 'quantitative', title: `Gain in ${impact.unit} (95% interval)` },
           x2: { field: 'upper' },
-          color: { field: 'verdict', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+          color: {
+            field: 'verdict',
+            type: 'nominal',
+            title: null,
+            legend: { orient: 'bottom', labelLimit: 400 },
+          },
         },
       },
       {

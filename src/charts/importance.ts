@@ -20,7 +20,7 @@ export function importanceSpec(run: RunRecord): TopLevelSpec | undefined {
     layer: [
       { mark: { type: 'rule', color: '#a0aec0', strokeDash: [4, 4] }, encoding: { x: { datum: 0 } } },
       {
-        mark: { type: 'rule', strokeWidth: 2 },
+        mark: { type: 'rule', strokeWidth: 2, color: '#718096' },
         encoding: {
           x: {
             field: 'lower',

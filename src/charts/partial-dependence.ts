@@ -19,7 +19,7 @@ export function partialDependenceSpecs(run: RunRecord): { feature: string; spec:
           })),
         ),
       },
-      mark: { type: 'line', point: true },
+      mark: { type: 'line' },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: curve.feature, scale: { zero: false } },
         y: {
@@ -28,7 +28,13 @@ export function partialDependenceSpecs(run: RunRecord): { feature: string; spec:
           title: 'Mean probability',
           scale: { domain: [0, 1] },
         },
-        color: { field: 'outcome', type: 'nominal', title: null, sort: classes.map((c) => names[c] ?? c) },
+        color: {
+          field: 'outcome',
+          type: 'nominal',
+          title: null,
+          sort: classes.map((c) => names[c] ?? c),
+          legend: { orient: 'bottom' },
+        },
       },
     },
   }));

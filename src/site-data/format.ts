@@ -21,7 +21,7 @@ export function formatInterval(name: string, estimate: Estimate): string {
 }
 
 export function formatMs(ms: number): string {
-  if (ms < 0.01) return `${(ms * 1000).toFixed(2)} µs`;
+  if (ms < 0.01) return `${(ms * 1000).toPrecision(2)} µs`;
   if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
   return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -35,3 +35,33 @@ export function formatBytes(bytes: number): string {
 }
 
 export const integer = (value: number) => value.toLocaleString('en-GB');
+
+/** A share (0–1) as a percentage with one decimal. */
+export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** A signed difference in a metric's own format: "+0.0012", "−1.3 pp" for accuracy. */
+export function formatDifference(name: string, value: number): string {
+  const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
+  const magnitude = Math.abs(value);
+  return name === 'accuracy' ? `${sign}${(magnitude * 100).toFixed(1)} pp` : `${sign}${magnitude.toFixed(4)}`;
+}
+
+/** A value in a decision's own unit, signed when asked ("+12.3 points"). */
+export function formatAmount(value: number, unit: string, signed = false): string {
+  // Counts (points, matches) print whole; averages keep one decimal below 100.
+  const digits = Math.abs(value) >= 100 || Math.abs(value - Math.round(value)) < 1e-6 ? 0 : 1;
+  const text = Math.abs(value).toLocaleString('en-GB', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+  const sign = value < 0 ? '−' : signed && value > 0 ? '+' : '';
+  return `${sign}${text} ${unit}`;
+}
+
+export const plural = (count: number, one: string, many = `${one}s`) =>
+  `${integer(count)} ${count === 1 ? one : many}`;
+
+const classNames: Record<string, string> = { H: 'Home win', D: 'Draw', A: 'Away win' };
+
+/** A readable name for an outcome class code. */
+export const className = (code: string) => classNames[code] ?? code;

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { type ModelResult, type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
-import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadPortfolioConfig, type PortfolioConfig } from '../../portfolio/portfolio-config.ts';
 import { listProjects, loadProject, type Project } from '../../portfolio/project-spec.ts';
 import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
+import { siteError } from './site-error.ts';
 
 export interface SiteProject extends Project {
   /** The latest recorded run, if the pipeline has run. */
@@ -46,7 +46,7 @@ async function load(): Promise<SiteData> {
 export async function siteProject(slug: string): Promise<SiteProject> {
   const project = (await siteData()).projects.find((p) => p.slug === slug);
   if (!project) {
-    throw new MlfolioError({ code: 'E_SITE_PROJECT_UNKNOWN', message: `No project "${slug}" to render.` });
+    throw siteError({ code: 'E_SITE_PROJECT_UNKNOWN', message: `No project "${slug}" to render.` });
   }
   return project;
 }
@@ -54,7 +54,7 @@ export async function siteProject(slug: string): Promise<SiteProject> {
 /** The project's latest run, or a build error naming the page that needs it. */
 export function requireRun(project: SiteProject, where: string): RunRecord {
   if (!project.run) {
-    throw new MlfolioError({
+    throw siteError({
       code: 'E_SITE_RUN_MISSING',
       message: `${where} needs a run of project "${project.slug}", but none is recorded in content/projects/${project.slug}/runs/.`,
       hint: `Run \`npm start\` (or \`npm run mlfolio -- run ${project.slug}\`) first.`,
@@ -66,7 +66,7 @@ export function requireRun(project: SiteProject, where: string): RunRecord {
 export function requireModel(run: RunRecord, id: string, where: string): ModelResult {
   const model = run.models.find((m) => m.id === id);
   if (!model) {
-    throw new MlfolioError({
+    throw siteError({
       code: 'E_SITE_MODEL_UNKNOWN',
       message: `${where} refers to model "${id}", which run ${run.runId} of "${run.project}" does not have.`,
       hint: `Models in that run: ${run.models.map((m) => m.id).join(', ')}.`,

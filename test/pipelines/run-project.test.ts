@@ -101,13 +101,11 @@ describe('runProject', () => {
     const { importanceSpec } = await import('../../src/charts/importance.ts');
     const { backtestSpec } = await import('../../src/charts/backtest.ts');
     const { impactSpec } = await import('../../src/charts/impact.ts');
-    const { reliabilityByModelSpec } = await import('../../src/charts/reliability-by-model.ts');
     const { partialDependenceSpecs } = await import('../../src/charts/partial-dependence.ts');
     const specs = [
       importanceSpec(run),
       backtestSpec(run),
       impactSpec(run),
-      reliabilityByModelSpec(run),
       ...partialDependenceSpecs(run).map((c) => c.spec),
     ];
     for (const spec of specs) expect(await renderSvg(spec!)).toMatch(/^<svg[\s\S]*<\/svg>$/);

@@ -1,0 +1,102 @@
+import type { RunRecord } from '../../pipelines/runs/run-record.ts';
+import { formatBytes, formatMs, integer } from '../site-data/format.ts';
+
+interface Box {
+  title: string;
+  lines: string[];
+}
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
+
+/** Measured duration of the stages whose name starts with `prefix`, or "cached" when all were reused. */
+function stageTime(run: RunRecord, prefix: string): string {
+  const stages = run.stages.filter((s) => s.name === prefix || s.name.startsWith(`${prefix}:`));
+  if (stages.length === 0) return 'not recorded';
+  const total = stages.reduce((sum, s) => sum + s.durationMs, 0);
+  return stages.every((s) => s.cached) ? `${formatMs(total)} (cached)` : formatMs(total);
+}
+
+/** The pipeline as boxes and arrows, labelled with this run's measured sizes and times. Build-time SVG; every text is escaped. */
+export function architectureSvg(run: RunRecord): string {
+  const best = run.models.find((m) => m.id === run.best);
+  const dataset = run.inputs.dataset;
+  const boxes: Box[] = [
+    {
+      title: '1 Collect',
+      lines: [
+        `${integer(dataset.rows)} rows, ${dataset.leagues.length} leagues`,
+        `${dataset.transport} · ${stageTime(run, 'collect')}`,
+      ],
+    },
+    {
+      title: '2 Features',
+      lines: [`${run.task.features.length} features, past only`, stageTime(run, 'features')],
+    },
+    {
+      title: '3 Time split',
+      lines: [
+        `train ${integer(run.split.train.rows)} · test ${integer(run.split.test.rows)}`,
+        stageTime(run, 'split'),
+      ],
+    },
+    {
+      title: '4 Train',
+      lines: [
+        `${run.models.length} models (${run.models.filter((m) => m.baseline).length} baselines)`,
+        stageTime(run, 'train'),
+      ],
+    },
+    { title: '5 Evaluate', lines: ['bootstrap intervals', stageTime(run, 'evaluate')] },
+    {
+      title: '6 Serve',
+      lines: best
+        ? [
+            `${best.id}: ${formatBytes(best.sizeBytes)} JSON`,
+            `p50 ${formatMs(best.timings.predictP50Us / 1000)} / prediction`,
+          ]
+        : ['no best model', ''],
+    },
+  ];
+  const w = 190;
+  const h = 78;
+  const gapX = 35;
+  const gapY = 48;
+  const x = (i: number) => 10 + (i % 3) * (w + gapX);
+  const y = (i: number) => 10 + Math.floor(i / 3) * (h + gapY);
+  const width = 20 + 3 * w + 2 * gapX;
+  const height = 20 + 2 * h + gapY;
+  const parts: string[] = [];
+  boxes.forEach((box, i) => {
+    parts.push(
+      `<g><rect class="arch-box" x="${x(i)}" y="${y(i)}" width="${w}" height="${h}" rx="8"/>` +
+        `<text class="arch-title" x="${x(i) + 12}" y="${y(i) + 24}">${escapeText(box.title)}</text>` +
+        box.lines
+          .map(
+            (line, k) =>
+              `<text class="arch-line" x="${x(i) + 12}" y="${y(i) + 46 + k * 18}">${escapeText(line)}</text>`,
+          )
+          .join('') +
+        '</g>',
+    );
+  });
+  const arrow = (x1: number, y1: number, x2: number, y2: number) =>
+    `<line class="arch-arrow" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" marker-end="url(#arch-head)"/>`;
+  for (const i of [0, 1, 3, 4]) parts.push(arrow(x(i) + w, y(i) + h / 2, x(i + 1) - 4, y(i) + h / 2));
+  // Split (end of row one) feeds Train (start of row two).
+  parts.push(
+    `<path class="arch-arrow" d="M${x(2) + w / 2} ${y(2) + h} V${y(2) + h + gapY / 2} H${x(3) + w / 2} V${y(3) - 4}" marker-end="url(#arch-head)"/>`,
+  );
+  return (
+    `<svg class="architecture" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">` +
+    '<defs><marker id="arch-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arch-head" d="M0 0 L10 5 L0 10 z"/></marker></defs>' +
+    parts.join('') +
+    '</svg>'
+  );
+}

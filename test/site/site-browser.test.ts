@@ -1,0 +1,154 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { fixtureFeatures } from '../../pipelines/features/match-features.ts';
+import type { TeamState } from '../../pipelines/features/team-history.ts';
+import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
+import type { RunRecord } from '../../pipelines/runs/run-record.ts';
+import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
+import { launchBrowser } from './browser.ts';
+import { crawl } from './link-crawl.ts';
+import { exampleSlug, repoRoot } from './workspaces.ts';
+
+const exampleRoot = inject('exampleRoot');
+const screenshots = join(repoRoot, 'test-results', 'screenshots');
+const pages = [
+  { name: 'index', path: '' },
+  { name: 'project', path: `projects/${exampleSlug}/` },
+  { name: 'model-card', path: `projects/${exampleSlug}/model-card/` },
+  { name: 'walkthrough', path: `projects/${exampleSlug}/walkthrough/` },
+  { name: 'demo', path: `projects/${exampleSlug}/demo/` },
+];
+const viewports = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+
+let browser: Browser;
+let site: StaticSite;
+let basePathSite: StaticSite;
+
+beforeAll(async () => {
+  [browser, site, basePathSite] = await Promise.all([
+    launchBrowser(),
+    serveStatic(join(exampleRoot, 'dist')),
+    serveStatic(join(inject('basePathRoot'), 'dist'), '/portfolio/'),
+  ]);
+  await mkdir(screenshots, { recursive: true });
+});
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), site?.close(), basePathSite?.close()]);
+});
+
+describe('every page in a browser', () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const viewport of viewports) {
+      test(`renders without errors or horizontal overflow on a ${viewport.name} in ${scheme} mode`, async () => {
+        const context = await browser.newContext({ viewport, colorScheme: scheme });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+        });
+        page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+        for (const { name, path } of pages) {
+          const response = await page.goto(site.url + path);
+          expect(response?.status()).toBe(200);
+          await expect.poll(() => page.locator('h1').count(), { timeout: 15_000 }).toBe(1);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+          // A viewport as tall as the page puts every chart on screen: charts use content-visibility: auto,
+          // which a scrolled full-page capture would leave blank below the fold.
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          await page.setViewportSize({ width: viewport.width, height });
+          await page.screenshot({ path: join(screenshots, `${name}-${viewport.name}-${scheme}.png`) });
+          await page.setViewportSize({ width: viewport.width, height: viewport.height });
+        }
+        expect(errors).toEqual([]);
+        await context.close();
+      });
+    }
+  }
+});
+
+describe('links', () => {
+  test('every internal link, script, stylesheet and image resolves', async () => {
+    const { visited, broken } = await crawl(site.url);
+    expect(broken).toEqual([]);
+    for (const { path } of pages) expect(visited.get(site.url + path)).toBe(200);
+  });
+
+  test('with BASE_PATH=/portfolio/, every link stays under the base path and resolves', async () => {
+    const { visited, broken } = await crawl(basePathSite.url);
+    expect(broken).toEqual([]);
+    expect([...visited.keys()].every((url) => url.startsWith(basePathSite.url))).toBe(true);
+    for (const { path } of pages) expect(visited.get(basePathSite.url + path)).toBe(200);
+  });
+});
+
+describe('the demo', () => {
+  test('shows the same probabilities as the pipeline for the same fixture and model', async () => {
+    const runsDir = join(exampleRoot, 'content', 'projects', exampleSlug, 'runs');
+    const { readdir } = await import('node:fs/promises');
+    const runDir = join(runsDir, (await readdir(runsDir)).sort().at(-1)!);
+    const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunRecord;
+    const teams = JSON.parse(await readFile(join(runDir, 'team-state.json'), 'utf8')) as Record<
+      string,
+      TeamState
+    >;
+    const names = Object.keys(teams).sort();
+    const fixtures = [
+      { home: names[0]!, away: names[1]!, date: '2017-06-10' },
+      { home: names.at(-1)!, away: names[Math.floor(names.length / 2)]!, date: '2017-08-19' },
+      { home: names[7]!, away: names[3]!, date: '2017-06-01' },
+    ];
+    const page = await browser.newPage();
+    await page.goto(`${site.url}projects/${exampleSlug}/demo/`);
+    await expect
+      .poll(() => page.locator('#demo-form[data-ready="true"]').count(), { timeout: 15_000 })
+      .toBe(1);
+    let compared = 0;
+    for (const model of run.models) {
+      const artifact = JSON.parse(await readFile(join(runDir, model.artifact), 'utf8')) as ModelArtifact;
+      for (const fixture of fixtures) {
+        await page.selectOption('select[name="model"]', model.id);
+        await page.selectOption('select[name="home"]', fixture.home);
+        await page.selectOption('select[name="away"]', fixture.away);
+        await page.fill('input[name="date"]', fixture.date);
+        const key = `${fixture.home}|${fixture.away}|${model.id}|${fixture.date}`;
+        await expect
+          .poll(() => page.locator('#demo-result').getAttribute('data-fixture'), { timeout: 15_000 })
+          .toBe(key);
+        const shown = await page
+          .locator('[data-class-index]')
+          .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.probability)));
+        const expected = predictProbabilities(
+          artifact,
+          fixtureFeatures(teams[fixture.home]!, teams[fixture.away]!, fixture.date),
+        );
+        expect(shown).toHaveLength(expected.length);
+        for (const [k, p] of shown.entries()) expect(p).toBeCloseTo(expected[k]!, 12);
+        compared++;
+      }
+    }
+    expect(compared).toBe(run.models.length * fixtures.length);
+    await page.close();
+  });
+});
+
+describe('the walkthrough handout', () => {
+  test('prints on exactly one A4 page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}projects/${exampleSlug}/walkthrough/`);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    const pageCount = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+    expect(pageCount).toBe(1);
+    await page.screenshot({ path: join(screenshots, 'walkthrough-print.png'), fullPage: true });
+    await page.close();
+  });
+});
