@@ -303,9 +303,11 @@ describe('mlfolio audit on the example project', () => {
     vi.stubEnv('MLFOLIO_ROOT', ws.root);
     const out = vi.spyOn(console, 'log').mockImplementation(() => {});
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await rm(walkthroughFile(ws, slug), { force: true });
     expect(await main(['audit', slug, '--json'])).toBe(5);
     const printed = JSON.parse(String(out.mock.calls[0]![0])) as ProjectAudit[];
     expect(printed[0]!.project).toBe(slug);
+    expect(printed[0]!.checks.find((c) => c.id === 'walkthrough-ready')!.verdict).toBe('fail');
     expect(String(err.mock.calls.at(-1)![0])).toContain('E_AUDIT_FAILED');
     expect(await main(['audit', 'football-match-outcome'])).toBe(2);
     expect(String(err.mock.calls.at(-1)![0])).toContain('Did you mean "football-match-outcomes"?');

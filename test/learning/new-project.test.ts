@@ -47,7 +47,7 @@ describe('mlfolio new', () => {
       'Run `mlfolio run my-forecasts` (or `npm start`) to record a run.',
     );
     expect(byId['writeup-complete']!.verdict).toBe('fail');
-    expect(byId['writeup-complete']!.evidence.join(' ')).toMatch(/"Trade-offs" \(line \d+\) has 0 words/);
+    expect(byId['writeup-complete']!.evidence.join(' ')).toMatch(/"Approach" \(line \d+\) has 0 words/);
     expect(byId['writeup-complete']!.evidence.join(' ')).toContain(
       'project.yaml still has TODO placeholders',
     );
