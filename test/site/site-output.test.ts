@@ -15,6 +15,7 @@ describe('the built example site', () => {
   test('has every page of the portfolio', () => {
     expect(htmlFiles).toEqual([
       'index.html',
+      'path/index.html',
       `projects/${exampleSlug}/demo/index.html`,
       `projects/${exampleSlug}/index.html`,
       `projects/${exampleSlug}/model-card/index.html`,
