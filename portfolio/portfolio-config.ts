@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { MlfolioError } from './errors.ts';
-import { parseWith } from './validate.ts';
 import type { Workspace } from './workspace.ts';
+import { readYamlFile } from './yaml-file.ts';
 
 export const portfolioConfigSchema = z.strictObject({
   builder: z.strictObject({
@@ -26,18 +23,12 @@ export type PortfolioConfig = z.output<typeof portfolioConfigSchema>;
 
 export async function loadPortfolioConfig(workspace: Workspace): Promise<PortfolioConfig> {
   const file = join(workspace.contentDir, 'portfolio.yaml');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_PORTFOLIO_FILE_MISSING',
-        message: `The portfolio file ${file} is missing.`,
-        hint: 'Create content/portfolio.yaml with your name, headline and about text (see the README).',
-      },
-      { cause: error },
-    );
-  }
-  return parseWith(portfolioConfigSchema, parseYaml(text), file, 'E_PORTFOLIO_FILE_INVALID');
+  return readYamlFile(file, portfolioConfigSchema, {
+    missing: {
+      code: 'E_PORTFOLIO_FILE_MISSING',
+      message: `The portfolio file ${file} is missing.`,
+      hint: 'Create content/portfolio.yaml with your name, headline and about text (see the README).',
+    },
+    invalidCode: 'E_PORTFOLIO_FILE_INVALID',
+  });
 }

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { MlfolioError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 import { parseWith } from './validate.ts';
 import { projectPaths, type Workspace } from './workspace.ts';
+import { parseYamlText } from './yaml-file.ts';
 
 /** Features the match-outcome task knows how to compute, each strictly from earlier matches. */
 export const matchFeatureNames = [
@@ -266,19 +266,7 @@ export async function loadProject(workspace: Workspace, slug: string): Promise<P
       { cause: error },
     );
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(specText, { prettyErrors: true });
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_PROJECT_FILE_INVALID',
-        message: `${specFile} is not valid YAML: ${(error as Error).message}`,
-        hint: 'Fix the YAML syntax at the line shown.',
-      },
-      { cause: error },
-    );
-  }
+  const raw = parseYamlText(specText, specFile, 'E_PROJECT_FILE_INVALID');
   const spec = parseWith(projectSpecSchema, raw, specFile, 'E_PROJECT_FILE_INVALID');
   return { slug, spec, specFile, specText };
 }

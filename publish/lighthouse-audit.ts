@@ -10,6 +10,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { listProjects } from '../portfolio/project-spec.ts';
 import { workspaceAt } from '../portfolio/workspace.ts';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
 import { serveStatic } from './static-server.ts';
 
 const categories = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
@@ -32,16 +33,8 @@ const pages = [
 
 const site = await serveStatic(workspace.distDir, basePath);
 const chrome = await chromeLauncher.launch({
-  chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  chromeFlags: [
-    '--no-sandbox',
-    '--headless',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  chromePath: chromiumPath,
+  chromeFlags: chromiumArgs,
 });
 let failed = false;
 try {

@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { MlfolioError } from '../portfolio/errors.ts';
-import { parseWith } from '../portfolio/validate.ts';
+import { readYamlFile } from '../portfolio/yaml-file.ts';
 import { tableSpecSchema } from './extract/table-spec.ts';
 import { fetchOverridesSchema } from './fetch/fetch-policy.ts';
 import { siteProfiles } from './site-profiles.ts';
@@ -48,32 +45,13 @@ export const sourceFileSchema = z.discriminatedUnion('kind', [
 export type SourceFile = z.output<typeof sourceFileSchema> & { name: string };
 
 export async function loadSourceFile(path: string): Promise<SourceFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_SOURCE_FILE_MISSING',
-        message: `Cannot read the source file ${path}.`,
-        hint: 'Pass a project slug, a built-in source name, or the path of a source .yaml file.',
-      },
-      { cause: error },
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_SOURCE_FILE_INVALID',
-        message: `${path} is not valid YAML: ${(error as Error).message}`,
-        hint: 'Fix the YAML syntax at the line shown.',
-      },
-      { cause: error },
-    );
-  }
-  const spec = parseWith(sourceFileSchema, raw, path, 'E_SOURCE_FILE_INVALID');
+  const spec = await readYamlFile(path, sourceFileSchema, {
+    missing: {
+      code: 'E_SOURCE_FILE_MISSING',
+      message: `Cannot read the source file ${path}.`,
+      hint: 'Pass a project slug, a built-in source name, or the path of a source .yaml file.',
+    },
+    invalidCode: 'E_SOURCE_FILE_INVALID',
+  });
   return { ...spec, name: spec.name ?? basename(path, extname(path)) };
 }

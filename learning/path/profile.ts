@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { MlfolioError } from '../../portfolio/errors.ts';
-import { parseWith } from '../../portfolio/validate.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
+import { readYamlFile } from '../../portfolio/yaml-file.ts';
 
 /** Where builders come from; each starts with different gaps (see PRODUCT.md). */
 export const backgrounds = [
@@ -48,31 +45,12 @@ export type Profile = z.output<typeof profileSchema>;
 export const profileFile = (workspace: Workspace) => join(workspace.contentDir, 'profile.yaml');
 
 export async function loadProfile(workspace: Workspace, file = profileFile(workspace)): Promise<Profile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_PROFILE_MISSING',
-        message: `There is no learning profile at ${file}.`,
-        hint: 'Create content/profile.yaml with background, interests, hoursPerWeek and targetRole (see the README, "Learning path").',
-      },
-      { cause: error },
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_PROFILE_INVALID',
-        message: `${file} is not valid YAML: ${(error as Error).message}`,
-        hint: 'Fix the YAML syntax at the line shown.',
-      },
-      { cause: error },
-    );
-  }
-  return parseWith(profileSchema, raw, file, 'E_PROFILE_INVALID');
+  return readYamlFile(file, profileSchema, {
+    missing: {
+      code: 'E_PROFILE_MISSING',
+      message: `There is no learning profile at ${file}.`,
+      hint: 'Create content/profile.yaml with background, interests, hoursPerWeek and targetRole (see the README, "Learning path").',
+    },
+    invalidCode: 'E_PROFILE_INVALID',
+  });
 }

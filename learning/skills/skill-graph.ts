@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { slugPattern } from '../../portfolio/project-spec.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { parseWith } from '../../portfolio/validate.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
+import { parseYamlText } from '../../portfolio/yaml-file.ts';
 import { type CheckId, checkIds, isCheckId } from '../audit/check-catalogue.ts';
 import { type SkillFile, skillFileSchema } from './skill-file.ts';
 
@@ -53,19 +53,7 @@ async function readSkill(file: string): Promise<Skill> {
       hint: 'Name skill files in lower-case words joined by hyphens, such as evaluation-in-practice.yaml.',
     });
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(await readFile(file, 'utf8'), { prettyErrors: true });
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_SKILL_FILE_INVALID',
-        message: `${file} is not valid YAML: ${(error as Error).message}`,
-        hint: 'Fix the YAML syntax at the line shown.',
-      },
-      { cause: error },
-    );
-  }
+  const raw = parseYamlText(await readFile(file, 'utf8'), file, 'E_SKILL_FILE_INVALID');
   const spec = parseWith(skillFileSchema, raw, file, 'E_SKILL_FILE_INVALID');
   const evidence: CheckId[] = [];
   for (const [index, check] of spec.evidence.entries()) {

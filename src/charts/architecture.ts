@@ -1,19 +1,11 @@
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
+import { escapeXml as escapeText } from '../site-data/escape-xml.ts';
 import { formatBytes, formatMs, integer } from '../site-data/format.ts';
 
 interface Box {
   title: string;
   lines: string[];
 }
-
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
 
 /** Measured duration of the stages whose name starts with `prefix`, or "cached" when all were reused. */
 function stageTime(run: RunRecord, prefix: string): string {

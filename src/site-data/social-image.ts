@@ -1,15 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
+import { escapeXml as escapeText } from './escape-xml.ts';
 import { formatAmount, formatInterval, formatValue, metricLabel } from './format.ts';
 import { policyLabel, type RunFacts } from './run-facts.ts';
-
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
 
 /** Greedy word wrap to at most `maxLines` lines of `width` characters, with an ellipsis if cut. */
 export function wrapText(text: string, width: number, maxLines: number): string[] {
