@@ -80,6 +80,9 @@ export async function runProject(
     return result.output;
   };
   const code = (...dirs: string[]) => hashTree(codeRoot, dirs);
+  /** A stage of this project: cached in the project's cache folder, recomputed with --force. */
+  const stage = <T>(spec: { name: string; inputs: unknown; run: () => Promise<T> }) =>
+    runStage<T>({ ...spec, cacheDir: paths.cacheDir, force: options.force ?? false });
 
   // collect
   const injected = await options.collect?.();
@@ -91,11 +94,9 @@ export async function runProject(
   progress.stage('collect', `${spec.source.kind} (${spec.source.transport})`);
   const dataset = track(
     'collect',
-    await runStage<CollectedDataset<MatchRecord>>({
-      cacheDir: paths.cacheDir,
+    await stage<CollectedDataset<MatchRecord>>({
       name: 'collect',
       inputs: { source: spec.source, sourceFingerprint, code: await code('scrapers') },
-      ...(options.force ? { force: true } : {}),
       run: async () => {
         const collected = injected ?? (await collectOpenFootball(spec.source, { now }));
         await writeJsonAtomic(join(paths.dataDir, 'dataset.json'), collected);
@@ -118,8 +119,7 @@ export async function runProject(
   progress.stage('features', `${records.length} matches`);
   const table = track(
     'features',
-    await runStage<FeatureTable>({
-      cacheDir: paths.cacheDir,
+    await stage<FeatureTable>({
       name: 'features',
       inputs: {
         dataset: dataset.provenance.sha256,
@@ -127,7 +127,6 @@ export async function runProject(
         features: spec.features,
         code: await code('pipelines/features'),
       },
-      ...(options.force ? { force: true } : {}),
       run: () => buildFeatureTable(project.slug, records, spec.features),
     }),
   );
@@ -139,11 +138,9 @@ export async function runProject(
   const lastSeason = [...new Set(table.rows.map((row) => row.season))].sort().at(-spec.split.testSeasons);
   const leakage = track(
     'leakage-guard',
-    await runStage<LeakageReport>({
-      cacheDir: paths.cacheDir,
+    await stage<LeakageReport>({
       name: 'leakage-guard',
       inputs: { features: featuresKey, guard: spec.leakageGuard, code: await code('pipelines/features') },
-      ...(options.force ? { force: true } : {}),
       run: async () =>
         checkNoLookAhead(project.slug, ordered, table.rows, spec.features, (m) => computeMatchFeatures(m), {
           probeDates: table.rows
@@ -157,11 +154,9 @@ export async function runProject(
   // split
   const split = track(
     'split',
-    await runStage<SeasonSplit>({
-      cacheDir: paths.cacheDir,
+    await stage<SeasonSplit>({
       name: 'split',
       inputs: { features: featuresKey, split: spec.split, code: await code('pipelines/split') },
-      ...(options.force ? { force: true } : {}),
       run: async () => splitBySeason(project.slug, table.rows, spec.split.testSeasons),
     }),
   );
@@ -184,11 +179,9 @@ export async function runProject(
     seasons: readonly string[],
     indices: readonly number[],
   ) =>
-    runStage({
-      cacheDir: paths.cacheDir,
+    stage({
       name: `train-${model.id}`,
       inputs: { features: featuresKey, trainSeasons: seasons, model, seed: spec.seed, code: modelCode },
-      ...(options.force ? { force: true } : {}),
       run: async () => {
         const t0 = performance.now();
         const artifact = await trainModel(
@@ -211,8 +204,7 @@ export async function runProject(
   const resamples = spec.resamples;
   const evaluation = track(
     'evaluate',
-    await runStage<RunEvaluation>({
-      cacheDir: paths.cacheDir,
+    await stage<RunEvaluation>({
       name: 'evaluate',
       inputs: {
         models: trainKeys,
@@ -223,7 +215,6 @@ export async function runProject(
         resamples,
         code: await code('pipelines/evaluation'),
       },
-      ...(options.force ? { force: true } : {}),
       run: async () =>
         evaluateRun({
           models: spec.models.map((model, i) => ({
@@ -275,15 +266,13 @@ export async function runProject(
     progress.step(1, 1);
     backtest = track(
       'backtest',
-      await runStage<FoldScores[]>({
-        cacheDir: paths.cacheDir,
+      await stage<FoldScores[]>({
         name: 'backtest',
         inputs: {
           models: foldKeys,
           metrics: spec.metrics,
           code: await code('pipelines/backtest', 'pipelines/evaluation'),
         },
-        ...(options.force ? { force: true } : {}),
         run: async () => scoreFolds(foldModels, { features: rowsOf, outcomes: outcomesOf }, spec.metrics),
       }),
     );
@@ -306,8 +295,7 @@ export async function runProject(
   // explain: permutation importance and partial dependence of the best candidate
   const explanation = track(
     'explain',
-    await runStage({
-      cacheDir: paths.cacheDir,
+    await stage({
       name: 'explain',
       inputs: {
         model: trainKeys[bestCandidateIndex],
@@ -318,7 +306,6 @@ export async function runProject(
         resamples,
         code: await code('pipelines/explain', 'pipelines/evaluation'),
       },
-      ...(options.force ? { force: true } : {}),
       run: async () => {
         const artifact = trained[bestCandidateIndex]!.artifact;
         const importance = permutationImportance(artifact, testRows, testOutcomes, spec.features, {
@@ -339,8 +326,7 @@ export async function runProject(
   // impact: a season of tips valued in the decision's units
   const impact = track(
     'impact',
-    await runStage({
-      cacheDir: paths.cacheDir,
+    await stage({
       name: 'impact',
       inputs: {
         evaluation: evaluateKey,
@@ -350,7 +336,6 @@ export async function runProject(
         resamples,
         code: await code('pipelines/impact', 'pipelines/evaluation'),
       },
-      ...(options.force ? { force: true } : {}),
       run: async () => ({
         ...tippingImpact({
           spec: spec.impact,

@@ -9,20 +9,14 @@ import { projectPaths } from '../../portfolio/workspace.ts';
 import { loadSourceFile } from '../../scrapers/source-file.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { scaffoldProject } from '../../templates/scaffold-project.ts';
-import { tempWorkspace } from './temp-workspace.ts';
+import { disposableWorkspaces } from './temp-workspace.ts';
 
 const today = new Date('2026-11-22T10:00:00Z');
-const disposers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
+const workspace = disposableWorkspaces();
+afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
-async function workspace() {
-  const ws = await tempWorkspace({ example: false });
-  disposers.push(ws.dispose);
-  return ws;
-}
 
 describe('mlfolio new', () => {
   it('scaffolds a match-outcome project whose files validate and whose writeup the audit finds unfinished', async () => {

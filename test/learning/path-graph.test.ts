@@ -7,20 +7,14 @@ import { loadProfile, profileFile } from '../../learning/path/profile.ts';
 import { layeredLayout } from '../../learning/site/layered-layout.ts';
 import { pathGraphSvg } from '../../learning/site/path-graph-svg.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { tempWorkspace } from './temp-workspace.ts';
+import { disposableWorkspaces } from './temp-workspace.ts';
 
 const today = new Date('2026-11-22T09:00:00Z');
-const disposers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
+const workspace = disposableWorkspaces();
+afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
-async function workspace() {
-  const ws = await tempWorkspace({ example: false });
-  disposers.push(ws.dispose);
-  return ws;
-}
 
 describe('the layered layout', () => {
   it('puts every node right of its prerequisites and routes long edges through every column between', () => {

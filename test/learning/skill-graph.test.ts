@@ -1,10 +1,10 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkIds } from '../../learning/audit/check-catalogue.ts';
 import { loadSkillGraph, skillsDir } from '../../learning/skills/skill-graph.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { tempWorkspace } from './temp-workspace.ts';
+import { disposableWorkspaces } from './temp-workspace.ts';
 
 const required = [
   'collecting-data',
@@ -20,16 +20,7 @@ const required = [
   'communicating-impact',
 ];
 
-const disposers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
-});
-
-async function workspace() {
-  const ws = await tempWorkspace({ example: false });
-  disposers.push(ws.dispose);
-  return ws;
-}
+const workspace = disposableWorkspaces();
 
 async function loadError(ws: Awaited<ReturnType<typeof workspace>>): Promise<MlfolioError> {
   const error = await loadSkillGraph(ws).catch((e: unknown) => e);

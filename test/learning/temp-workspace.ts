@@ -1,6 +1,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -27,4 +28,20 @@ export async function copyWorkspace(workspace: Workspace): Promise<Workspace & {
   const root = await mkdtemp(join(tmpdir(), 'mlfolio-learning-'));
   await cp(workspace.root, root, { recursive: true });
   return { ...workspaceAt(root), dispose: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file: returns a function making temporary workspaces without the example project,
+ * each removed after the test that made it.
+ */
+export function disposableWorkspaces(): () => Promise<Workspace & { dispose(): Promise<void> }> {
+  const disposers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const dispose of disposers.splice(0)) await dispose();
+  });
+  return async () => {
+    const workspace = await tempWorkspace({ example: false });
+    disposers.push(workspace.dispose);
+    return workspace;
+  };
 }
