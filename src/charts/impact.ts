@@ -15,16 +15,22 @@ export function impactSpec(run: RunRecord): TopLevelSpec | undefined {
     upper: g.difference.upper ?? g.difference.value,
     verdict: g.distinguishable ? 'distinguishable from zero' : 'not distinguishable from zero',
   }));
+  const row = { field: 'over', type: 'nominal', sort: null, title: null, axis: { labelLimit: 300 } } as const;
   return {
     width: 520,
     height: { step: 34 },
     data: { values },
-    encoding: { y: { field: 'over', type: 'nominal', sort: null, title: null, axis: { labelLimit: 300 } } },
     layer: [
-      { mark: { type: 'rule', color: '#a0aec0', strokeDash: [4, 4] }, encoding: { x: { datum: 0 } } },
+      // Zero spans the whole plot, drawn once: with the rows' y encoding it shrank to nothing.
+      {
+        data: { values: [{}] },
+        mark: { type: 'rule', color: '#a0aec0', strokeDash: [4, 4] },
+        encoding: { x: { datum: 0 } },
+      },
       {
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
+          y: row,
           x: { field: 'lower', type: 'quantitative', title: `Gain in ${impact.unit} (95% interval)` },
           x2: { field: 'upper' },
           color: {
@@ -38,6 +44,7 @@ export function impactSpec(run: RunRecord): TopLevelSpec | undefined {
       {
         mark: { type: 'point', filled: true, size: 90 },
         encoding: {
+          y: row,
           x: { field: 'value', type: 'quantitative' },
           color: { field: 'verdict', type: 'nominal' },
         },

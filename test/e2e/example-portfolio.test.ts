@@ -46,7 +46,7 @@ describe('mlfolio start on the example portfolio', () => {
       expect(html).toContain(model.metrics.brier!.value.toFixed(4));
       expect(html).toContain(`${(model.metrics.accuracy!.value * 100).toFixed(1)}%`);
     }
-    expect(html).toMatch(/<svg[^>]*class="marks"/);
+    expect(html).toMatch(/role="img" aria-label="Bar chart of RPS per model[^"]*"><svg [^>]*viewBox=/);
     expect(html).not.toMatch(/<script/);
     // The writeup's <Metric> components render the recorded values, not typed ones.
     expect(html).toContain(

@@ -5,7 +5,7 @@
  */
 export const pageBudget = {
   /** Any page, uncompressed. */
-  maxBytes: 192 * 1024,
+  maxBytes: 128 * 1024,
   /** Any page, gzipped. */
   maxGzipBytes: 32 * 1024,
   /** JavaScript on the demo page, uncompressed; every other page ships none. */
