@@ -15,8 +15,11 @@ function stageTime(run: RunRecord, prefix: string): string {
   return stages.every((s) => s.cached) ? `${formatMs(total)} (cached)` : formatMs(total);
 }
 
-/** The pipeline as boxes and arrows, labelled with this run's measured sizes and times. Build-time SVG; every text is escaped. */
-export function architectureSvg(run: RunRecord): string {
+/**
+ * The pipeline as boxes and arrows, labelled with this run's measured sizes and times, in rows of
+ * `columns` boxes (three on a wide screen, one on a phone). Build-time SVG; every text is escaped.
+ */
+export function architectureSvg(run: RunRecord, columns = 3): string {
   const best = run.models.find((m) => m.id === run.best);
   const dataset = run.inputs.dataset;
   const boxes: Box[] = [
@@ -59,11 +62,13 @@ export function architectureSvg(run: RunRecord): string {
   const w = 190;
   const h = 78;
   const gapX = 35;
-  const gapY = 48;
-  const x = (i: number) => 10 + (i % 3) * (w + gapX);
-  const y = (i: number) => 10 + Math.floor(i / 3) * (h + gapY);
-  const width = 20 + 3 * w + 2 * gapX;
-  const height = 20 + 2 * h + gapY;
+  const gapY = columns === 1 ? 30 : 48;
+  const rows = Math.ceil(boxes.length / columns);
+  const x = (i: number) => 10 + (i % columns) * (w + gapX);
+  const y = (i: number) => 10 + Math.floor(i / columns) * (h + gapY);
+  const width = 20 + columns * w + (columns - 1) * gapX;
+  const height = 20 + rows * h + (rows - 1) * gapY;
+  const head = `arch-head-${columns}`;
   const parts: string[] = [];
   boxes.forEach((box, i) => {
     parts.push(
@@ -78,16 +83,22 @@ export function architectureSvg(run: RunRecord): string {
         '</g>',
     );
   });
-  const arrow = (x1: number, y1: number, x2: number, y2: number) =>
-    `<line class="arch-arrow" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" marker-end="url(#arch-head)"/>`;
-  for (const i of [0, 1, 3, 4]) parts.push(arrow(x(i) + w, y(i) + h / 2, x(i + 1) - 4, y(i) + h / 2));
-  // Split (end of row one) feeds Train (start of row two).
-  parts.push(
-    `<path class="arch-arrow" d="M${x(2) + w / 2} ${y(2) + h} V${y(2) + h + gapY / 2} H${x(3) + w / 2} V${y(3) - 4}" marker-end="url(#arch-head)"/>`,
-  );
+  for (let i = 0; i + 1 < boxes.length; i++) {
+    if ((i + 1) % columns !== 0) {
+      // Next box on the same row: straight across.
+      parts.push(
+        `<line class="arch-arrow" x1="${x(i) + w}" y1="${y(i) + h / 2}" x2="${x(i + 1) - 4}" y2="${y(i) + h / 2}" marker-end="url(#${head})"/>`,
+      );
+    } else {
+      // Last box of a row feeds the first of the next: down, across, down.
+      parts.push(
+        `<path class="arch-arrow" d="M${x(i) + w / 2} ${y(i) + h} V${y(i) + h + gapY / 2} H${x(i + 1) + w / 2} V${y(i + 1) - 4}" marker-end="url(#${head})"/>`,
+      );
+    }
+  }
   return (
-    `<svg class="architecture" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">` +
-    '<defs><marker id="arch-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arch-head" d="M0 0 L10 5 L0 10 z"/></marker></defs>' +
+    `<svg class="architecture architecture-${columns === 1 ? 'narrow' : 'wide'}" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">` +
+    `<defs><marker id="${head}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arch-head" d="M0 0 L10 5 L0 10 z"/></marker></defs>` +
     parts.join('') +
     '</svg>'
   );

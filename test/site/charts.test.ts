@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
@@ -11,12 +11,11 @@ import { importanceSpec } from '../../src/charts/importance.ts';
 import { modelComparisonSpec } from '../../src/charts/model-comparison.ts';
 import { partialDependenceSpecs } from '../../src/charts/partial-dependence.ts';
 import { renderSvg, vegaSvg } from '../../src/charts/render-svg.ts';
-import { exampleSlug } from './workspaces.ts';
+import { latestExampleRunDir } from './workspaces.ts';
 
 async function exampleRun(): Promise<RunRecord> {
-  const runsDir = join(inject('exampleRoot'), 'content', 'projects', exampleSlug, 'runs');
-  const latest = (await readdir(runsDir)).sort().at(-1)!;
-  return JSON.parse(await readFile(join(runsDir, latest, 'run.json'), 'utf8')) as RunRecord;
+  const runDir = await latestExampleRunDir(inject('exampleRoot'));
+  return JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunRecord;
 }
 
 /** Rasterises an SVG on white, at its own size, with the DejaVu fonts Chromium's package brings. */

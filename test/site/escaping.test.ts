@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { architectureSvg } from '../../src/charts/architecture.ts';
 import { jsonForScript } from '../../src/site-data/demo-data.ts';
-import { wrapText } from '../../src/site-data/social-image.ts';
 
 describe('jsonForScript', () => {
   test('escapes every character that could end a script block, and round-trips', () => {
@@ -10,13 +9,6 @@ describe('jsonForScript', () => {
     const text = jsonForScript(value);
     expect(text).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(text)).toEqual(value);
-  });
-});
-
-describe('wrapText', () => {
-  test('wraps on word boundaries and ends a cut text with an ellipsis', () => {
-    expect(wrapText('one two three four', 9, 3)).toEqual(['one two', 'three', 'four']);
-    expect(wrapText('one two three four five six', 9, 2)).toEqual(['one two', 'three…']);
   });
 });
 
@@ -38,9 +30,11 @@ describe('architectureSvg', () => {
       best: '<i>m</i>',
       stages: [],
     } as unknown as RunRecord;
-    const svg = architectureSvg(run);
-    expect(svg).not.toContain('<script>');
-    expect(svg).not.toContain('<i>');
-    expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    for (const columns of [3, 1]) {
+      const svg = architectureSvg(run, columns);
+      expect(svg).not.toContain('<script>');
+      expect(svg).not.toContain('<i>');
+      expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    }
   });
 });

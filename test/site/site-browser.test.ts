@@ -9,7 +9,7 @@ import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
 import { launchBrowser } from './browser.ts';
 import { crawl } from './link-crawl.ts';
-import { exampleSlug, repoRoot } from './workspaces.ts';
+import { exampleSlug, latestExampleRunDir, repoRoot } from './workspaces.ts';
 
 const exampleRoot = inject('exampleRoot');
 const screenshots = join(repoRoot, 'test-results', 'screenshots');
@@ -92,9 +92,7 @@ describe('links', () => {
 
 describe('the demo', () => {
   test('shows the same probabilities as the pipeline for the same fixture and model', async () => {
-    const runsDir = join(exampleRoot, 'content', 'projects', exampleSlug, 'runs');
-    const { readdir } = await import('node:fs/promises');
-    const runDir = join(runsDir, (await readdir(runsDir)).sort().at(-1)!);
+    const runDir = await latestExampleRunDir(exampleRoot);
     const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunRecord;
     const teams = JSON.parse(await readFile(join(runDir, 'team-state.json'), 'utf8')) as Record<
       string,
@@ -150,5 +148,33 @@ describe('the walkthrough handout', () => {
     expect(pageCount).toBe(1);
     await page.screenshot({ path: join(screenshots, 'walkthrough-print.png'), fullPage: true });
     await page.close();
+  });
+});
+
+describe('the architecture diagram', () => {
+  test('fits the screen at its designed text size: three boxes a row on a desktop, one on a phone', async () => {
+    for (const viewport of viewports) {
+      const page = await browser.newPage({ viewport });
+      await page.goto(`${site.url}projects/${exampleSlug}/walkthrough/`);
+      const shown = await page.evaluate(() =>
+        [...document.querySelectorAll<SVGSVGElement>('svg.architecture')]
+          .filter((svg) => svg.getBoundingClientRect().width > 0)
+          .map((svg) => {
+            const box = svg.getBoundingClientRect();
+            return {
+              layout: svg.classList.contains('architecture-narrow') ? 'one a row' : 'three a row',
+              right: box.right,
+              // Rendered size over designed size: below 1, the 13–15 px labels would shrink.
+              scale: box.width / svg.viewBox.baseVal.width,
+              scrolls: svg.parentElement!.scrollWidth > svg.parentElement!.clientWidth,
+            };
+          }),
+      );
+      expect(shown.map((s) => s.layout)).toEqual([viewport.name === 'phone' ? 'one a row' : 'three a row']);
+      expect(shown[0]!.right).toBeLessThanOrEqual(viewport.width);
+      expect(shown[0]!.scale).toBeGreaterThanOrEqual(1);
+      expect(shown[0]!.scrolls).toBe(false);
+      await page.close();
+    }
   });
 });

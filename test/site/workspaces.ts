@@ -126,3 +126,9 @@ export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   );
   return nested.flat();
 }
+
+/** The folder of the latest run of the example project in the workspace at `root`. */
+export async function latestExampleRunDir(root: string): Promise<string> {
+  const runsDir = join(root, 'content', 'projects', exampleSlug, 'runs');
+  return join(runsDir, (await readdir(runsDir)).sort().at(-1)!);
+}
