@@ -64,18 +64,12 @@ try {
     calibration.push(result?.lhr.environment.benchmarkIndex ?? Number.NaN);
   }
   const benchmarkIndex = median(calibration);
-  const cpuSlowdownMultiplier =
-    multiplierSetting === 'calibrate'
-      ? calibratedCpuMultiplier(benchmarkIndex)
-      : multiplierSetting === undefined
-        ? lighthouseDefaultMultiplier
-        : Number(multiplierSetting);
-  const how =
+  const [cpuSlowdownMultiplier, how] =
     multiplierSetting === undefined
-      ? "Lighthouse's default"
+      ? [lighthouseDefaultMultiplier, "Lighthouse's default"]
       : multiplierSetting === 'calibrate'
-        ? "calibrated with Lighthouse's calculator"
-        : 'from LIGHTHOUSE_CPU_MULTIPLIER';
+        ? [calibratedCpuMultiplier(benchmarkIndex), "calibrated with Lighthouse's calculator"]
+        : [Number(multiplierSetting), 'from LIGHTHOUSE_CPU_MULTIPLIER'];
   console.log(
     `Host benchmark index ${Math.round(benchmarkIndex)} (warm-up runs ${calibration.map(Math.round).join('/')}); CPU slowdown ${cpuSlowdownMultiplier}×, ${how}.`,
   );

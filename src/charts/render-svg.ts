@@ -13,7 +13,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   // Vega's SVG nests a group per scenegraph node and draws empty backgrounds and foregrounds:
   // SVGO merges and drops those (about 60% of the bytes and two thirds of the elements on the
   // project page), and with them parsing and layout work on a phone. Vega's class names style
-  // nothing here. test/unit/render-svg.test.ts checks the optimised chart draws the same pixels.
+  // nothing here. test/site/charts.test.ts checks the optimised charts draw the same pixels.
   return optimize(await vegaSvg(spec), {
     multipass: true,
     plugins: [
