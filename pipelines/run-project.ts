@@ -401,8 +401,20 @@ export async function runProject(
         ...dataset.provenance,
         excludedReasons: countReasons(dataset.excluded.map((e) => e.reason)),
         leagues: table.leagues,
-        firstDate: dataset.provenance.firstDate ?? '',
-        lastDate: dataset.provenance.lastDate ?? '',
+        // A cut-off run describes the matches it used; sha256 still names the collection they came from.
+        ...(options.dataUntil === undefined
+          ? {
+              firstDate: dataset.provenance.firstDate ?? '',
+              lastDate: dataset.provenance.lastDate ?? '',
+            }
+          : {
+              rows: records.length,
+              firstDate: records.reduce(
+                (first, r) => (r.date < first ? r.date : first),
+                records[0]?.date ?? '',
+              ),
+              lastDate: records.reduce((last, r) => (r.date > last ? r.date : last), ''),
+            }),
       },
     },
     task: {

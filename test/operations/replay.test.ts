@@ -29,6 +29,11 @@ describe('replaying the bundled data as if the last season arrived later', () =>
     expect(outcome.cutoff).toBe('2016-07-22');
     expect(outcome.initialRun.dataUntil).toBe('2016-07-22');
     expect(outcome.initialRun.split.test.seasons).toEqual(['2015-16']);
+    // Its data card describes the matches it used, not the whole collection.
+    const used = outcome.initialRun.inputs.dataset;
+    expect(used.lastDate <= '2016-07-22').toBe(true);
+    expect(used.firstDate).toBe('2013-07-20');
+    expect(used.rows).toBe(outcome.initialRun.split.train.rows + outcome.initialRun.split.test.rows);
     const log = await readDeploymentLog(fixture.workspace, fixture.project.slug);
     expect(log.deployments[0]).toMatchObject({ by: 'replay', model: { runId: outcome.initialRun.runId } });
   });
