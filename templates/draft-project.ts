@@ -24,5 +24,5 @@ export async function draftReason(workspace: Workspace, slug: string): Promise<s
   );
   return collected
     ? `its data is collected, but the pipeline does not run task "${String(task)}" yet`
-    : `its data is not collected yet (\`mlfolio scrape content/projects/${slug}/source.yaml\`) and the pipeline does not run task "${String(task)}" yet`;
+    : `its data is not collected yet (\`mlfolio scrape ${slug}\`) and the pipeline does not run task "${String(task)}" yet`;
 }

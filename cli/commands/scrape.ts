@@ -1,11 +1,12 @@
-import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { defineCommand } from 'citty';
+import { parse as parseYaml } from 'yaml';
 import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
-import { workspaceAt } from '../../portfolio/workspace.ts';
+import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
 import { type CrawlFailure, formatSummary } from '../../scrapers/crawl/crawl.ts';
 import type { FetchPolicySpec } from '../../scrapers/fetch/fetch-policy.ts';
 import { ScrapeError } from '../../scrapers/scrape-error.ts';
@@ -16,6 +17,7 @@ import { htmlStatsTablePlan } from '../../scrapers/sources/html-stats-table/inde
 import { internationalResultsPlan } from '../../scrapers/sources/international-results/index.ts';
 import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
 import { openFootballPlan } from '../../scrapers/sources/openfootball/live-plan.ts';
+import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { cacheModeOf, type FetchArgValues, fetchArgs, fetcherFrom } from './fetch-args.ts';
 
@@ -104,6 +106,13 @@ async function resolveTarget(target: string): Promise<ResolvedTarget | undefined
   const workspace = workspaceAt();
   const projects = await listProjects(workspace).catch(() => [] as string[]);
   if (projects.includes(target)) {
+    const specFile = projectPaths(workspace, target).specFile;
+    const specText = await readFile(specFile, 'utf8');
+    if ((parseYaml(specText) as { task?: unknown } | null)?.task === 'stats-table') {
+      // A stats-table project collects with the source file beside it, into the project's data folder.
+      const { spec } = await validateStatsTableProject(specText, specFile);
+      return fromSourceFile(join(dirname(specFile), spec.source.file), target);
+    }
     const { spec } = await loadProject(workspace, target);
     if (spec.source.transport === 'offline') return undefined;
     return {
@@ -116,50 +125,54 @@ async function resolveTarget(target: string): Promise<ResolvedTarget | undefined
     };
   }
   if (target === 'international-results') return { plan: internationalResultsPlan() };
-  if (/\.ya?ml$/i.test(target) || (await isFile(target))) {
-    const source = await loadSourceFile(target);
-    const common = {
-      ...(source.fetch ? { policy: source.fetch } : {}),
-      ...(source.concurrency ? { concurrency: source.concurrency } : {}),
-    };
-    switch (source.kind) {
-      case 'html-stats-table': {
-        const profile = source.profile ? profileNamed(source.profile) : undefined;
-        return {
-          plan: htmlStatsTablePlan({
-            name: source.name,
-            urls: source.urls,
-            table: source.table,
-            ...(source.licence ? { licence: source.licence } : {}),
-            ...(source.attribution ? { attribution: source.attribution } : {}),
-          }) as ScrapePlan<unknown>,
-          ...(profile ? { profile } : {}),
-          ...common,
-        };
-      }
-      case 'international-results':
-        return {
-          plan: { ...internationalResultsPlan(source.url), name: source.name } as ScrapePlan<unknown>,
-          ...common,
-        };
-      case 'openfootball':
-        return {
-          plan: openFootballPlan({
-            name: source.name,
-            seasons: source.seasons,
-            leagues: source.leagues,
-            ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
-          }) as ScrapePlan<unknown>,
-          ...common,
-        };
-    }
-  }
+  if (/\.ya?ml$/i.test(target) || (await isFile(target))) return fromSourceFile(target);
   throw new MlfolioError({
     code: 'E_UNKNOWN_SOURCE',
     message: `"${target}" is not a project, a built-in source or a source file.`,
     hint: `${didYouMean(target, [...projects, ...builtInSources])} Projects: ${projects.join(', ') || '(none)'}; built-in: ${builtInSources.join(', ')}.`,
     exitCode: 2,
   });
+}
+
+/** The plan of a source file; `name` (a project's slug) overrides the file's own dataset name. */
+async function fromSourceFile(file: string, name?: string): Promise<ResolvedTarget> {
+  const loaded = await loadSourceFile(file);
+  const source = name ? { ...loaded, name } : loaded;
+  const common = {
+    ...(source.fetch ? { policy: source.fetch } : {}),
+    ...(source.concurrency ? { concurrency: source.concurrency } : {}),
+  };
+  switch (source.kind) {
+    case 'html-stats-table': {
+      const profile = source.profile ? profileNamed(source.profile) : undefined;
+      return {
+        plan: htmlStatsTablePlan({
+          name: source.name,
+          urls: source.urls,
+          table: source.table,
+          ...(source.licence ? { licence: source.licence } : {}),
+          ...(source.attribution ? { attribution: source.attribution } : {}),
+        }) as ScrapePlan<unknown>,
+        ...(profile ? { profile } : {}),
+        ...common,
+      };
+    }
+    case 'international-results':
+      return {
+        plan: { ...internationalResultsPlan(source.url), name: source.name } as ScrapePlan<unknown>,
+        ...common,
+      };
+    case 'openfootball':
+      return {
+        plan: openFootballPlan({
+          name: source.name,
+          seasons: source.seasons,
+          leagues: source.leagues,
+          ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
+        }) as ScrapePlan<unknown>,
+        ...common,
+      };
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

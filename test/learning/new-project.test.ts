@@ -64,7 +64,7 @@ describe('mlfolio new', () => {
       table: { ids: ['advanced-team'] },
     });
     expect(await draftReason(ws, 'nba-team-wins')).toBe(
-      'its data is not collected yet (`mlfolio scrape content/projects/nba-team-wins/source.yaml`) and the pipeline does not run task "stats-table" yet',
+      'its data is not collected yet (`mlfolio scrape nba-team-wins`) and the pipeline does not run task "stats-table" yet',
     );
     const audit = await auditProject(ws, 'nba-team-wins', { serving: {} });
     expect(audit.draft).toBeDefined();

@@ -20,7 +20,7 @@ describe('a scaffolded portfolio, built with npm start', () => {
   it('runs the match-outcome scaffold, skips the stats-table draft with a reason, and builds the site', () => {
     expect(start.code, start.stderr).toBe(0);
     expect(start.stderr).toContain(
-      '[nba-team-wins] skipped: a draft, because its data is not collected yet (`mlfolio scrape content/projects/nba-team-wins/source.yaml`)',
+      '[nba-team-wins] skipped: a draft, because its data is not collected yet (`mlfolio scrape nba-team-wins`)',
     );
     expect(start.stdout).toContain('2 project(s)');
   });

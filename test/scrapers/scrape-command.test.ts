@@ -229,6 +229,35 @@ describe('mlfolio scrape <project>', () => {
   });
 });
 
+describe('mlfolio scrape <stats-table project>', () => {
+  it("collects with the source file beside project.yaml, into the project's data folder", async () => {
+    vi.stubEnv('MLFOLIO_TODAY', '2026-11-22');
+    expect(await main(['new', 'team-games', '--template', 'stats-table'])).toBe(0);
+    const dir = join(root, 'content', 'projects', 'team-games');
+    // The scaffold points at basketball-reference; aim it at the local pages and their columns.
+    const source = await sourceFile('team-games-source', ['/leagues/2019.html', '/leagues/2021.html']);
+    await writeFile(join(dir, 'source.yaml'), `name: some-other-name\n${await readFile(source, 'utf8')}`);
+    const project = (await readFile(join(dir, 'project.yaml'), 'utf8'))
+      .replace(/^seasons: .*$/m, 'seasons: [2018-19, 2020-21]')
+      .replace(/^ {2}column: wins.*$/m, '  column: games')
+      .replace(/^features: .*$/m, 'features: [games, fieldGoals]');
+    await writeFile(join(dir, 'project.yaml'), project);
+    output = [];
+    expect(await main(['scrape', 'team-games'])).toBe(0);
+    expect(output[0]).toMatch(/^team-games: .*failed 0/);
+    const dataset = JSON.parse(
+      await readFile(join(root, '.mlfolio', 'data', 'team-games', 'dataset.json'), 'utf8'),
+    );
+    expect(dataset.records).toHaveLength(6);
+    expect(dataset.records[0]).toMatchObject({ team: 'Northport Tides*', games: 82 });
+
+    // A project file that names a column its source does not extract is refused, naming the field.
+    await writeFile(join(dir, 'project.yaml'), project.replace('column: games', 'column: gamez'));
+    expect(await main(['scrape', 'team-games'])).toBe(3);
+    expect(errors.join('\n')).toMatch(/target\.column: "gamez" is not a column of table\.columns/);
+  });
+});
+
 describe('mlfolio scrape when a host asks us to go away', () => {
   it('exits 4 without a dataset when Retry-After exceeds the cap, then resumes once the host is back', async () => {
     let banned = true;
