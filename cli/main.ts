@@ -19,7 +19,7 @@ export const rootCommand: CommandDef = {
 export async function main(argv: readonly string[]): Promise<number> {
   const args = [...argv];
   const name = args.find((arg) => !arg.startsWith('-'));
-  const sub = name ? commands[name] : undefined;
+  const sub = name && Object.hasOwn(commands, name) ? await commands[name]!() : undefined;
   if (args.includes('--help') || args.includes('-h') || args.length === 0) {
     await (sub ? showUsage(sub as CommandDef, rootCommand) : showUsage(rootCommand));
     return args.length === 0 ? ExitCode.usage : ExitCode.ok;
