@@ -7,6 +7,7 @@ export const portfolioConfigSchema = z.strictObject({
   builder: z.strictObject({
     name: z.string().min(1),
     headline: z.string().min(1),
+    /** Plain text; `backticks` mark code, as in the audit's hints. */
     about: z.string().min(1),
     links: z.array(z.strictObject({ label: z.string(), url: z.url() })).default([]),
   }),

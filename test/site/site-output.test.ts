@@ -23,6 +23,14 @@ describe('the built example site', () => {
     ]);
   });
 
+  test("renders the builder's about text with `code` spans, not literal backticks", async () => {
+    const $ = load(await read('index.html'));
+    const about = $('p').filter((_, el) => $(el).text().includes('anyone can reproduce'));
+    expect(about).toHaveLength(1);
+    expect(about.find('code').text()).toBe('npm start');
+    expect(about.text()).not.toContain('`');
+  });
+
   test.each(htmlFiles)('%s ships no JavaScript unless it is the demo', async (file) => {
     const $ = load(await read(file));
     const executable = $('script')
