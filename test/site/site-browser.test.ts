@@ -178,3 +178,27 @@ describe('the architecture diagram', () => {
     }
   });
 });
+
+describe('charts on a phone', () => {
+  test('keep their designed size, so labels stay readable, and scroll inside their figure', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${site.url}projects/${exampleSlug}/`);
+    const charts = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.chart')].map((chart) => {
+        const svg = chart.querySelector('svg')!;
+        return {
+          name: chart.getAttribute('aria-label'),
+          scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+          figureWidth: chart.getBoundingClientRect().width,
+        };
+      }),
+    );
+    expect(charts.length).toBeGreaterThanOrEqual(6);
+    for (const chart of charts) {
+      expect(chart.scale, chart.name!).toBeCloseTo(1, 2);
+      expect(chart.figureWidth, chart.name!).toBeLessThanOrEqual(390);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.close();
+  });
+});
