@@ -379,6 +379,7 @@ export async function runProject(
     };
   });
 
+  const usedDates = options.dataUntil === undefined ? [] : records.map((r) => r.date).sort();
   const createdAt = now();
   const runId = `${createdAt
     .toISOString()
@@ -409,11 +410,8 @@ export async function runProject(
             }
           : {
               rows: records.length,
-              firstDate: records.reduce(
-                (first, r) => (r.date < first ? r.date : first),
-                records[0]?.date ?? '',
-              ),
-              lastDate: records.reduce((last, r) => (r.date > last ? r.date : last), ''),
+              firstDate: usedDates[0] ?? '',
+              lastDate: usedDates.at(-1) ?? '',
             }),
       },
     },
