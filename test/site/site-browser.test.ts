@@ -199,6 +199,20 @@ describe('charts on a phone', () => {
       expect(chart.figureWidth, chart.name!).toBeLessThanOrEqual(390);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // A keyboard reaches every chart that scrolls (Chromium makes overflowing scrollers focusable).
+    const scrolling = await page.evaluate(
+      () => [...document.querySelectorAll('.chart')].filter((c) => c.scrollWidth > c.clientWidth).length,
+    );
+    const focused = new Set<number>();
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      focused.add(
+        await page.evaluate(() => [...document.querySelectorAll('.chart')].indexOf(document.activeElement!)),
+      );
+    }
+    focused.delete(-1);
+    expect(scrolling).toBeGreaterThan(0);
+    expect(focused.size).toBe(scrolling);
     await page.close();
   });
 });
