@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { MlfolioError } from '../portfolio/errors.ts';
+import { readTextIfExists } from '../portfolio/files.ts';
 import { parseWith } from '../portfolio/validate.ts';
 
 /** Reads and validates one JSON record; `undefined` when the file does not exist. */
@@ -10,13 +11,8 @@ export async function readJsonRecord<S extends z.ZodType>(
   file: string,
   code: string,
 ): Promise<z.output<S> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { pathExists } from '../portfolio/files.ts';
 import { projectSpecSchema } from '../portfolio/project-spec.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 
@@ -18,10 +19,7 @@ export async function draftReason(workspace: Workspace, slug: string): Promise<s
   }
   const task = (raw as { task?: unknown } | null)?.task;
   if (task === undefined || projectSpecSchema.shape.task.safeParse(task).success) return undefined;
-  const collected = await stat(join(projectPaths(workspace, slug).dataDir, 'dataset.json')).then(
-    () => true,
-    () => false,
-  );
+  const collected = await pathExists(join(projectPaths(workspace, slug).dataDir, 'dataset.json'));
   return collected
     ? `its data is collected, but the pipeline does not run task "${String(task)}" yet`
     : `its data is not collected yet (\`mlfolio scrape ${slug}\`) and the pipeline does not run task "${String(task)}" yet`;

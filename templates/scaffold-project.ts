@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
+import { pathExists } from '../portfolio/files.ts';
 import { projectSpecSchema, slugPattern } from '../portfolio/project-spec.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
@@ -56,7 +57,7 @@ export async function scaffoldProject(
   }
   const kind = template as TemplateKind;
   const { dir } = projectPaths(workspace, slug);
-  if (await exists(dir)) {
+  if (await pathExists(dir)) {
     throw new MlfolioError({
       code: 'E_PROJECT_EXISTS',
       message: `A project "${slug}" already exists at ${dir}; \`mlfolio new\` never overwrites one.`,
@@ -108,14 +109,4 @@ export function titleFromSlug(slug: string): string {
 
 function render(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
+import { pathExists, readTextIfExists } from '../../portfolio/files.ts';
 import { loadProject, type ProjectSpec } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
@@ -68,7 +69,7 @@ export async function gatherEvidence(
   const paths = projectPaths(workspace, slug);
   // Messages show paths from the portfolio's root, as the builder sees them in the repository.
   const shown = (path: string) => relative(workspace.root, path) || path;
-  const specText = await readText(paths.specFile);
+  const specText = await readTextIfExists(paths.specFile);
   let task: string | undefined;
   try {
     const raw = parseYaml(specText ?? '') as { task?: unknown } | null;
@@ -110,12 +111,12 @@ export async function gatherEvidence(
     run,
     runProblem,
     runDir: run ? shown(join(paths.runsDir, run.runId)) : undefined,
-    writeup: { file: shown(paths.writeupFile), text: await readText(paths.writeupFile) },
+    writeup: { file: shown(paths.writeupFile), text: await readTextIfExists(paths.writeupFile) },
     walkthrough: {
       file: shown(walkthroughFile(workspace, slug)),
-      text: await readText(walkthroughFile(workspace, slug)),
+      text: await readTextIfExists(walkthroughFile(workspace, slug)),
     },
-    lockfile: { file: shown(lockfile), present: (await readText(lockfile)) !== undefined },
+    lockfile: { file: shown(lockfile), present: await pathExists(lockfile) },
     serving,
     inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
   };
@@ -133,7 +134,7 @@ async function probeInference(
   const best = run.models.find((model) => model.id === run.best);
   const path = join(runDir, best?.artifact ?? `models/${run.best}.json`);
   const file = shown(path);
-  const text = await readText(path);
+  const text = await readTextIfExists(path);
   if (text === undefined) return { file, ok: false, detail: `The artifact ${file} is missing.` };
   try {
     const artifact = JSON.parse(text) as ModelArtifact;
@@ -158,14 +159,5 @@ async function probeInference(
       ok: false,
       detail: `The artifact ${file} cannot make a prediction: ${(error as Error).message}`,
     };
-  }
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }

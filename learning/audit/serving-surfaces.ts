@@ -1,5 +1,6 @@
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../../portfolio/files.ts';
 import type { ServingSurfaces } from './project-evidence.ts';
 
 const codeRoot = join(import.meta.dirname, '..', '..');
@@ -11,19 +12,10 @@ const codeRoot = join(import.meta.dirname, '..', '..');
  */
 export async function detectServingSurfaces(root = codeRoot): Promise<ServingSurfaces> {
   const surfaces: ServingSurfaces = {};
-  if (await exists(join(root, 'cli', 'commands', 'serve.ts'))) surfaces.endpoint = 'mlfolio serve';
+  if (await pathExists(join(root, 'cli', 'commands', 'serve.ts'))) surfaces.endpoint = 'mlfolio serve';
   const demo = (await listFiles(join(root, 'src'))).find((file) => /demo[^/\\]*\.(astro|ts)$/i.test(file));
   if (demo) surfaces.demo = demo.slice(root.length + 1);
   return surfaces;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { pathExists } from '../../portfolio/files.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { auditPortfolio, type ProjectAudit } from '../audit/audit-project.ts';
 import { buildPlan, clockToday } from '../path/build-plan.ts';
@@ -39,8 +39,8 @@ export async function projectReadiness(slug: string): Promise<ProjectAudit | und
 async function load(): Promise<LearningSiteData> {
   const workspace = workspaceAt();
   const absent = [
-    (await exists(profileFile(workspace))) ? undefined : 'content/profile.yaml',
-    (await exists(skillsDir(workspace))) ? undefined : 'content/skills/',
+    (await pathExists(profileFile(workspace))) ? undefined : 'content/profile.yaml',
+    (await pathExists(skillsDir(workspace))) ? undefined : 'content/skills/',
   ].filter((entry): entry is string => entry !== undefined);
   if (absent.length) {
     return {
@@ -52,13 +52,4 @@ async function load(): Promise<LearningSiteData> {
   }
   const { plan, audits } = await buildPlan(workspace, { today: clockToday() });
   return { audits, plan, graphSvg: pathGraphSvg(plan), missing: undefined };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

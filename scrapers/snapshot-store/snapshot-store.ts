@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
+import { pathExists, readTextIfExists } from '../../portfolio/files.ts';
 import { sha256 } from '../../portfolio/hash.ts';
 import { parseWith } from '../../portfolio/validate.ts';
 import {
@@ -57,13 +58,8 @@ export class SnapshotStore {
   /** The manifest entry for `url` without reading the body, or undefined. */
   async entry(url: string, method = 'GET'): Promise<SnapshotEntry | undefined> {
     const file = this.#entryPath(canonicalUrl(url), method);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const text = await readTextIfExists(file);
+    if (text === undefined) return undefined;
     return parseWith(snapshotEntrySchema, JSON.parse(text), file, 'E_SNAPSHOT_INVALID');
   }
 
@@ -76,7 +72,7 @@ export class SnapshotStore {
     const method = response.method ?? 'GET';
     const hash = sha256(response.body);
     const blob = this.#blobPath(hash);
-    if (!(await exists(blob))) await writeFileAtomic(blob, response.body);
+    if (!(await pathExists(blob))) await writeFileAtomic(blob, response.body);
     const entry: SnapshotEntry = {
       version: 1,
       method,
@@ -137,15 +133,6 @@ export class SnapshotStore {
 
   #blobPath(hash: string): string {
     return join(this.root, 'blobs', hash.slice(0, 2), hash);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
