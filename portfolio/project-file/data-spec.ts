@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Where a project's tables come from. Every source goes through the scrapers (the polite fetcher
+ * and the snapshot store) except the package-bundled OpenFootball subset; an open dataset may name a
+ * copy shipped in the repository, which seeds the snapshot store so the project runs offline.
+ */
+export const tableSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('openfootball'),
+    /** `offline` reads the OpenFootball subset bundled in the vega-datasets package; `live` fetches. */
+    transport: z.enum(['offline', 'live']).default('offline'),
+    seasons: z.array(z.string().regex(/^\d{4}-\d{2}$/)).optional(),
+    leagues: z.array(z.string()).optional(),
+    baseUrl: z.url().optional(),
+  }),
+  z.strictObject({
+    /** A CSV file at a URL (fetched politely into the snapshot store) or a path in the repository. */
+    kind: z.literal('csv'),
+    url: z.url().optional(),
+    /** A path relative to the portfolio root; with `url`, the offline copy of that URL (may be gzipped). */
+    file: z.string().optional(),
+    licence: z.string().min(1),
+    attribution: z.string().min(1),
+  }),
+  z.strictObject({
+    /** A `mlfolio scrape` source file (kind html-stats-table), relative to the project folder. */
+    kind: z.literal('html-stats-table'),
+    file: z.string().default('source.yaml'),
+  }),
+]);
+export type TableSource = z.output<typeof tableSourceSchema>;
+
+export const columnTypes = ['number', 'integer', 'string', 'boolean', 'date'] as const;
+export type ColumnType = (typeof columnTypes)[number];
+
+export const tableSpecSchema = z.strictObject({
+  source: tableSourceSchema,
+  /** Columns kept, with their types; rows whose value does not parse are left out with the reason. */
+  columns: z.record(z.string(), z.enum(columnTypes)).optional(),
+  /** Columns derived per row by a SQL expression over the row's columns (DuckDB dialect). */
+  derive: z.record(z.string(), z.string().min(1)).default({}),
+  /** A SQL condition rows must meet (e.g. `yearID >= 1961`); rows that fail are counted, not silently dropped. */
+  where: z.string().min(1).optional(),
+  /** The event time: a date column, or a season column (a year, or `2016-17`). */
+  time: z.strictObject({
+    column: z.string().min(1),
+    kind: z.enum(['date', 'season']),
+  }),
+  /**
+   * For date-timed tables, the column naming each row's season (grouping for splits and
+   * backtests); by default the calendar year.
+   */
+  season: z.string().optional(),
+  /** A column with the time each row was recorded; a row recorded after its event is not used as known before it. */
+  ingestedAt: z.string().optional(),
+  /** Columns that name the row (an event id); by default the row's time and entity keys. */
+  id: z.array(z.string()).optional(),
+});
+export type TableSpec = z.output<typeof tableSpecSchema>;
