@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { rollingOriginFolds, splitByTime, type TimedRow } from '../../pipelines/split/time-split.ts';
+import { isMlfolioError } from '../../portfolio/errors.ts';
+import { splitSpecSchema } from '../../portfolio/project-file/question-spec.ts';
+
+const rows: TimedRow[] = [];
+for (const season of [1998, 1999, 2000, 2001, 2002]) {
+  for (let i = 0; i < 3; i++) rows.push({ time: String(season), season: String(season) });
+}
+const spec = (input: object) => splitSpecSchema.parse(input);
+
+describe('splitByTime', () => {
+  it('holds out the latest seasons, ordering numeric seasons as numbers', () => {
+    const numeric: TimedRow[] = [
+      { time: '999', season: '999' },
+      { time: '1000', season: '1000' },
+    ];
+    const split = splitByTime('p', numeric, spec({ testSeasons: 1 }), 'project.yaml');
+    expect(split.testPeriod.seasons).toEqual(['1000']);
+    expect(split.trainPeriod.seasons).toEqual(['999']);
+  });
+
+  it('leaves the declared gap out between training and test', () => {
+    const split = splitByTime('p', rows, spec({ testSeasons: 1, gap: 1 }), 'project.yaml');
+    expect(split.trainPeriod.seasons).toEqual(['1998', '1999', '2000']);
+    expect(split.gap.map((i) => rows[i]!.season)).toEqual(['2001', '2001', '2001']);
+    expect(split.testPeriod.seasons).toEqual(['2002']);
+  });
+
+  it('splits by date from testFrom, with a gap in days', () => {
+    const daily: TimedRow[] = ['2020-01-01', '2020-01-05', '2020-01-09', '2020-01-10'].map((time) => ({
+      time,
+      season: '2020',
+    }));
+    const split = splitByTime('p', daily, spec({ by: 'date', testFrom: '2020-01-09', gap: 4 }), 'p.yaml');
+    expect(split.train).toEqual([0]);
+    expect(split.gap).toEqual([1]);
+    expect(split.test).toEqual([2, 3]);
+  });
+
+  it('names the seasons and the fix when too few seasons remain to train on', () => {
+    try {
+      splitByTime('p', rows, spec({ testSeasons: 4, gap: 1 }), 'content/projects/p/project.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect(isMlfolioError(error) && error.code).toBe('E_SPLIT_TOO_FEW_SEASONS');
+      expect((error as Error).message).toContain('5 season(s)');
+    }
+  });
+
+  it('refuses a date split whose training period reaches into the test period', () => {
+    const overlapping: TimedRow[] = [
+      { time: '2020-05-01', season: '2019' },
+      { time: '2020-04-01', season: '2020' },
+    ];
+    expect(() => splitByTime('p', overlapping, spec({ testSeasons: 1 }), 'p.yaml')).toThrow(
+      /runs to 2020-05-01/,
+    );
+  });
+});
+
+describe('rollingOriginFolds', () => {
+  it('trains on every season before the test season, minus the gap, keeping the latest folds', () => {
+    const folds = rollingOriginFolds(rows, { minTrainSeasons: 1, maxFolds: 2, gap: 1 });
+    expect(folds.map((f) => [f.trainSeasons.join(','), f.testSeason])).toEqual([
+      ['1998,1999', '2001'],
+      ['1998,1999,2000', '2002'],
+    ]);
+  });
+});
