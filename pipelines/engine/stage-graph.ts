@@ -20,6 +20,11 @@ export interface StageSpec<T = unknown> {
   describe?: string;
   /** Not cached: the stage always runs (cheap stages whose outputs are not JSON). */
   volatile?: boolean;
+  /**
+   * The cache entry's name when it differs from the stage's: stages that train the same model on
+   * the same seasons (the final fit and the backtest's last fold) share one entry.
+   */
+  cacheName?: string;
   run: (inputs: Readonly<Record<string, unknown>>) => Promise<T>;
 }
 
@@ -32,95 +37,94 @@ export interface StageRun {
   describe?: string;
 }
 
-export interface GraphRun {
-  outputs: Map<string, unknown>;
-  stages: StageRun[];
+export class StageGraph {
+  readonly #codeRoot: string;
+  readonly #cacheDir: string;
+  readonly #force: boolean;
+  readonly #progress: Progress;
+  readonly #outputs = new Map<string, unknown>();
+  readonly #keys = new Map<string, string>();
+  readonly #codeHashes = new Map<string, string>();
+  readonly stages: StageRun[] = [];
+
+  constructor(options: { codeRoot: string; cacheDir: string; force?: boolean; progress?: Progress }) {
+    this.#codeRoot = options.codeRoot;
+    this.#cacheDir = options.cacheDir;
+    this.#force = options.force ?? false;
+    this.#progress = options.progress ?? silentProgress;
+  }
+
+  /**
+   * Runs one stage now, after the stages it needs (which must have run), unless its key is
+   * unchanged; records it either way. Stages that depend on the data (one per backtest fold) are
+   * added as the data reveals them, so the graph is declared and recorded stage by stage.
+   */
+  async run<T>(stage: StageSpec<T>): Promise<T> {
+    if (this.#keys.has(stage.name)) {
+      throw new Error(`Expected unique stage names, but "${stage.name}" ran twice.`);
+    }
+    const needs = stage.needs ?? [];
+    for (const need of needs) {
+      if (!this.#keys.has(need)) throw new Error(`Stage "${stage.name}" needs "${need}", which has not run.`);
+    }
+    const inputs = Object.fromEntries(needs.map((need) => [need, this.#outputs.get(need)]));
+    const keyInputs = {
+      needs: needs.map((need) => this.#keys.get(need)),
+      params: stage.params ?? null,
+      code: stage.code ? await this.#codeHash(stage.code) : null,
+    };
+    const cacheName = (stage.cacheName ?? stage.name).replace(/[^a-z0-9-]+/gi, '-');
+    const result = stage.volatile
+      ? await timed(() => stage.run(inputs), hashValue({ stage: cacheName, inputs: keyInputs }))
+      : await runStage({
+          cacheDir: this.#cacheDir,
+          name: cacheName,
+          inputs: keyInputs,
+          force: this.#force,
+          run: () => stage.run(inputs),
+        });
+    this.#outputs.set(stage.name, result.output);
+    this.#keys.set(stage.name, result.key);
+    this.stages.push({
+      name: stage.name,
+      needs: [...needs],
+      key: result.key,
+      cached: result.cached,
+      durationMs: Math.round(result.durationMs * 10) / 10,
+      ...(stage.describe ? { describe: stage.describe } : {}),
+    });
+    this.#progress.stage(
+      stage.name,
+      result.cached ? 'unchanged, reused' : `done in ${formatMs(result.durationMs)}`,
+    );
+    return result.output;
+  }
+
+  /** The key of a stage that has run. */
+  keyOf(name: string): string {
+    const key = this.#keys.get(name);
+    if (!key) throw new Error(`Stage "${name}" has not run.`);
+    return key;
+  }
+
   /** Hash of every stage key: equal keys mean an identical run. */
-  key: string;
+  key(): string {
+    return hashValue(this.stages.map((s) => s.key));
+  }
+
+  async #codeHash(dirs: readonly string[]): Promise<string> {
+    const id = dirs.join('|');
+    if (!this.#codeHashes.has(id)) this.#codeHashes.set(id, await hashTree(this.#codeRoot, [...dirs]));
+    return this.#codeHashes.get(id)!;
+  }
 }
 
-export class StageGraph {
-  readonly #stages: StageSpec[] = [];
-  readonly #codeRoot: string;
+async function timed<T>(run: () => Promise<T>, key: string) {
+  const t0 = performance.now();
+  const output = await run();
+  return { output, key, cached: false, durationMs: performance.now() - t0 };
+}
 
-  constructor(codeRoot: string) {
-    this.#codeRoot = codeRoot;
-  }
-
-  add<T>(stage: StageSpec<T>): this {
-    if (this.#stages.some((s) => s.name === stage.name)) {
-      throw new Error(`Expected unique stage names, but "${stage.name}" was added twice.`);
-    }
-    for (const need of stage.needs ?? []) {
-      if (!this.#stages.some((s) => s.name === need)) {
-        throw new Error(`Stage "${stage.name}" needs "${need}", which is not added before it.`);
-      }
-    }
-    this.#stages.push(stage as StageSpec);
-    return this;
-  }
-
-  /** The declared graph, for drawing: each stage with the stages it reads. */
-  describe(): { name: string; needs: string[]; describe?: string }[] {
-    return this.#stages.map((s) => ({
-      name: s.name,
-      needs: [...(s.needs ?? [])],
-      ...(s.describe ? { describe: s.describe } : {}),
-    }));
-  }
-
-  async run(options: { cacheDir: string; force?: boolean; progress?: Progress }): Promise<GraphRun> {
-    const progress = options.progress ?? silentProgress;
-    const outputs = new Map<string, unknown>();
-    const keys = new Map<string, string>();
-    const stages: StageRun[] = [];
-    const codeHashes = new Map<string, string>();
-    const codeHash = async (dirs: readonly string[]) => {
-      const id = dirs.join('|');
-      if (!codeHashes.has(id)) codeHashes.set(id, await hashTree(this.#codeRoot, [...dirs]));
-      return codeHashes.get(id)!;
-    };
-    for (const stage of this.#stages) {
-      const needs = stage.needs ?? [];
-      const inputs = Object.fromEntries(needs.map((need) => [need, outputs.get(need)]));
-      const keyInputs = {
-        needs: needs.map((need) => keys.get(need)),
-        params: stage.params ?? null,
-        code: stage.code ? await codeHash(stage.code) : null,
-      };
-      const result = stage.volatile
-        ? await (async () => {
-            const t0 = performance.now();
-            const output = await stage.run(inputs);
-            return {
-              output,
-              key: hashValue({ stage: stage.name, inputs: keyInputs }),
-              cached: false,
-              durationMs: performance.now() - t0,
-            };
-          })()
-        : await runStage({
-            cacheDir: options.cacheDir,
-            name: stage.name.replace(/[^a-z0-9-]+/gi, '-'),
-            inputs: keyInputs,
-            force: options.force ?? false,
-            run: () => stage.run(inputs),
-          });
-      outputs.set(stage.name, result.output);
-      keys.set(stage.name, result.key);
-      stages.push({
-        name: stage.name,
-        needs: [...needs],
-        key: result.key,
-        cached: result.cached,
-        durationMs: Math.round(result.durationMs * 10) / 10,
-        ...(stage.describe ? { describe: stage.describe } : {}),
-      });
-      progress.stage(
-        stage.name,
-        result.cached ? 'unchanged, reused' : `done in ${Math.round(result.durationMs)} ms`,
-      );
-    }
-    return { outputs, stages, key: hashValue(stages.map((s) => s.key)) };
-  }
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -43,6 +43,8 @@ export function decisionImpact(input: {
   models: readonly { id: string; label: string }[];
   forecasts: Readonly<Record<string, readonly Forecast[]>>;
   outcomes: readonly number[];
+  /** Class labels (classification), to read a fixed status-quo decision such as "always H". */
+  classes?: readonly string[];
   /** Per-row period (season) for `top-k`, which picks within each period. */
   periods: readonly string[];
   policyModel: string;
@@ -52,8 +54,15 @@ export function decisionImpact(input: {
 }): DecisionImpact {
   const { spec, outcomes } = input;
   const n = outcomes.length;
-  const decisionValues = (id: string) => rowValues(spec.rule, input.forecasts[id]!, outcomes, input.periods);
-  const ids = [...new Set([spec.statusQuo.model, input.policyModel, ...spec.compareWith])];
+  const statusQuoId = 'model' in spec.statusQuo ? spec.statusQuo.model : 'status-quo';
+  const forecasts: Record<string, readonly Forecast[]> = { ...input.forecasts };
+  if ('always' in spec.statusQuo) {
+    forecasts[statusQuoId] = outcomes.map(() =>
+      fixedDecision(spec.statusQuo as { always: string | number }, input.classes),
+    );
+  }
+  const decisionValues = (id: string) => rowValues(spec.rule, forecasts[id]!, outcomes, input.periods);
+  const ids = [...new Set([statusQuoId, input.policyModel, ...spec.compareWith])];
   const labelOf = (id: string) => input.models.find((m) => m.id === id)?.label ?? id;
   const values = new Map(ids.map((id) => [id, decisionValues(id)]));
   const options = { seed: input.seed, resamples: input.resamples };
@@ -64,7 +73,7 @@ export function decisionImpact(input: {
   });
   const policies = ids.map((id) => {
     const perRow = bootstrapMean(values.get(id)!, options);
-    const label = id === spec.statusQuo.model && spec.statusQuo.label ? spec.statusQuo.label : labelOf(id);
+    const label = id === statusQuoId && spec.statusQuo.label ? spec.statusQuo.label : labelOf(id);
     return { id, label, perRow, total: perRow.value * n };
   });
   const gains = ids
@@ -81,8 +90,8 @@ export function decisionImpact(input: {
         distinguishable: (difference.lower ?? 0) > 0 || (difference.upper ?? 0) < 0,
       };
     });
-  const headlineGain = gains.find((g) => g.over === spec.statusQuo.model);
-  const statusLabel = policies.find((p) => p.id === spec.statusQuo.model)!.label;
+  const headlineGain = gains.find((g) => g.over === statusQuoId);
+  const statusLabel = policies.find((p) => p.id === statusQuoId)!.label;
   const headline = headlineGain
     ? `${signed(headlineGain.difference.value)} ${spec.unit} over ${statusLabel} in ${input.period} (95% CI ${signed(headlineGain.difference.lower ?? 0)} to ${signed(headlineGain.difference.upper ?? 0)}${headlineGain.distinguishable ? '' : ', not distinguishable from zero'}), deciding with ${labelOf(input.policyModel)}.`
     : `${labelOf(input.policyModel)} is the status quo itself.`;
@@ -90,7 +99,7 @@ export function decisionImpact(input: {
     decision: spec.decision,
     unit: spec.unit,
     rule: spec.rule,
-    statusQuo: spec.statusQuo.model,
+    statusQuo: statusQuoId,
     policy: input.policyModel,
     rows: n,
     policies,
@@ -133,6 +142,23 @@ export function rowValues(
       return values;
     }
   }
+}
+
+/** A fixed decision as a forecast: all probability on one class, or a point value. */
+function fixedDecision(
+  statusQuo: { always: string | number },
+  classes: readonly string[] | undefined,
+): Forecast {
+  if (classes) {
+    const k = classes.indexOf(String(statusQuo.always));
+    if (k < 0) {
+      throw new RangeError(
+        `Expected the status quo to name a class (${classes.join(', ')}), but got "${statusQuo.always}".`,
+      );
+    }
+    return { kind: 'probabilities', p: classes.map((_, j) => (j === k ? 1 : 0)) };
+  }
+  return { kind: 'gaussian', mean: Number(statusQuo.always), sd: 1 };
 }
 
 function probabilities(f: Forecast): readonly number[] {

@@ -90,8 +90,14 @@ export const impactSpecSchema = z.strictObject({
   /** The unit of value (points, wins, …). */
   unit: z.string().min(1),
   rule: decisionSpecSchema,
-  /** What people do today: the decisions of a declared model (usually a baseline). */
-  statusQuo: z.strictObject({ model: z.string().min(1), label: z.string().min(1).optional() }),
+  /**
+   * What people do today: the decisions of a declared model (usually a baseline, e.g. last season's
+   * value), or one fixed decision (always the class `H`; always the value 81).
+   */
+  statusQuo: z.union([
+    z.strictObject({ model: z.string().min(1), label: z.string().min(1).optional() }),
+    z.strictObject({ always: z.union([z.string().min(1), z.number()]), label: z.string().min(1) }),
+  ]),
   /** Model ids the policy is also compared against. */
   compareWith: z.array(z.string()).default([]),
 });

@@ -71,3 +71,32 @@ describe('decisionImpact', () => {
     expect(impact.headline).toMatch(/^\+160 wins over Last season’s wins in the 2020 season/);
   });
 });
+
+describe('a fixed status quo', () => {
+  it('values "always tip the home side" against the model’s picks', () => {
+    const spec = impactSpecSchema.parse({
+      decision: 'Tip every match',
+      unit: 'points',
+      rule: { rule: 'pick' },
+      statusQuo: { always: 'H', label: 'Always tip the home side' },
+    });
+    const outcomes = [0, 1, 2, 0, 2, 2];
+    const impact = decisionImpact({
+      spec,
+      models: [{ id: 'm', label: 'Model' }],
+      forecasts: { m: outcomes.map((y) => probs(...[0, 1, 2].map((k) => (k === y ? 0.8 : 0.1)))) },
+      outcomes,
+      classes: ['H', 'D', 'A'],
+      periods: outcomes.map(() => 's'),
+      policyModel: 'm',
+      period: 'the season',
+      seed: 3,
+      resamples: 100,
+    });
+    expect(impact.policies.map((p) => [p.id, p.total])).toEqual([
+      ['status-quo', 2],
+      ['m', 6],
+    ]);
+    expect(impact.headline).toContain('+4.0 points over Always tip the home side');
+  });
+});
