@@ -1,0 +1,191 @@
+/**
+ * Gradient-boosted trees with the task's own loss: logistic (binary), softmax (multiclass, ordinal),
+ * squared error (regression, with a Gaussian sd from held-back residuals) and Poisson with a log link
+ * (count). The artifact is plain JSON and `forecastGradientBoosting` is a pure function, bundled into
+ * the in-browser demo; training lives in `gradient-boosting-fit.ts`.
+ */
+import { z } from 'zod';
+import { MlfolioError } from '../../../portfolio/errors.ts';
+import type { Forecast } from '../task.ts';
+import { taskSchema } from './task-schema.ts';
+
+export const gradientBoostingParamsSchema = z.strictObject({
+  /** Boosting rounds (one tree per round, or one per class per round for softmax). */
+  rounds: z.int().min(1).max(100_000).default(100),
+  learningRate: z.number().gt(0).max(1).default(0.1),
+  /** Most leaves per tree; trees grow best-first. */
+  maxLeaves: z.int().min(2).max(65_536).default(31),
+  /** Most edges from root to leaf; null for no limit (then `maxLeaves` alone bounds a tree). */
+  maxDepth: z.int().min(1).max(64).nullable().default(null),
+  minLeafRows: z.int().min(1).default(20),
+  /** Quantile bins per feature (at most 255, as scikit-learn's max_bins). */
+  bins: z.int().min(2).max(255).default(255),
+  /** L2 penalty on leaf values. */
+  l2: z.number().min(0).default(0),
+  /** Fraction of the training rows each round's trees see (seeded); 1 uses every row. */
+  subsample: z.number().gt(0).max(1).default(1),
+  /**
+   * Fraction of the training rows, taken from the end (the latest rows: training sets are in time
+   * order), held back to measure the regression sd and, when `earlyStoppingRounds` > 0, to stop.
+   * Unused by other tasks without early stopping.
+   */
+  heldBackFraction: z.number().gt(0).max(0.5).default(0.2),
+  /** Stop when the held-back loss has not improved for this many rounds; 0 turns early stopping off. */
+  earlyStoppingRounds: z.int().min(0).default(0),
+  /**
+   * After the held-back pass, refit on every row for the rounds it chose (true), or keep the model
+   * fitted without the held-back rows (false: the sd then describes exactly that model).
+   */
+  refit: z.boolean().default(true),
+});
+export type GradientBoostingParams = z.output<typeof gradientBoostingParamsSchema>;
+export type GradientBoostingParamsInput = z.input<typeof gradientBoostingParamsSchema>;
+
+/**
+ * One regression tree as flat node arrays (root 0). A node with `feature[n] === -1` is a leaf worth
+ * `value[n]` (learning rate included); otherwise a row goes left when `x[feature[n]] ≤ threshold[n]`.
+ */
+export const boostedTreeSchema = z
+  .strictObject({
+    feature: z.array(z.int().min(-1)),
+    threshold: z.array(z.number()),
+    left: z.array(z.int().min(-1)),
+    right: z.array(z.int().min(-1)),
+    value: z.array(z.number()),
+  })
+  .refine(
+    (tree) => {
+      const n = tree.feature.length;
+      if (n === 0 || [tree.threshold, tree.left, tree.right, tree.value].some((a) => a.length !== n))
+        return false;
+      // Children point forward, so every walk from the root ends at a leaf.
+      return tree.feature.every(
+        (f, node) =>
+          f === -1 ||
+          (tree.left[node]! > node &&
+            tree.left[node]! < n &&
+            tree.right[node]! > node &&
+            tree.right[node]! < n),
+      );
+    },
+    { message: 'tree node arrays must have one equal, non-zero length and children after their parent' },
+  );
+export type BoostedTree = z.infer<typeof boostedTreeSchema>;
+
+export const gradientBoostingArtifactSchema = z
+  .strictObject({
+    kind: z.literal('gradient-boosting'),
+    task: taskSchema,
+    featureNames: z.array(z.string()).min(1),
+    /** Starting raw scores: log-odds (binary), log priors (softmax), mean (regression), log-mean (count). */
+    init: z.array(z.number()).min(1),
+    /** trees[round][output]: each adds its leaf value to one raw score. */
+    trees: z.array(z.array(boostedTreeSchema).min(1)),
+    /** Regression only: the Gaussian forecast's sd, the root mean square of held-back residuals. */
+    sd: z.number().positive().optional(),
+    training: z.strictObject({
+      loss: z.enum(['logistic', 'softmax', 'squared-error', 'poisson']),
+      rows: z.int().min(1),
+      /** Rows held back at the end of the training set (0 when nothing was held back). */
+      heldBackRows: z.int().min(0),
+      /** Rounds kept (after early stopping); equals `trees.length`. */
+      rounds: z.int().min(0),
+      refit: z.boolean(),
+    }),
+  })
+  .superRefine((artifact, context) => {
+    const outputs =
+      artifact.task.kind === 'multiclass' || artifact.task.kind === 'ordinal'
+        ? artifact.task.classes.length
+        : 1;
+    if (artifact.init.length !== outputs || artifact.trees.some((round) => round.length !== outputs)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['trees'],
+        message: `expected ${outputs} raw score(s) per round for a ${artifact.task.kind} task`,
+      });
+    }
+    if ((artifact.task.kind === 'regression') !== (artifact.sd !== undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['sd'],
+        message: 'a regression artifact has an sd, and only a regression artifact',
+      });
+    }
+    const d = artifact.featureNames.length;
+    if (artifact.trees.some((round) => round.some((tree) => tree.feature.some((f) => f >= d)))) {
+      context.addIssue({ code: 'custom', path: ['trees'], message: `a split names a feature index ≥ ${d}` });
+    }
+  });
+export type GradientBoostingArtifact = z.infer<typeof gradientBoostingArtifactSchema>;
+
+/** Row `x` (in `artifact.featureNames` order) through one tree. */
+export function boostedTreeValue(tree: BoostedTree, x: readonly number[]): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) {
+    node = x[tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  }
+  return tree.value[node]!;
+}
+
+/** The ensemble's raw scores for one row, before the link. */
+export function rawScores(artifact: GradientBoostingArtifact, row: readonly number[]): number[] {
+  const raw = [...artifact.init];
+  for (const round of artifact.trees) {
+    for (let k = 0; k < round.length; k++) raw[k]! += boostedTreeValue(round[k]!, row);
+  }
+  return raw;
+}
+
+/** One row's forecast: probabilities, a Gaussian (regression) or a Poisson mean (count). */
+export function forecastGradientBoosting(
+  artifact: GradientBoostingArtifact,
+  row: readonly number[],
+): Forecast {
+  checkRow(artifact.featureNames, row);
+  const raw = rawScores(artifact, row);
+  switch (artifact.task.kind) {
+    case 'binary': {
+      const p = logistic(raw[0]!);
+      return { kind: 'probabilities', p: [1 - p, p] };
+    }
+    case 'multiclass':
+    case 'ordinal':
+      return { kind: 'probabilities', p: softmax(raw) };
+    case 'regression':
+      return { kind: 'gaussian', mean: raw[0]!, sd: artifact.sd! };
+    case 'count':
+      return { kind: 'poisson', mean: Math.exp(raw[0]!) };
+  }
+}
+
+/** Throws `E_FORECAST_ROW_INVALID` unless `row` has one finite value per feature. */
+export function checkRow(featureNames: readonly string[], row: readonly number[]): void {
+  if (row.length !== featureNames.length) {
+    throw new MlfolioError({
+      code: 'E_FORECAST_ROW_INVALID',
+      message: `Expected ${featureNames.length} feature values (${featureNames.join(', ')}), but got ${row.length}.`,
+      hint: "Pass the row's values in the artifact's featureNames order.",
+    });
+  }
+  for (let j = 0; j < row.length; j++) {
+    if (!Number.isFinite(row[j])) {
+      throw new MlfolioError({
+        code: 'E_FORECAST_ROW_INVALID',
+        message: `Feature "${featureNames[j]}" is ${String(row[j])}, not a finite number.`,
+        hint: 'Fill the missing value the way the feature store does for training, or skip this row.',
+      });
+    }
+  }
+}
+
+function logistic(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+function softmax(raw: readonly number[]): number[] {
+  const max = Math.max(...raw);
+  const exps = raw.map((v) => Math.exp(v - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((v) => v / total);
+}
