@@ -212,26 +212,20 @@ export class HistogramTreeGrower {
     hessian: Float64Array,
   ): Histogram {
     const histogram = this.#take();
-    const { gh, count } = histogram;
-    const og = this.#orderedG;
-    const oh = this.#orderedH;
-    const length = end - start;
-    // Gradients gathered once in the node's row order, so each feature's pass reads them sequentially.
-    for (let r = 0; r < length; r++) {
-      const i = rows[start + r]!;
-      og[r] = gradient[i]!;
-      oh[r] = hessian[i]!;
-    }
+    gatherGradients(rows, start, end, gradient, hessian, this.#orderedG, this.#orderedH);
     const bins = this.#binned.bins;
     for (let j = 0; j < bins.length; j++) {
-      const column = bins[j]!;
-      const base = this.#offsets[j]!;
-      for (let r = 0; r < length; r++) {
-        const b = base + column[rows[start + r]!]!;
-        gh[2 * b]! += og[r]!;
-        gh[2 * b + 1]! += oh[r]!;
-        count[b]!++;
-      }
+      accumulate(
+        bins[j]!,
+        rows,
+        start,
+        end,
+        this.#offsets[j]!,
+        this.#orderedG,
+        this.#orderedH,
+        histogram.gh,
+        histogram.count,
+      );
     }
     return histogram;
   }
@@ -271,17 +265,7 @@ export class HistogramTreeGrower {
 
   /** Reorders rows[start, end) so rows going left come first (stably); returns where the right ones start. */
   #partition(rows: Uint32Array, start: number, end: number, split: Split): number {
-    const column = this.#binned.bins[split.feature]!;
-    const scratch = this.#scratch;
-    let write = start;
-    let spilled = 0;
-    for (let r = start; r < end; r++) {
-      const i = rows[r]!;
-      if (column[i]! <= split.bin) rows[write++] = i;
-      else scratch[spilled++] = i;
-    }
-    rows.set(scratch.subarray(0, spilled), write);
-    return write;
+    return partitionRows(this.#binned.bins[split.feature]!, split.bin, rows, start, end, this.#scratch);
   }
 
   #take(): Histogram {
@@ -294,6 +278,65 @@ export class HistogramTreeGrower {
     const bins = this.#offsets[this.#offsets.length - 1]!;
     return { gh: new Float64Array(2 * bins), count: new Uint32Array(bins) };
   }
+}
+
+// The hot loops live in top-level functions over typed arrays only, so V8 optimises each once,
+// monomorphically, early in the first fit.
+
+/** Copies the node's gradients and Hessians into row order, so each feature's pass reads them sequentially. */
+function gatherGradients(
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  gradient: Float64Array,
+  hessian: Float64Array,
+  orderedG: Float64Array,
+  orderedH: Float64Array,
+): void {
+  for (let r = start; r < end; r++) {
+    const i = rows[r]!;
+    orderedG[r - start] = gradient[i]!;
+    orderedH[r - start] = hessian[i]!;
+  }
+}
+
+function accumulate(
+  column: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  base: number,
+  orderedG: Float64Array,
+  orderedH: Float64Array,
+  gh: Float64Array,
+  count: Uint32Array,
+): void {
+  for (let r = start; r < end; r++) {
+    const b = base + column[rows[r]!]!;
+    gh[2 * b]! += orderedG[r - start]!;
+    gh[2 * b + 1]! += orderedH[r - start]!;
+    count[b]!++;
+  }
+}
+
+/** Stable partition of rows[start, end): bins ≤ `bin` first; returns where the others start. */
+function partitionRows(
+  column: Uint8Array,
+  bin: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  scratch: Uint32Array,
+): number {
+  let write = start;
+  let spilled = 0;
+  for (let r = start; r < end; r++) {
+    const i = rows[r]!;
+    if (column[i]! <= bin) rows[write++] = i;
+    else scratch[spilled++] = i;
+  }
+  rows.set(scratch.subarray(0, spilled), write);
+  return write;
 }
 
 /** parent ← parent − child, bin by bin: the sibling's histogram without another pass over its rows. */

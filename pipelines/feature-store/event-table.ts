@@ -1,0 +1,301 @@
+import {
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBType,
+  INTEGER,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { didYouMean } from '../../portfolio/suggest.ts';
+import { type FeatureStorePlan, storeError } from './feature-store-plan.ts';
+
+/** Where events come from: rows in memory, or a CSV, Parquet or JSON file DuckDB reads directly. */
+export type EventSource = { rows: readonly Record<string, unknown>[] } | { path: string };
+
+/** What loading the events established about their times. */
+export interface LoadedEvents {
+  columns: string[];
+  rowCount: number;
+  /** Season labels by ordinal (season-timed tables, or date tables with a season column). */
+  seasons: string[];
+}
+
+/** Quotes an identifier for DuckDB SQL. */
+export function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A SQL string literal. */
+export function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+export interface AppendColumn {
+  name: string;
+  type: 'double' | 'integer' | 'varchar' | 'boolean';
+  values: ArrayLike<unknown>;
+}
+
+const duckTypes: Record<AppendColumn['type'], DuckDBType> = {
+  double: DOUBLE,
+  integer: INTEGER,
+  varchar: VARCHAR,
+  boolean: BOOLEAN,
+};
+
+/** Creates `table` from columns of equal length, fed to DuckDB in data chunks (not row by row). */
+export async function createTableFromColumns(
+  connection: DuckDBConnection,
+  table: string,
+  columns: readonly AppendColumn[],
+): Promise<void> {
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${quote(table)} (${columns.map((c) => `${quote(c.name)} ${c.type.toUpperCase()}`).join(', ')})`,
+  );
+  const rows = columns[0]?.values.length ?? 0;
+  const appender = await connection.createAppender(table);
+  const chunkSize = 2048;
+  for (let start = 0; start < rows; start += chunkSize) {
+    const size = Math.min(chunkSize, rows - start);
+    const chunk = DuckDBDataChunk.create(
+      columns.map((c) => duckTypes[c.type]),
+      size,
+    );
+    chunk.setColumns(
+      columns.map((column) => {
+        const out = new Array(size);
+        for (let i = 0; i < size; i++) {
+          const value = column.values[start + i];
+          out[i] = value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? null : value;
+        }
+        return out;
+      }),
+    );
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+}
+
+/** Infers a DuckDB type per column of JS rows: numbers, booleans, else text. */
+function columnsOfRows(rows: readonly Record<string, unknown>[]): AppendColumn[] {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const name of Object.keys(row)) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        names.push(name);
+      }
+    }
+  }
+  return names.map((name) => {
+    let numbers = true;
+    let booleans = true;
+    for (const row of rows) {
+      const value = row[name];
+      if (value == null) continue;
+      if (typeof value !== 'number') numbers = false;
+      if (typeof value !== 'boolean') booleans = false;
+    }
+    const type = numbers ? 'double' : booleans ? 'boolean' : 'varchar';
+    const values = rows.map((row) => {
+      const value = row[name];
+      if (value == null) return null;
+      return type === 'varchar' ? String(value) : value;
+    });
+    return { name, type, values };
+  });
+}
+
+/**
+ * Loads the events into table `events` with the engine's own columns: `__row` (input order),
+ * `__id`, `__t` (time ordinal: days since 1970-01-01, or the season's rank), `__season` (season
+ * rank, 0 without seasons), `__avail` (the ordinal from which the row is known: the later of its
+ * time and its ingestion time). Throws naming the table and field when a declared column is
+ * missing, an entity key is empty, or a time does not parse.
+ */
+export async function loadEvents(
+  connection: DuckDBConnection,
+  plan: FeatureStorePlan,
+  source: EventSource,
+): Promise<LoadedEvents> {
+  const table = plan.spec.table;
+  const at = (field: string) => `${plan.source}: table "${table.name}", field ${field}`;
+  if ('rows' in source) {
+    const columns = columnsOfRows(source.rows);
+    await createTableFromColumns(connection, '__raw', [
+      { name: '__row', type: 'integer', values: source.rows.map((_, i) => i) },
+      ...columns,
+    ]);
+  } else {
+    const reader = source.path.endsWith('.parquet')
+      ? 'read_parquet'
+      : /\.jsonl?$/.test(source.path)
+        ? 'read_json_auto'
+        : 'read_csv_auto';
+    await connection.run(
+      `CREATE OR REPLACE TABLE __raw AS SELECT (row_number() OVER () - 1)::INTEGER AS __row, * FROM ${reader}(${literal(source.path)})`,
+    );
+  }
+  const described = await connection.runAndReadAll(`DESCRIBE __raw`);
+  const columns = (described.getColumnsJS()[0] as string[]).filter((name) => name !== '__row');
+  const types = new Map(
+    (described.getRowsJS() as [string, string][]).map(([name, type]) => [name, type] as const),
+  );
+  const requireColumn = (field: string, column: string, hint: string) => {
+    if (!columns.includes(column)) {
+      throw storeError(
+        field.startsWith('roles.') ? 'E_ENTITY_KEY_MISSING' : 'E_FEATURE_UNKNOWN_COLUMN',
+        `${at(field)}: the events have no column "${column}" (columns: ${columns.join(', ')}). ${didYouMean(column, columns)}`,
+        hint,
+      );
+    }
+  };
+  requireColumn('time.column', table.time.column, 'Name the column that holds each event’s date or season.');
+  if (table.id) requireColumn('id', table.id, 'Name a column with a unique id per event, or omit `id`.');
+  if (table.season) requireColumn('season', table.season, 'Name the column holding each event’s season.');
+  if (table.ingestedAt)
+    requireColumn('ingestedAt', table.ingestedAt, 'Name the column holding when each row was recorded.');
+  for (const [role, declared] of Object.entries(table.roles)) {
+    requireColumn(
+      `roles.${role}.key`,
+      declared.key,
+      `Name the column holding the ${declared.entity} key of role "${role}".`,
+    );
+  }
+  for (const view of plan.spec.views) {
+    const field = (name: string) => `feature view "${view.name}", field ${name}`;
+    const check = (name: string, column: string) => {
+      if (!columns.includes(column)) {
+        throw storeError(
+          'E_FEATURE_UNKNOWN_COLUMN',
+          `${plan.source}: ${field(name)}: the events of table "${table.name}" have no column "${column}". ${didYouMean(column, columns)}`,
+          `Use one of: ${columns.join(', ')}.`,
+        );
+      }
+    };
+    if (view.kind === 'column') check('column', view.column);
+    if (view.kind === 'elo') {
+      if (view.neutral) check('neutral', view.neutral);
+      if (typeof view.k === 'object') check('k.column', view.k.column);
+    }
+  }
+
+  const time = quote(table.time.column);
+  const timeType = types.get(table.time.column) ?? 'VARCHAR';
+  const dateOf = (expression: string, type: string) =>
+    type === 'DATE'
+      ? expression
+      : /^TIMESTAMP/.test(type)
+        ? `CAST(${expression} AS DATE)`
+        : `COALESCE(TRY_CAST(${expression} AS DATE), TRY_CAST(TRY_CAST(${expression} AS TIMESTAMP) AS DATE))`;
+  const ordinalOfDate = (expression: string) =>
+    `CAST(date_diff('day', DATE '1970-01-01', ${expression}) AS INTEGER)`;
+  const timeOrdinal =
+    table.time.kind === 'date'
+      ? ordinalOfDate(dateOf(time, timeType))
+      : `CAST(dense_rank() OVER (ORDER BY ${time}) - 1 AS INTEGER)`;
+  const seasonColumn = table.time.kind === 'season' ? table.time.column : table.season;
+  const seasonOrdinal = seasonColumn
+    ? `CAST(dense_rank() OVER (ORDER BY ${quote(seasonColumn)}) - 1 AS INTEGER)`
+    : '0';
+  const ingestion = table.ingestedAt
+    ? ordinalOfDate(dateOf(quote(table.ingestedAt), types.get(table.ingestedAt) ?? 'VARCHAR'))
+    : 'NULL';
+  await connection.run(`CREATE OR REPLACE TABLE events AS
+    SELECT *, ${table.id ? `CAST(${quote(table.id)} AS VARCHAR)` : 'CAST(__row AS VARCHAR)'} AS __id,
+      CASE WHEN ${time} IS NULL THEN NULL ELSE ${timeOrdinal} END AS __t,
+      ${seasonOrdinal} AS __season,
+      ${ingestion} AS __ingested
+    FROM __raw`);
+  const badTimes = await connection.runAndReadAll(
+    `SELECT __row, CAST(${time} AS VARCHAR) FROM events WHERE __t IS NULL ORDER BY __row LIMIT 5`,
+  );
+  const bad = badTimes.getRowsJS() as [number, string | null][];
+  if (bad.length) {
+    throw storeError(
+      'E_EVENT_TIME_INVALID',
+      `${at('time.column')}: column "${table.time.column}" does not hold a ${table.time.kind} in row(s) ${bad.map(([row, value]) => `${row} (${JSON.stringify(value)})`).join(', ')}.`,
+      table.time.kind === 'date'
+        ? 'Dates must parse as YYYY-MM-DD (or an ISO timestamp); fix or exclude those rows.'
+        : 'Every event needs a season; fix or exclude those rows.',
+    );
+  }
+  if (table.ingestedAt) {
+    const late = await connection.runAndReadAll(
+      `SELECT __row, CAST(${quote(table.ingestedAt)} AS VARCHAR) FROM events WHERE ${quote(table.ingestedAt)} IS NOT NULL AND __ingested IS NULL LIMIT 5`,
+    );
+    const rows = late.getRowsJS() as [number, string][];
+    if (rows.length) {
+      throw storeError(
+        'E_EVENT_TIME_INVALID',
+        `${at('ingestedAt')}: column "${table.ingestedAt}" does not hold a date or timestamp in row(s) ${rows.map(([row, value]) => `${row} (${JSON.stringify(value)})`).join(', ')}.`,
+        'Ingestion times must parse as ISO dates or timestamps.',
+      );
+    }
+    if (table.time.kind === 'season') {
+      throw storeError(
+        'E_FEATURE_STORE_INVALID',
+        `${at('ingestedAt')}: ingestion times are supported for date-timed tables only; table "${table.name}" is timed by season.`,
+        'Remove `ingestedAt`, or time the table by date.',
+      );
+    }
+  }
+  await connection.run(
+    `ALTER TABLE events ADD COLUMN __avail INTEGER; UPDATE events SET __avail = greatest(__t, coalesce(__ingested, __t))`,
+  );
+  for (const [role, declared] of Object.entries(table.roles)) {
+    const empty = await connection.runAndReadAll(
+      `SELECT __row FROM events WHERE ${quote(declared.key)} IS NULL OR CAST(${quote(declared.key)} AS VARCHAR) = '' ORDER BY __row LIMIT 5`,
+    );
+    const rows = (empty.getColumnsJS()[0] ?? []) as number[];
+    if (rows.length) {
+      throw storeError(
+        'E_ENTITY_KEY_MISSING',
+        `${at(`roles.${role}.key`)}: column "${declared.key}" is empty in row(s) ${rows.join(', ')}, so those events have no ${declared.entity} for role "${role}".`,
+        'Fill the key or exclude those rows before building features.',
+      );
+    }
+  }
+  const seasons = seasonColumn
+    ? ((
+        await connection.runAndReadAll(
+          `SELECT DISTINCT CAST(${quote(seasonColumn)} AS VARCHAR) AS s, ${quote(seasonColumn)} AS o FROM events ORDER BY o`,
+        )
+      ).getColumnsJS()[0] as string[])
+    : [];
+  const count = await connection.runAndReadAll('SELECT count(*)::INTEGER FROM events');
+  return { columns, rowCount: count.getColumnsJS()[0]![0] as number, seasons };
+}
+
+/**
+ * Builds one long timeline per entity type, `tl_<entity>`: a row per (event, role) with the
+ * entity's key and its perspective columns as DOUBLE. Throws naming the role and column when a
+ * perspective expression does not evaluate.
+ */
+export async function buildTimelines(connection: DuckDBConnection, plan: FeatureStorePlan): Promise<void> {
+  const table = plan.spec.table;
+  for (const [entity, { roles, columns }] of Object.entries(plan.entities)) {
+    const parts: string[] = [];
+    for (const role of roles) {
+      const declared = table.roles[role]!;
+      for (const [name, expression] of Object.entries(declared.columns)) {
+        try {
+          await connection.run(`SELECT CAST((${expression}) AS DOUBLE) FROM events LIMIT 0`);
+        } catch (error) {
+          throw storeError(
+            'E_FEATURE_UNKNOWN_COLUMN',
+            `${plan.source}: table "${table.name}", field roles.${role}.columns.${name}: the expression ${JSON.stringify(expression)} does not evaluate on the events: ${(error as Error).message.split('\n')[0]}`,
+            'Write a DuckDB SQL expression over the event table’s columns.',
+          );
+        }
+      }
+      const values = columns.map((name) => `CAST((${declared.columns[name]}) AS DOUBLE) AS ${quote(name)}`);
+      parts.push(
+        `SELECT __row, __t, __avail, __season, ${literal(role)} AS __role, CAST(${quote(declared.key)} AS VARCHAR) AS __entity${values.length ? `, ${values.join(', ')}` : ''} FROM events`,
+      );
+    }
+    await connection.run(`CREATE OR REPLACE TABLE ${quote(`tl_${entity}`)} AS ${parts.join(' UNION ALL ')}`);
+  }
+}

@@ -1,0 +1,425 @@
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { evaluateAsOf, type TimelineEvent } from './as-of-evaluator.ts';
+import { type EloEvent, runElo } from './elo-ratings.ts';
+import {
+  buildTimelines,
+  createTableFromColumns,
+  type EventSource,
+  literal,
+  loadEvents,
+  quote,
+} from './event-table.ts';
+import { type FeatureStorePlan, orderFormulas, planFeatureStore, storeError } from './feature-store-plan.ts';
+import type { EloView, WindowedView } from './feature-view-schema.ts';
+import type { TrainingSet } from './training-set.ts';
+import { windowGroupSql, windowGroups } from './window-sql.ts';
+
+/**
+ * An open feature store: the events loaded into an in-memory DuckDB database, with the per-entity
+ * timelines built. One session serves the offline training set, the histories the online store is
+ * materialised from, and the skew check between the two. Close it when done.
+ */
+export interface FeatureStoreSession {
+  plan: FeatureStorePlan;
+  seasons: string[];
+  rowCount: number;
+  connection: DuckDBConnection;
+  /** The point-in-time correct training set. */
+  trainingSet(): Promise<TrainingSet>;
+  /** Every entity's timeline (per entity type, per key), sorted by time then input row. */
+  histories(): Promise<Record<string, Map<string, TimelineEvent[]>>>;
+  /** The pairwise events an Elo view reads, sorted by time then input row. */
+  eloEvents(view: EloView): Promise<{ events: EloEvent[]; rows: Int32Array; firstSeason: number }>;
+  close(): void;
+}
+
+/** `spec` is a plan from `planFeatureStore`, or an untrusted declaration validated here. */
+export async function openFeatureStore(
+  spec: FeatureStorePlan | unknown,
+  source: EventSource,
+  specSource = 'feature store declaration',
+): Promise<FeatureStoreSession> {
+  const plan = isPlan(spec) ? spec : planFeatureStore(spec, specSource);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const loaded = await loadEvents(connection, plan, source);
+    await buildTimelines(connection, plan);
+    let historyCache: Record<string, Map<string, TimelineEvent[]>> | undefined;
+    const session: FeatureStoreSession = {
+      plan,
+      seasons: loaded.seasons,
+      rowCount: loaded.rowCount,
+      connection,
+      trainingSet: () => computeTrainingSet(session),
+      histories: async () => {
+        historyCache ??= await readHistories(connection, plan);
+        return historyCache;
+      },
+      eloEvents: (view) => readEloEvents(connection, plan, view),
+      close: () => {
+        connection.closeSync();
+        instance.closeSync();
+      },
+    };
+    return session;
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+}
+
+/**
+ * Builds the point-in-time correct training set of `source` under the declaration `spec`: one row
+ * per event with every feature as known strictly before the event's time (same-time events and
+ * rows recorded after the event excluded), each with the time of the data it read.
+ */
+export async function buildTrainingSet(
+  spec: FeatureStorePlan | unknown,
+  source: EventSource,
+  specSource = 'feature store declaration',
+): Promise<TrainingSet> {
+  const session = await openFeatureStore(spec, source, specSource);
+  try {
+    return await session.trainingSet();
+  } finally {
+    session.close();
+  }
+}
+
+function isPlan(value: unknown): value is FeatureStorePlan {
+  return typeof value === 'object' && value !== null && 'outputs' in value && 'spec' in value;
+}
+
+async function computeTrainingSet(session: FeatureStoreSession): Promise<TrainingSet> {
+  const { plan, connection } = session;
+  const table = plan.spec.table;
+  const groups = windowGroups(plan);
+  const joins: string[] = [];
+  const selects: string[] = [];
+  const viewOutputs = (view: string) => plan.outputs.filter((output) => output.view === view);
+  for (const [index, group] of groups.entries()) {
+    const name = `__g${index}`;
+    await connection.run(windowGroupSql(group, name));
+    const roles = new Set(group.views.flatMap((view) => viewOutputs(view.name).map((o) => o.role!)));
+    for (const role of roles) {
+      const alias = quote(`${name}_${role}`);
+      joins.push(
+        `LEFT JOIN ${quote(name)} ${alias} ON ${alias}.__row = e.__row AND ${alias}.__role = ${literal(role)}`,
+      );
+      for (const view of group.views) {
+        const output = viewOutputs(view.name).find((o) => o.role === role);
+        if (!output) continue;
+        selects.push(
+          `${alias}.${quote(view.name)} AS ${quote(output.column)}`,
+          `${alias}.${quote(`__asof_${view.name}`)} AS ${quote(`__asof_${output.column}`)}`,
+        );
+      }
+    }
+  }
+  for (const view of plan.spec.views) {
+    if (view.kind === 'column') {
+      selects.push(
+        `${numeric(quote(view.column))} AS ${quote(view.name)}`,
+        `e.__t AS ${quote(`__asof_${view.name}`)}`,
+      );
+      const bad = await connection.runAndReadAll(
+        `SELECT __row, CAST(${quote(view.column)} AS VARCHAR) FROM events WHERE ${quote(view.column)} IS NOT NULL AND ${numeric(quote(view.column))} IS NULL LIMIT 3`,
+      );
+      const rows = bad.getRowsJS() as [number, string][];
+      if (rows.length) {
+        throw storeError(
+          'E_FEATURE_NOT_NUMERIC',
+          `${plan.source}: feature view "${view.name}", field column: column "${view.column}" is not numeric or boolean in row(s) ${rows.map(([r, v]) => `${r} (${JSON.stringify(v)})`).join(', ')}.`,
+          'A column feature must hold numbers or booleans; encode categories in the source table first.',
+        );
+      }
+    }
+    if (view.kind === 'elo') {
+      const name = `__elo_${view.name}`;
+      const { events, rows, firstSeason } = await session.eloEvents(view);
+      const run = runElo(view, events, firstSeason);
+      const [first, second] = view.roles ?? plan.entities[view.entity]!.roles;
+      const pick = (offset: number, from: Float64Array) =>
+        Float64Array.from(rows, (_, i) => from[2 * i + offset]!);
+      await createTableFromColumns(connection, name, [
+        { name: '__row', type: 'integer', values: rows },
+        { name: 'first', type: 'double', values: pick(0, run.pre) },
+        { name: 'second', type: 'double', values: pick(1, run.pre) },
+        { name: 'first_asof', type: 'integer', values: pick(0, run.asOf) },
+        { name: 'second_asof', type: 'integer', values: pick(1, run.asOf) },
+      ]);
+      joins.push(`LEFT JOIN ${quote(name)} ON ${quote(name)}.__row = e.__row`);
+      for (const output of viewOutputs(view.name)) {
+        const side = output.role === first ? 'first' : output.role === second ? 'second' : undefined;
+        if (!side) continue;
+        selects.push(
+          `${quote(name)}.${side} AS ${quote(output.column)}`,
+          `${quote(name)}.${side}_asof AS ${quote(`__asof_${output.column}`)}`,
+        );
+      }
+    }
+  }
+  const keys = Object.entries(table.roles).map(
+    ([role, declared]) => `CAST(e.${quote(declared.key)} AS VARCHAR) AS ${quote(`__key_${role}`)}`,
+  );
+  let query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
+  for (const name of orderFormulas(plan.formulas, plan.source)) {
+    const formula = plan.formulas[name]!;
+    const asOf = formula.inputs.length
+      ? `greatest(${formula.inputs.map((input) => quote(`__asof_${input}`)).join(', ')})`
+      : 'CAST(NULL AS INTEGER)';
+    const next = `SELECT *, CAST((${formula.expression}) AS DOUBLE) AS ${quote(name)}, ${asOf} AS ${quote(`__asof_${name}`)} FROM (${query})`;
+    try {
+      await connection.run(`${next} LIMIT 0`);
+    } catch (error) {
+      throw storeError(
+        'E_FEATURE_FORMULA_INVALID',
+        `${plan.source}: feature view "${name}", field expression: ${JSON.stringify(formula.expression)} does not evaluate over the other features: ${(error as Error).message.split('\n')[0]}`,
+        `A formula is a DuckDB SQL expression over the output columns ${plan.outputs
+          .filter((o) => o.column !== name)
+          .map((o) => o.column)
+          .join(', ')}.`,
+      );
+    }
+    query = next;
+  }
+  await connection.run(`CREATE OR REPLACE TABLE __features AS ${query} ORDER BY __t, __row`);
+  const set = await readTrainingSet(session);
+  await correctLateRows(session, set);
+  return set;
+}
+
+function numeric(column: string): string {
+  return `coalesce(TRY_CAST(${column} AS DOUBLE), TRY_CAST(TRY_CAST(${column} AS BOOLEAN) AS DOUBLE))`;
+}
+
+async function readTrainingSet(session: FeatureStoreSession): Promise<TrainingSet> {
+  const { plan, connection } = session;
+  const roles = Object.keys(plan.spec.table.roles);
+  const columns = plan.outputs.map((o) => o.column);
+  const result = await connection.stream(`SELECT * FROM __features`);
+  const names = result.columnNames();
+  const size = session.rowCount;
+  const set: TrainingSet = {
+    table: plan.spec.table.name,
+    timeKind: plan.spec.table.time.kind,
+    seasons: session.seasons,
+    size,
+    inputRow: new Int32Array(size),
+    ids: new Array(size),
+    times: new Int32Array(size),
+    available: new Int32Array(size),
+    seasonIndex: new Int32Array(size),
+    entities: Object.fromEntries(roles.map((role) => [role, new Array<string>(size)])),
+    columns,
+    viewOf: Object.fromEntries(plan.outputs.map((o) => [o.column, o.view])),
+    values: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
+    asOf: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
+  };
+  type Sink = (values: readonly unknown[], offset: number) => void;
+  const numbers =
+    (target: Float64Array | Int32Array): Sink =>
+    (values, offset) => {
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        target[offset + i] = value === null ? NaN : (value as number);
+      }
+    };
+  const strings =
+    (target: string[]): Sink =>
+    (values, offset) => {
+      for (let i = 0; i < values.length; i++) target[offset + i] = values[i] as string;
+    };
+  const sinks: (Sink | undefined)[] = names.map((name) => {
+    if (name === '__row') return numbers(set.inputRow);
+    if (name === '__id') return strings(set.ids);
+    if (name === '__t') return numbers(set.times);
+    if (name === '__avail') return numbers(set.available);
+    if (name === '__season') return numbers(set.seasonIndex);
+    if (name.startsWith('__key_')) return strings(set.entities[name.slice(6)]!);
+    if (name.startsWith('__asof_')) {
+      const target = set.asOf[name.slice(7)];
+      return target ? numbers(target) : undefined;
+    }
+    const target = set.values[name];
+    return target ? numbers(target) : undefined;
+  });
+  let offset = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    for (let c = 0; c < names.length; c++) {
+      const sink = sinks[c];
+      if (sink) sink(chunk.getColumnValues(c) as unknown[], offset);
+    }
+    offset += chunk.rowCount;
+  }
+  return set;
+}
+
+/**
+ * The SQL windows assume every past row is known from its time. Rows recorded late (ingestion
+ * after a later event of the same entity) are not: those events' per-entity values are recomputed
+ * by the as-of evaluator, which reads only rows available strictly before the event's time.
+ */
+async function correctLateRows(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
+  const { plan, connection } = session;
+  if (!plan.spec.table.ingestedAt) return;
+  const windowed = plan.spec.views.filter(
+    (view): view is WindowedView => view.kind === 'lag' || view.kind === 'rolling' || view.kind === 'since',
+  );
+  if (!windowed.length) return;
+  const position = new Map<number, number>();
+  for (let i = 0; i < set.size; i++) position.set(set.inputRow[i]!, i);
+  const histories = await session.histories();
+  for (const entity of Object.keys(plan.entities)) {
+    const timeline = quote(`tl_${entity}`);
+    const affected = await connection.runAndReadAll(
+      `SELECT DISTINCT t.__row, t.__role, t.__entity, t.__t, t.__season FROM ${timeline} t JOIN ${timeline} h
+         ON h.__entity = t.__entity AND h.__t < t.__t AND h.__avail >= t.__t`,
+    );
+    for (const [row, role, key, t, season] of affected.getRowsJS() as [
+      number,
+      string,
+      string,
+      number,
+      number,
+    ][]) {
+      const history = histories[entity]!.get(key) ?? [];
+      for (const view of windowed) {
+        if (view.entity !== entity) continue;
+        const output = plan.outputs.find((o) => o.view === view.name && o.role === role);
+        if (!output) continue;
+        const { value, asOf } = evaluateAsOf(view, history, t, season);
+        const i = position.get(row)!;
+        set.values[output.column]![i] = value ?? NaN;
+        set.asOf[output.column]![i] = asOf;
+      }
+    }
+  }
+  if (Object.keys(plan.formulas).length) {
+    // Formulas read corrected values: recompute them for the rows whose inputs changed.
+    await recomputeFormulas(session, set);
+  }
+}
+
+async function recomputeFormulas(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
+  const { plan, connection } = session;
+  const inputs = plan.outputs.filter((o) => !plan.formulas[o.column]).map((o) => o.column);
+  await createTableFromColumns(connection, '__corrected', [
+    { name: '__i', type: 'integer', values: Int32Array.from({ length: set.size }, (_, i) => i) },
+    ...inputs.map((column) => ({ name: column, type: 'double' as const, values: set.values[column]! })),
+  ]);
+  let query = `SELECT * FROM __corrected`;
+  for (const name of orderFormulas(plan.formulas, plan.source)) {
+    query = `SELECT *, CAST((${plan.formulas[name]!.expression}) AS DOUBLE) AS ${quote(name)} FROM (${query})`;
+  }
+  const result = await connection.runAndReadAll(
+    `SELECT __i, ${Object.keys(plan.formulas).map(quote).join(', ')} FROM (${query})`,
+  );
+  const columns = result.getColumnsJS();
+  const index = columns[0] as number[];
+  Object.keys(plan.formulas).forEach((name, f) => {
+    const values = columns[f + 1] as (number | null)[];
+    const target = set.values[name]!;
+    index.forEach((i, r) => {
+      target[i] = values[r] ?? NaN;
+    });
+  });
+}
+
+async function readHistories(
+  connection: DuckDBConnection,
+  plan: FeatureStorePlan,
+): Promise<Record<string, Map<string, TimelineEvent[]>>> {
+  const out: Record<string, Map<string, TimelineEvent[]>> = {};
+  for (const [entity, { columns }] of Object.entries(plan.entities)) {
+    const map = new Map<string, TimelineEvent[]>();
+    const result = await connection.runAndReadAll(
+      `SELECT __entity, __row, __t, __avail, __season, __role${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __entity, __t, __row`,
+    );
+    for (const record of result.getRowsJS()) {
+      const [key, row, t, avail, season, role, ...values] = record as [
+        string,
+        number,
+        number,
+        number,
+        number,
+        string,
+        ...(number | null)[],
+      ];
+      let list = map.get(key);
+      if (!list) {
+        list = [];
+        map.set(key, list);
+      }
+      list.push({
+        row,
+        t,
+        avail,
+        season,
+        role,
+        values: Object.fromEntries(columns.map((c, i) => [c, values[i] ?? null])),
+      });
+    }
+    out[entity] = map;
+  }
+  return out;
+}
+
+async function readEloEvents(
+  connection: DuckDBConnection,
+  plan: FeatureStorePlan,
+  view: EloView,
+): Promise<{ events: EloEvent[]; rows: Int32Array; firstSeason: number }> {
+  const table = plan.spec.table;
+  const [first, second] = (view.roles ?? plan.entities[view.entity]!.roles) as [string, string];
+  const score = (role: string) => `CAST((${table.roles[role]!.columns[view.score]}) AS DOUBLE)`;
+  const key = (role: string) => `CAST(${quote(table.roles[role]!.key)} AS VARCHAR)`;
+  const neutral = view.neutral
+    ? `coalesce(TRY_CAST(${quote(view.neutral)} AS BOOLEAN), TRY_CAST(${quote(view.neutral)} AS DOUBLE) <> 0, false)`
+    : 'false';
+  let k: string;
+  if (typeof view.k === 'number') k = String(view.k);
+  else if (view.k.values) {
+    const cases = Object.entries(view.k.values)
+      .map(([value, weight]) => `WHEN ${literal(value)} THEN ${weight}`)
+      .join(' ');
+    k = `CASE CAST(${quote(view.k.column)} AS VARCHAR) ${cases} ELSE ${view.k.default} END`;
+  } else k = `coalesce(TRY_CAST(${quote(view.k.column)} AS DOUBLE), ${view.k.default})`;
+  const result = await connection.runAndReadAll(
+    `SELECT __row, __t, __avail, __season, ${key(first)}, ${key(second)}, ${score(first)}, ${score(second)}, ${neutral}, ${k} FROM events ORDER BY __t, __row`,
+  );
+  const records = result.getRowsJS() as [
+    number,
+    number,
+    number,
+    number,
+    string,
+    string,
+    number | null,
+    number | null,
+    boolean,
+    number,
+  ][];
+  const rows = new Int32Array(records.length);
+  let firstSeason = Number.POSITIVE_INFINITY;
+  const events = records.map((r, i) => {
+    rows[i] = r[0];
+    firstSeason = Math.min(firstSeason, r[3]);
+    return {
+      t: r[1],
+      avail: r[2],
+      season: r[3],
+      first: r[4],
+      second: r[5],
+      firstScore: r[6],
+      secondScore: r[7],
+      neutral: r[8],
+      k: r[9],
+    };
+  });
+  return { events, rows, firstSeason };
+}

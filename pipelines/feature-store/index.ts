@@ -1,0 +1,27 @@
+/**
+ * The feature store: feature views declared as data, computed point-in-time for training
+ * (DuckDB), materialised per entity for serving, and checked for leakage and training–serving skew.
+ */
+
+export type { EventSource } from './event-table.ts';
+export { type FeatureOutput, type FeatureStorePlan, planFeatureStore } from './feature-store-plan.ts';
+export {
+  buildTrainingSet,
+  type FeatureStoreSession,
+  openFeatureStore,
+} from './feature-store-session.ts';
+export {
+  aggregateNames,
+  type EventTableSpec,
+  eventTableSchema,
+  type FeatureStoreSpec,
+  type FeatureStoreSpecInput,
+  type FeatureViewInput,
+  type FeatureViewSpec,
+  featureStoreSpecSchema,
+  featureViewSchema,
+  parseTtl,
+  type Ttl,
+  ttlSchema,
+} from './feature-view-schema.ts';
+export { type TrainingRow, type TrainingSet, timeLabel, timeOrdinal, trainingRow } from './training-set.ts';
