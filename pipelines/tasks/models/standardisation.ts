@@ -1,0 +1,64 @@
+/**
+ * Per-feature centring and scaling learnt on the training rows and stored in each linear
+ * artifact, so a forecast applies exactly the transformation the fit saw. No Node imports.
+ */
+import { z } from 'zod';
+import type { TrainingSet } from '../task.ts';
+
+export const standardisationSchema = z.strictObject({
+  mean: z.array(z.number()),
+  /** Population standard deviation; 1 for a constant column (which then standardises to 0). */
+  std: z.array(z.number().positive()),
+});
+export type Standardisation = z.output<typeof standardisationSchema>;
+
+/** The training rows standardised, row-major (`x[i·d + j]`), with the standardisation used. */
+export interface StandardisedRows {
+  x: Float64Array;
+  n: number;
+  d: number;
+  standardisation: Standardisation;
+  /** Names of the columns that were constant in training. */
+  constant: string[];
+}
+
+export function standardiseTrainingSet(data: TrainingSet): StandardisedRows {
+  const n = data.rows.length;
+  const d = data.featureNames.length;
+  const mean = new Array<number>(d).fill(0);
+  for (const row of data.rows) for (let j = 0; j < d; j++) mean[j]! += row[j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  const variance = new Array<number>(d).fill(0);
+  for (const row of data.rows) for (let j = 0; j < d; j++) variance[j]! += (row[j]! - mean[j]!) ** 2;
+  const constant: string[] = [];
+  const std = variance.map((v, j) => {
+    const s = Math.sqrt(v / n);
+    // Relative to the column's size, so a large constant column with rounding noise counts as constant.
+    if (!(s > 1e-12 * Math.max(1, Math.abs(mean[j]!)))) {
+      constant.push(data.featureNames[j]!);
+      return 1;
+    }
+    return s;
+  });
+  const isConstant = data.featureNames.map((name) => constant.includes(name));
+  const x = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = data.rows[i]!;
+    for (let j = 0; j < d; j++) x[i * d + j] = isConstant[j] ? 0 : (row[j]! - mean[j]!) / std[j]!;
+  }
+  return { x, n, d, standardisation: { mean, std }, constant };
+}
+
+/** η = intercept + Σⱼ weightⱼ·(rowⱼ − meanⱼ)/stdⱼ for one raw row. */
+export function linearPredictor(
+  standardisation: Standardisation,
+  weights: readonly number[],
+  intercept: number,
+  row: readonly number[],
+): number {
+  let eta = intercept;
+  for (let j = 0; j < weights.length; j++) {
+    eta += (weights[j]! * (row[j]! - standardisation.mean[j]!)) / standardisation.std[j]!;
+  }
+  return eta;
+}
