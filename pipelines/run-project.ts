@@ -416,6 +416,7 @@ export async function runProject(
       },
     },
     task: {
+      kind: 'ordinal',
       target: 'result',
       classes: [...outcomeClasses],
       features: [...spec.features],

@@ -60,10 +60,13 @@ export const stageRecordSchema = z.strictObject({
   key: z.string(),
   cached: z.boolean(),
   durationMs: z.number(),
+  /** The stages whose outputs this one read (version 2 records): the graph the diagram draws. */
+  needs: z.array(z.string()).optional(),
 });
 
 export const runRecordSchema = z.looseObject({
-  schemaVersion: z.literal(1),
+  /** 1: the match-outcome pipeline; 2: the declared engine (any task). Readers handle both. */
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   runId: z.string(),
   project: z.string(),
   createdAt: z.string(),
@@ -92,7 +95,10 @@ export const runRecordSchema = z.looseObject({
     }),
   }),
   task: z.strictObject({
+    /** The task kind; version 1 records are ordinal (home win, draw, away win). */
+    kind: z.enum(['binary', 'multiclass', 'ordinal', 'regression', 'count']).default('ordinal'),
     target: z.string(),
+    /** Class labels in order (classification); empty for regression and count. */
     classes: z.array(z.string()),
     features: z.array(z.string()),
     primaryMetric: z.string(),
@@ -144,6 +150,15 @@ export const runRecordSchema = z.looseObject({
     .optional(),
   /** Expected calibration error per model id, with its interval. */
   calibrationError: z.record(z.string(), estimateSchema).optional(),
+  /** Regression and count: each test row's forecast mean, 80% predictive interval and outcome, per model id. */
+  predictedVsActual: z
+    .record(
+      z.string(),
+      z.array(
+        z.strictObject({ predicted: z.number(), lower: z.number(), upper: z.number(), actual: z.number() }),
+      ),
+    )
+    .optional(),
   /** Reliability bins per model id. */
   calibrationByModel: z.record(z.string(), z.array(calibrationBinSchema)).optional(),
   /** Confusion matrix per model id: rows are outcomes, columns predicted classes. */

@@ -1,0 +1,708 @@
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../../portfolio/atomic-write.ts';
+import { MlfolioError } from '../../portfolio/errors.ts';
+import { hashValue, sha256 } from '../../portfolio/hash.ts';
+import { type Progress, silentProgress } from '../../portfolio/progress.ts';
+import type { LoadedProject as EngineProject } from '../../portfolio/project-file/load.ts';
+import type { ProjectFile } from '../../portfolio/project-file/schema.ts';
+import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
+import { type CollectedTable, collectTable } from '../collect/collect-table.ts';
+import type { Row } from '../collect/typed-rows.ts';
+import { evaluateForecasts, isBetter } from '../evaluation/evaluate-forecasts.ts';
+import { partialDependence, permutationImportance } from '../explain/forecast-explain.ts';
+import { buildTrainingSet } from '../feature-store/index.ts';
+import { decisionImpact } from '../impact/decision-impact.ts';
+import {
+  listRunIds,
+  type ModelResult,
+  type RunRecord,
+  readLatestRun,
+  runFileName,
+} from '../runs/run-record.ts';
+import { rollingOriginFolds, splitByTime, type TimeSplit } from '../split/time-split.ts';
+import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from '../tasks/metrics.ts';
+import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
+import { modelKinds } from '../tasks/models/registry.ts';
+import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
+import { StageGraph } from './stage-graph.ts';
+import { readTarget } from './target.ts';
+
+export interface EngineRunOptions {
+  force?: boolean;
+  progress?: Progress;
+  now?: () => Date;
+  /** Use only events up to this time (YYYY-MM-DD or a season): a replay of the data as it stood then. */
+  dataUntil?: string;
+}
+
+export interface EngineRunOutcome {
+  record: RunRecord;
+  runDir: string;
+  reused: boolean;
+}
+
+/** The events with their features and target, as the feature store computed them, in time order. */
+export interface EngineRows {
+  task: Task;
+  targetLabel: string;
+  featureNames: string[];
+  /** One per usable event (a target and every feature known), in time order. */
+  ids: string[];
+  times: string[];
+  seasons: string[];
+  outcomes: number[];
+  x: number[][];
+  slices: Record<string, string[]>;
+  /** Events left out, by reason. */
+  leftOut: Record<string, number>;
+  /** Training-period reference for contributions and drift: filled after the split. */
+  asOfLatest: string;
+}
+
+const codeRoot = join(import.meta.dirname, '..', '..');
+
+/**
+ * Runs a declared project: collect every table → features (the feature store, point in time) →
+ * split → train each model → evaluate → backtest → explain → impact → report. Each stage is a node
+ * of a recorded stage graph whose key hashes its inputs, parameters and code; unchanged stages are
+ * reused, and a run whose every stage is unchanged returns the latest record. Nothing here knows a
+ * sport or a task: both are data in the project file.
+ */
+export async function runEngine(
+  workspace: Workspace,
+  project: EngineProject,
+  options: EngineRunOptions = {},
+): Promise<EngineRunOutcome> {
+  const started = performance.now();
+  const progress = options.progress ?? silentProgress;
+  const now = options.now ?? (() => new Date());
+  const paths = projectPaths(workspace, project.slug);
+  const spec = project.file;
+  const file = project.specFile;
+  const graph = new StageGraph({
+    codeRoot,
+    cacheDir: paths.cacheDir,
+    force: options.force ?? false,
+    progress,
+  });
+
+  // collect: one stage per table, keyed by the source's fingerprint
+  const tables: Record<string, CollectedTable> = {};
+  for (const [name, table] of Object.entries(spec.data.tables)) {
+    tables[name] = await graph.run({
+      name: `collect:${name}`,
+      params: { table, fingerprint: await sourceFingerprint(workspace, project, table) },
+      code: ['scrapers', 'pipelines/collect'],
+      describe: `${table.source.kind} → ${name}`,
+      run: () => collectTable(name, table, { workspace, slug: project.slug, specFile: file, now }),
+    });
+    const excluded = tables[name]!.excluded.length;
+    if (excluded)
+      progress.info(`${name}: ${excluded} row(s) left out at collection (reasons in the run record)`);
+  }
+  const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
+
+  // features: the point-in-time training set, with the target
+  const rows = await graph.run<EngineRows>({
+    name: 'features',
+    needs: [`collect:${eventsName}`],
+    params: {
+      roles: spec.data.roles,
+      views: spec.features,
+      use: spec.use ?? null,
+      target: spec.target,
+      sliceBy: spec.data.sliceBy,
+      dataUntil: options.dataUntil ?? null,
+    },
+    code: ['pipelines/feature-store', 'pipelines/engine/target.ts'],
+    describe: `${spec.features.length} feature views, point in time`,
+    run: async () => buildEngineRows(project, tables[eventsName]!, options.dataUntil),
+  });
+  const task = rows.task;
+  progress.info(
+    `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
+  );
+
+  const metrics = (spec.metrics ?? defaultMetrics(task)) as TaskMetricId[];
+  const primary = (spec.primaryMetric ?? metrics[0]!) as TaskMetricId;
+
+  // split
+  const timed = rows.times.map((time, i) => ({ time, season: rows.seasons[i]! }));
+  const split = await graph.run<TimeSplit>({
+    name: 'split',
+    needs: ['features'],
+    params: spec.split,
+    code: ['pipelines/split'],
+    describe: `train before, test on ${spec.split.by === 'season' ? `the last ${spec.split.testSeasons} season(s)` : `from ${spec.split.testFrom}`}`,
+    run: async () => splitByTime(project.slug, timed, spec.split, file),
+  });
+  checkClassesInTraining(project.slug, task, rows, split);
+
+  // train
+  const trainOn = (
+    model: ProjectFile['models'][number],
+    seasons: readonly string[],
+    indices: readonly number[],
+    name: string,
+  ) =>
+    graph.run<{ artifact: TaskArtifact; trainMs: number }>({
+      name,
+      cacheName: `train-${model.id}`,
+      needs: ['features'],
+      params: { model, trainSeasons: seasons, seed: spec.seed },
+      code: ['pipelines/tasks', 'pipelines/random.ts'],
+      describe: `${model.kind} on ${indices.length} rows`,
+      run: async () => {
+        const kind = modelKinds[model.kind]!;
+        const featureNames = model.features ?? spec.use ?? rows.featureNames;
+        const columns = featureNames.map((f) => rows.featureNames.indexOf(f));
+        const t0 = performance.now();
+        const artifact = await kind.fit(
+          task,
+          {
+            featureNames,
+            rows: indices.map((i) => columns.map((c) => rows.x[i]![c]!)),
+            outcomes: indices.map((i) => rows.outcomes[i]!),
+          },
+          model.params,
+          spec.seed,
+        );
+        return { artifact, trainMs: performance.now() - t0 };
+      },
+    });
+  const trained: { artifact: TaskArtifact; trainMs: number }[] = [];
+  for (const [index, model] of spec.models.entries()) {
+    progress.step(index, spec.models.length, `training ${model.id}`);
+    trained.push(await trainOn(model, split.trainPeriod.seasons, split.train, `train:${model.id}`));
+  }
+  progress.step(spec.models.length, spec.models.length);
+
+  const forecastRows = (artifact: TaskArtifact, indices: readonly number[]) => {
+    const columns = artifact.featureNames.map((f) => rows.featureNames.indexOf(f));
+    return indices.map((i) =>
+      forecastWith(
+        artifact,
+        columns.map((c) => rows.x[i]![c]!),
+      ),
+    );
+  };
+  const testOutcomes = split.test.map((i) => rows.outcomes[i]!);
+  const isBaselineModel = (m: ProjectFile['models'][number]) => modelKinds[m.kind]!.baseline;
+
+  // evaluate
+  const evaluation = await graph.run({
+    name: 'evaluate',
+    needs: ['split', ...spec.models.map((m) => `train:${m.id}`)],
+    params: { metrics, primary, seed: spec.seed, resamples: spec.resamples },
+    code: ['pipelines/evaluation', 'pipelines/tasks'],
+    describe: `${metrics.length} metrics with 95% intervals, paired comparisons, slices`,
+    run: async () => {
+      const forecasts = Object.fromEntries(
+        spec.models.map((m, i) => [m.id, forecastRows(trained[i]!.artifact, split.test)]),
+      );
+      const result = evaluateForecasts({
+        task,
+        models: spec.models.map((m) => ({ id: m.id, baseline: isBaselineModel(m) })),
+        forecasts,
+        outcomes: testOutcomes,
+        metrics,
+        primary,
+        sliceBy: Object.fromEntries(
+          Object.entries(rows.slices).map(([column, values]) => [column, split.test.map((i) => values[i]!)]),
+        ),
+        seed: spec.seed,
+        resamples: spec.resamples,
+      });
+      const latency = Object.fromEntries(
+        spec.models.map((m, i) => [m.id, measureLatency(trained[i]!.artifact, rows, split.test)]),
+      );
+      return { ...result, forecasts, latency };
+    },
+  });
+
+  // backtest: rolling origin over seasons, the last folds only
+  let backtest: RunRecord['backtest'];
+  if (spec.backtest.enabled) {
+    const folds = rollingOriginFolds(timed, {
+      minTrainSeasons: spec.backtest.minTrainSeasons,
+      maxFolds: spec.backtest.maxFolds,
+      gap: spec.split.by === 'season' ? spec.split.gap : 0,
+    });
+    const backtestModels = spec.models.filter(
+      (m) => !spec.backtest.models || spec.backtest.models.includes(m.id),
+    );
+    const foldNames: string[] = [];
+    const foldArtifacts: {
+      fold: (typeof folds)[number];
+      models: { id: string; artifact: TaskArtifact }[];
+    }[] = [];
+    for (const [f, fold] of folds.entries()) {
+      const models: { id: string; artifact: TaskArtifact }[] = [];
+      for (const [m, model] of backtestModels.entries()) {
+        progress.step(
+          f * backtestModels.length + m,
+          folds.length * backtestModels.length,
+          `backtest ${fold.testSeason} ${model.id}`,
+        );
+        const name = `backtest:${fold.testSeason}:${model.id}`;
+        foldNames.push(name);
+        models.push({
+          id: model.id,
+          artifact: (await trainOn(model, fold.trainSeasons, fold.train, name)).artifact,
+        });
+      }
+      foldArtifacts.push({ fold, models });
+    }
+    progress.step(1, 1);
+    backtest = await graph.run({
+      name: 'backtest',
+      needs: foldNames,
+      params: { metrics },
+      code: ['pipelines/evaluation', 'pipelines/tasks'],
+      describe: `${folds.length} rolling-origin folds`,
+      run: async () =>
+        foldArtifacts.map(({ fold, models }) => ({
+          trainSeasons: fold.trainSeasons,
+          testSeason: fold.testSeason,
+          rows: fold.test.length,
+          metrics: Object.fromEntries(
+            models.map(({ id, artifact }) => [
+              id,
+              Object.fromEntries(
+                metrics.map((metric) => [
+                  metric,
+                  estimateMetric(
+                    metric,
+                    task,
+                    forecastRows(artifact, fold.test),
+                    fold.test.map((i) => rows.outcomes[i]!),
+                    {
+                      seed: spec.seed,
+                      resamples: 100,
+                    },
+                  ).value,
+                ]),
+              ),
+            ]),
+          ),
+        })),
+    });
+  }
+
+  const candidates = spec.models.filter((m) => !isBaselineModel(m));
+  const primaryValue = (id: string) => evaluation.metrics[id]![primary]!.value;
+  const bestCandidate = candidates.length
+    ? candidates.reduce((best, m) =>
+        isBetter(primary, primaryValue(m.id), primaryValue(best.id)) ? m : best,
+      ).id
+    : evaluation.best;
+  const bestCandidateIndex = spec.models.findIndex((m) => m.id === bestCandidate);
+  const explainMetric: TaskMetricId =
+    taskMetrics[primary].aggregate === 'mean' ? primary : defaultMetrics(task)[0]!;
+
+  // explain
+  const explanation = await graph.run({
+    name: 'explain',
+    needs: [`train:${bestCandidate}`, 'split'],
+    params: { explain: spec.explain, metric: explainMetric, seed: spec.seed, resamples: spec.resamples },
+    code: ['pipelines/explain', 'pipelines/tasks'],
+    describe: `permutation importance and partial dependence of ${bestCandidate}`,
+    run: async () => {
+      const artifact = trained[bestCandidateIndex]!.artifact;
+      const columns = artifact.featureNames.map((f) => rows.featureNames.indexOf(f));
+      const testX = split.test.map((i) => columns.map((c) => rows.x[i]![c]!));
+      const sign = taskMetrics[explainMetric].better === 'higher' ? -1 : 1;
+      const score = (forecast: Forecast, outcome: number) =>
+        sign * metricRowValues(explainMetric, task, [forecast], [outcome])[0]!;
+      const forecast = (row: readonly number[]) => forecastWith(artifact, row);
+      const importance = permutationImportance(forecast, testX, testOutcomes, artifact.featureNames, score, {
+        repeats: spec.explain.repeats,
+        seed: spec.seed,
+        resamples: spec.resamples,
+      });
+      const top = importance.slice(0, spec.explain.partialDependence).map((f) => f.feature);
+      const classes = isClassification(task) ? task.classes : undefined;
+      return {
+        importance,
+        partialDependence: top.map((feature) => {
+          const curves = (classes ?? ['mean']).map((label, k) =>
+            partialDependence(forecast, testX, artifact.featureNames, feature, { label, classIndex: k }),
+          );
+          return {
+            model: bestCandidate,
+            feature,
+            points: curves[0]!.grid.map((x, g) => ({ x, probabilities: curves.map((c) => c.values[g]!) })),
+          };
+        }),
+      };
+    },
+  });
+
+  // impact
+  const impact = await graph.run({
+    name: 'impact',
+    needs: ['evaluate'],
+    params: { impact: spec.impact, policy: bestCandidate, seed: spec.seed, resamples: spec.resamples },
+    code: ['pipelines/impact', 'pipelines/evaluation'],
+    describe: `${spec.impact.decision} (${spec.impact.unit})`,
+    run: async () => {
+      const measured = decisionImpact({
+        spec: spec.impact,
+        models: spec.models.map((m) => ({ id: m.id, label: labelOf(m) })),
+        forecasts: evaluation.forecasts,
+        outcomes: testOutcomes,
+        ...(isClassification(task) ? { classes: task.classes } : {}),
+        periods: split.test.map((i) => rows.seasons[i]!),
+        policyModel: bestCandidate,
+        period: describePeriod(split.testPeriod.seasons),
+        seed: spec.seed,
+        resamples: spec.resamples,
+      });
+      return {
+        decision: measured.decision,
+        unit: measured.unit,
+        statusQuo: measured.statusQuo,
+        policy: measured.policy,
+        rows: measured.rows,
+        rule: measured.rule,
+        policies: measured.policies.map((p) => ({
+          id: p.id,
+          label: p.label,
+          value: {
+            value: p.total,
+            lower: (p.perRow.lower ?? 0) * measured.rows,
+            upper: (p.perRow.upper ?? 0) * measured.rows,
+          },
+        })),
+        gains: measured.gains.map((gain) => ({ ...gain })),
+        headline: measured.headline,
+        retrospective: false,
+      };
+    },
+  });
+
+  // report
+  const key = graph.key();
+  const latest = await readLatestRun(paths.runsDir).catch(() => undefined);
+  if (latest && latest.key === key && !options.force) {
+    progress.stage('report', `unchanged since run ${latest.runId}`);
+    return { record: latest, runDir: join(paths.runsDir, latest.runId), reused: true };
+  }
+  const models: ModelResult[] = spec.models.map((model, i) => {
+    const kind = modelKinds[model.kind]!;
+    const artifactText = JSON.stringify(trained[i]!.artifact);
+    return {
+      id: model.id,
+      kind: model.kind,
+      label: labelOf(model),
+      baseline: kind.baseline,
+      params: model.params,
+      metrics: evaluation.metrics[model.id]!,
+      timings: { trainMs: round(trained[i]!.trainMs, 1), ...evaluation.latency[model.id]! },
+      sizeBytes: Buffer.byteLength(artifactText),
+      artifact: `models/${model.id}.json`,
+      interpretability: kind.interpretability,
+    };
+  });
+  const createdAt = now();
+  const runId = `${createdAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${key.slice(0, 8)}`;
+  const runDir = join(paths.runsDir, runId);
+  const events = tables[eventsName]!;
+  const trainRows = split.train;
+  const record: RunRecord = {
+    schemaVersion: 2,
+    runId,
+    project: project.slug,
+    createdAt: createdAt.toISOString(),
+    key,
+    seed: spec.seed,
+    ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
+    versions: await versions(),
+    inputs: {
+      projectFileSha256: project.normalisedSha256,
+      dataset: {
+        ...events.provenance,
+        excludedReasons: countReasons(events.excluded.map((e) => e.reason)),
+        leagues: sliceValues(rows, spec.data.sliceBy[0]),
+        firstDate: rows.times[0] ?? '',
+        lastDate: rows.times.at(-1) ?? '',
+      },
+    },
+    task: {
+      kind: task.kind,
+      target: rows.targetLabel,
+      classes: isClassification(task) ? [...task.classes] : [],
+      features: [...rows.featureNames],
+      primaryMetric: primary,
+      metrics: [...metrics],
+    },
+    split: { train: split.trainPeriod, test: split.testPeriod },
+    testOutcomeShares: isClassification(task)
+      ? task.classes.map((_, k) => testOutcomes.filter((y) => y === k).length / testOutcomes.length)
+      : [],
+    models,
+    best: evaluation.best,
+    bestBaseline: evaluation.bestBaseline,
+    bestCandidate,
+    stages: graph.stages.map((s) => ({
+      name: s.name,
+      key: s.key,
+      cached: s.cached,
+      durationMs: s.durationMs,
+      needs: s.needs,
+    })),
+    timings: { totalMs: round(performance.now() - started, 1) },
+    ...(evaluation.calibrationByModel ? { calibration: evaluation.calibrationByModel[evaluation.best] } : {}),
+    featureReference: Object.fromEntries(
+      rows.featureNames.map((name, j) => [
+        name,
+        trainRows.reduce((sum, i) => sum + rows.x[i]![j]!, 0) / trainRows.length,
+      ]),
+    ),
+    comparisons: evaluation.comparisons,
+    ...(evaluation.calibrationError ? { calibrationError: evaluation.calibrationError } : {}),
+    ...(evaluation.calibrationByModel ? { calibrationByModel: evaluation.calibrationByModel } : {}),
+    ...(evaluation.confusion ? { confusion: evaluation.confusion } : {}),
+    ...(evaluation.predictedVsActual ? { predictedVsActual: evaluation.predictedVsActual } : {}),
+    slices: evaluation.slices,
+    ...(backtest ? { backtest } : {}),
+    importance: {
+      model: bestCandidate,
+      metric: explainMetric,
+      method: `Permutation importance on the test period: the increase in ${taskMetrics[explainMetric].label} when one feature's values are shuffled across rows (mean of ${spec.explain.repeats} shuffles; 95% interval from ${spec.resamples} bootstrap resamples of rows). Correlated features stand in for each other, so each alone can look less important than the group is.`,
+      features: explanation.importance,
+    },
+    partialDependence: explanation.partialDependence,
+    impact,
+  };
+  for (const [i, model] of models.entries()) {
+    await writeFileAtomic(join(runDir, model.artifact), JSON.stringify(trained[i]!.artifact));
+  }
+  // The record goes last: a run directory without run.json is an interrupted run and is ignored.
+  await writeJsonAtomic(join(runDir, runFileName), record);
+  progress.stage('report', `run ${runId} (${(await listRunIds(paths.runsDir)).length} run(s) recorded)`);
+  return { record, runDir, reused: false };
+}
+
+/** The feature store's training set joined to the target, as plain rows in time order. */
+async function buildEngineRows(
+  project: EngineProject,
+  events: CollectedTable,
+  dataUntil: string | undefined,
+): Promise<EngineRows> {
+  const spec = project.file;
+  const eventsSpec = spec.data.tables[spec.data.events ?? Object.keys(spec.data.tables)[0]!]!;
+  const timeColumn = eventsSpec.time.column;
+  const kept: Row[] =
+    dataUntil === undefined ? events.rows : events.rows.filter((r) => String(r[timeColumn]) <= dataUntil);
+  const seasonOf = (row: Row) =>
+    eventsSpec.time.kind === 'season'
+      ? String(row[timeColumn])
+      : eventsSpec.season
+        ? String(row[eventsSpec.season])
+        : String(row[timeColumn]).slice(0, 4);
+  const set = await buildTrainingSet(
+    {
+      table: {
+        name: 'events',
+        time: eventsSpec.time,
+        ...(eventsSpec.season ? { season: eventsSpec.season } : {}),
+        ...(eventsSpec.ingestedAt ? { ingestedAt: eventsSpec.ingestedAt } : {}),
+        roles: spec.data.roles,
+      },
+      views: spec.features,
+    },
+    { rows: kept },
+    `${project.specFile} (features)`,
+  );
+  const featureNames = set.columns;
+  for (const name of [...(spec.use ?? []), ...spec.models.flatMap((m) => m.features ?? [])]) {
+    if (!set.columns.includes(name)) {
+      throw new MlfolioError({
+        code: 'E_FEATURE_UNKNOWN',
+        message: `${project.specFile}: "${name}" (in use, or a model's features) is not a column any feature view outputs.`,
+        hint: `Feature columns: ${set.columns.join(', ')}.`,
+      });
+    }
+  }
+  const times = kept.map((row) => String(row[timeColumn]));
+  const futureRole = spec.target.future ? spec.data.roles[spec.target.future.role] : undefined;
+  const target = readTarget(spec.target, kept, {
+    file: project.specFile,
+    ...(futureRole ? { keyColumn: futureRole.key } : {}),
+    times,
+  });
+  const leftOut: Record<string, number> = {};
+  const out: EngineRows = {
+    task: target.task,
+    targetLabel: target.label,
+    featureNames: [...featureNames],
+    ids: [],
+    times: [],
+    seasons: [],
+    outcomes: [],
+    x: [],
+    slices: Object.fromEntries(spec.data.sliceBy.map((c) => [c, [] as string[]])),
+    leftOut,
+    asOfLatest: '',
+  };
+  for (let r = 0; r < set.size; r++) {
+    const i = set.inputRow[r]!;
+    const row = kept[i]!;
+    const y = target.outcomes[i];
+    if (y === null || y === undefined) {
+      leftOut['no target yet'] = (leftOut['no target yet'] ?? 0) + 1;
+      continue;
+    }
+    const x = featureNames.map((name) => set.values[name]![r]!);
+    const missing = featureNames.filter((_, j) => Number.isNaN(x[j]!));
+    if (missing.length) {
+      const reason = `no value for ${missing[0]}${missing.length > 1 ? ` (+${missing.length - 1} more)` : ''}`;
+      leftOut[reason] = (leftOut[reason] ?? 0) + 1;
+      continue;
+    }
+    out.ids.push(set.ids[r]!);
+    out.times.push(times[i]!);
+    out.seasons.push(seasonOf(row));
+    out.outcomes.push(y);
+    out.x.push(x);
+    for (const column of spec.data.sliceBy) out.slices[column]!.push(String(row[column] ?? ''));
+  }
+  if (out.ids.length === 0) {
+    throw new MlfolioError({
+      code: 'E_NO_USABLE_EVENTS',
+      message: `${project.specFile}: no event has both a target and every feature (${describeLeftOut(leftOut)}).`,
+      hint: 'Give the views defaults for entities without history, or check the target.',
+    });
+  }
+  out.asOfLatest = out.times.at(-1)!;
+  return out;
+}
+
+/** Every class must occur in training: a model cannot learn a class it never sees. */
+function checkClassesInTraining(slug: string, task: Task, rows: EngineRows, split: TimeSplit): void {
+  if (!isClassification(task)) return;
+  const present = new Set(split.train.map((i) => rows.outcomes[i]));
+  for (const [k, name] of task.classes.entries()) {
+    if (!present.has(k)) {
+      throw new MlfolioError({
+        code: 'E_CLASS_ABSENT',
+        message: `Project "${slug}", stage split: class "${name}" never occurs in the ${split.train.length} training rows (${split.trainPeriod.seasons.join(', ')}).`,
+        hint: 'A model cannot learn a class it never sees; train on more seasons.',
+      });
+    }
+  }
+}
+
+function measureLatency(artifact: TaskArtifact, rows: EngineRows, indices: readonly number[]) {
+  const columns = artifact.featureNames.map((f) => rows.featureNames.indexOf(f));
+  const sample = indices.slice(0, 200).map((i) => columns.map((c) => rows.x[i]![c]!));
+  for (const row of sample) forecastWith(artifact, row);
+  const times = sample.map((row) => {
+    const t0 = performance.now();
+    for (let k = 0; k < 20; k++) forecastWith(artifact, row);
+    return ((performance.now() - t0) / 20) * 1000;
+  });
+  times.sort((a, b) => a - b);
+  const at = (q: number) => round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0, 2);
+  return { predictP50Us: at(0.5), predictP99Us: at(0.99) };
+}
+
+async function sourceFingerprint(
+  workspace: Workspace,
+  project: EngineProject,
+  table: ProjectFile['data']['tables'][string],
+): Promise<string> {
+  const source = table.source;
+  const fileHash = async (path: string) => {
+    try {
+      return sha256(await readFile(path));
+    } catch {
+      return 'missing';
+    }
+  };
+  switch (source.kind) {
+    case 'openfootball': {
+      if (source.transport === 'live') return new Date().toISOString().slice(0, 10);
+      const { bundledDatasetFingerprint } = await import(
+        '../../scrapers/sources/openfootball/offline-transport.ts'
+      );
+      return bundledDatasetFingerprint();
+    }
+    case 'csv':
+      return hashValue({
+        file: source.file ? await fileHash(join(workspace.root, source.file)) : null,
+        stored: source.url ? await fileHash(join(workspace.stateDir, 'snapshots')) : null,
+      });
+    case 'html-stats-table':
+      return fileHash(join(workspace.stateDir, 'data', project.slug, 'dataset.json'));
+  }
+}
+
+function defaultMetrics(task: Task): TaskMetricId[] {
+  switch (task.kind) {
+    case 'binary':
+      return ['log_loss', 'brier', 'auc', 'accuracy'];
+    case 'multiclass':
+      return ['log_loss', 'brier', 'accuracy'];
+    case 'ordinal':
+      return ['rps', 'log_loss', 'brier', 'accuracy'];
+    case 'regression':
+      return ['crps', 'mae', 'rmse', 'pinball', 'coverage_80', 'coverage_95'];
+    case 'count':
+      return ['poisson_deviance', 'crps', 'mae', 'coverage_80'];
+  }
+}
+
+function labelOf(model: ProjectFile['models'][number]): string {
+  return model.label ?? modelKinds[model.kind]?.label ?? model.kind;
+}
+
+function describePeriod(seasons: readonly string[]): string {
+  return `the ${seasons.join(', ')} season${seasons.length > 1 ? 's' : ''}`;
+}
+
+function describeLeftOut(leftOut: Record<string, number>): string {
+  const entries = Object.entries(leftOut);
+  return entries.length ? ` (left out: ${entries.map(([reason, n]) => `${n} × ${reason}`).join('; ')})` : '';
+}
+
+function sliceValues(rows: EngineRows, column: string | undefined): string[] {
+  return column ? [...new Set(rows.slices[column])].sort() : [];
+}
+
+function countReasons(reasons: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
+  return counts;
+}
+
+async function versions(): Promise<Record<string, string>> {
+  const read = async (name: string) => {
+    try {
+      return (
+        JSON.parse(await readFile(join(codeRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  const own = JSON.parse(await readFile(join(codeRoot, 'package.json'), 'utf8')) as { version: string };
+  return {
+    mlfolio: own.version,
+    node: process.version,
+    tfjs: await read('@tensorflow/tfjs'),
+    duckdb: await read('@duckdb/node-api'),
+    platform: `${process.platform}-${process.arch}`,
+    cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown'}`,
+  };
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));

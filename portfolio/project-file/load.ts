@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { MlfolioError } from '../errors.ts';
+import { hashValue } from '../hash.ts';
+import { listProjects, projectSpecSchema } from '../project-spec.ts';
+import { didYouMean } from '../suggest.ts';
+import { parseWith } from '../validate.ts';
+import { projectPaths, type Workspace } from '../workspace.ts';
+import { parseYamlText } from '../yaml-file.ts';
+import { checkProjectFile } from './check-project.ts';
+import { type ProjectFile, projectFileSchema } from './schema.ts';
+import { upgradeV1 } from './upgrade-v1.ts';
+
+/** A project as the engine runs it: its version 2 declaration, validated and normalised. */
+export interface LoadedProject {
+  slug: string;
+  file: ProjectFile;
+  specFile: string;
+  /** The file's bytes as written. */
+  specText: string;
+  /** The version the file was written in; a version 1 file is upgraded on load. */
+  version: 1 | 2;
+  /**
+   * sha256 of the validated, normalised declaration: what a run depends on. A comment, key order
+   * or a default written out does not change it; any change of meaning does.
+   */
+  normalisedSha256: string;
+}
+
+/**
+ * Loads `content/projects/<slug>/project.yaml`: a version 2 file is validated as it is; a version
+ * 1 file (no `version` key) is validated as version 1, then upgraded and validated again, and
+ * `notice` is told once. Cross-field problems (a model kind a task cannot do, an unknown model id,
+ * a metric the task does not allow) are errors naming the field and the fix.
+ */
+export async function loadProjectFile(
+  workspace: Workspace,
+  slug: string,
+  options: { notice?: (message: string) => void } = {},
+): Promise<LoadedProject> {
+  const known = await listProjects(workspace);
+  if (!known.includes(slug)) {
+    throw new MlfolioError({
+      code: 'E_PROJECT_UNKNOWN',
+      message: `There is no project "${slug}" in ${workspace.projectsDir}.`,
+      hint: known.length
+        ? `${didYouMean(slug, known)} Projects here: ${known.join(', ')}.`
+        : 'Create one with `mlfolio new <slug> --template match-outcome`.',
+      exitCode: 2,
+    });
+  }
+  const { specFile } = projectPaths(workspace, slug);
+  let specText: string;
+  try {
+    specText = await readFile(specFile, 'utf8');
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_PROJECT_FILE_MISSING',
+        message: `Project "${slug}" has no project file at ${specFile}.`,
+        hint: 'Every project folder needs a project.yaml; see the README section "Project files".',
+      },
+      { cause: error },
+    );
+  }
+  return parseProjectText(slug, specText, specFile, options);
+}
+
+export function parseProjectText(
+  slug: string,
+  specText: string,
+  specFile: string,
+  options: { notice?: (message: string) => void } = {},
+): LoadedProject {
+  const raw = parseYamlText(specText, specFile, 'E_PROJECT_FILE_INVALID');
+  const version = isObject(raw) && raw.version === 2 ? 2 : isObject(raw) && raw.version !== undefined ? 0 : 1;
+  if (version === 0) {
+    throw new MlfolioError({
+      code: 'E_PROJECT_FILE_INVALID',
+      message: `${specFile}: version ${JSON.stringify((raw as { version: unknown }).version)} is not a project file version this mlfolio reads.`,
+      hint: 'Write version: 2 (or leave version out for a version 1 match-outcome file).',
+    });
+  }
+  let input: unknown = raw;
+  if (version === 1) {
+    const v1 = parseWith(projectSpecSchema, raw, specFile, 'E_PROJECT_FILE_INVALID');
+    input = upgradeV1(v1);
+    options.notice?.(
+      `${specFile} is a version 1 project file; read as version 2 (see the README, "Project files", to write it as version 2).`,
+    );
+  }
+  const file = parseWith(projectFileSchema, input, specFile, 'E_PROJECT_FILE_INVALID');
+  checkProjectFile(file, specFile);
+  return { slug, file, specFile, specText, version, normalisedSha256: hashValue(file) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
