@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { loadProject } from '../../portfolio/project-spec.ts';
+import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { forceArg, projectArg, projectsFor } from './shared-args.ts';
@@ -13,11 +13,12 @@ export const runCommand = defineCommand({
   args: { project: projectArg, force: forceArg },
   async run({ args }) {
     const workspace = workspaceAt();
-    const { runProject, formatMs } = await import('../../pipelines/run-project.ts');
+    const { runAnyProject } = await import('../../pipelines/run-any-project.ts');
+    const { formatMs } = await import('../../pipelines/run-project.ts');
     for (const slug of await projectsFor(workspace, args.project)) {
-      const project = await loadProject(workspace, slug);
       const progress = terminalProgress(process.stderr, `[${slug}] `);
-      const { record, reused, runDir } = await runProject(workspace, project, {
+      const project = await loadAnyProject(workspace, slug, { notice: (message) => progress.info(message) });
+      const { record, reused, runDir } = await runAnyProject(workspace, project, {
         force: args.force,
         progress,
       });

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { defineCommand } from 'citty';
-import { loadProject } from '../../portfolio/project-spec.ts';
+import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { buildSite } from '../../publish/build-site.ts';
 import { draftReason } from '../../templates/draft-project.ts';
@@ -17,7 +17,8 @@ export const startCommand = defineCommand({
   async run({ args }) {
     const started = performance.now();
     const workspace = workspaceAt();
-    const { runProject, formatMs } = await import('../../pipelines/run-project.ts');
+    const { runAnyProject } = await import('../../pipelines/run-any-project.ts');
+    const { formatMs } = await import('../../pipelines/run-project.ts');
     const slugs = await projectsFor(workspace, undefined);
     for (const slug of slugs) {
       const draft = await draftReason(workspace, slug);
@@ -27,11 +28,9 @@ export const startCommand = defineCommand({
         );
         continue;
       }
-      const project = await loadProject(workspace, slug);
-      await runProject(workspace, project, {
-        force: args.force,
-        progress: terminalProgress(process.stderr, `[${slug}] `),
-      });
+      const progress = terminalProgress(process.stderr, `[${slug}] `);
+      const project = await loadAnyProject(workspace, slug, { notice: (message) => progress.info(message) });
+      await runAnyProject(workspace, project, { force: args.force, progress });
     }
     const site = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
     const where = relative(process.cwd(), site.outDir) || '.';

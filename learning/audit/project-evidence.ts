@@ -3,9 +3,10 @@ import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
+import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
 import { pathExists, readTextIfExists } from '../../portfolio/files.ts';
-import { loadProject, type ProjectSpec } from '../../portfolio/project-spec.ts';
+import { loadAnyProject, type ProjectHeader } from '../../portfolio/project-file/any-project.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
@@ -27,7 +28,7 @@ export interface ProjectEvidence {
   specFile: string;
   /** The task the project file declares, read even when the file does not validate. */
   task: string | undefined;
-  spec: ProjectSpec | undefined;
+  spec: ProjectHeader | undefined;
   /** Why the project cannot run yet, when it is a draft (see templates/draft-project.ts). */
   draft: string | undefined;
   /** Why the project file could not be loaded, if it could not. */
@@ -73,15 +74,23 @@ export async function gatherEvidence(
   let task: string | undefined;
   try {
     const raw = parseYaml(specText ?? '') as { task?: unknown } | null;
-    task = typeof raw?.task === 'string' ? raw.task : raw ? 'match-outcome' : undefined;
+    const declared = raw as { target?: { task?: unknown }; version?: unknown } | null;
+    task =
+      typeof raw?.task === 'string'
+        ? raw.task
+        : declared?.version === 2 && typeof declared.target?.task === 'string'
+          ? declared.target.task
+          : raw
+            ? 'match-outcome'
+            : undefined;
   } catch {
     task = undefined;
   }
   const draft = await draftReason(workspace, slug);
-  let spec: ProjectSpec | undefined;
+  let spec: ProjectHeader | undefined;
   let specProblem: string | undefined;
   try {
-    if (!draft) spec = (await loadProject(workspace, slug)).spec;
+    if (!draft) spec = (await loadAnyProject(workspace, slug)).spec;
     else if (task === 'stats-table') {
       // Shown (relative) paths in messages; reads resolved against the portfolio's root.
       await validateStatsTableProject(specText ?? '', shown(paths.specFile), (file) =>
@@ -137,6 +146,25 @@ async function probeInference(
   const text = await readTextIfExists(path);
   if (text === undefined) return { file, ok: false, detail: `The artifact ${file} is missing.` };
   try {
+    if (run.schemaVersion === 2) {
+      const artifact = JSON.parse(text) as TaskArtifact;
+      const forecast = forecastWith(
+        artifact,
+        artifact.featureNames.map(() => 0),
+      );
+      const valid =
+        forecast.kind === 'probabilities'
+          ? forecast.p.length === run.task.classes.length &&
+            Math.abs(forecast.p.reduce((sum, p) => sum + p, 0) - 1) < 1e-6
+          : Number.isFinite(forecast.mean);
+      return valid
+        ? {
+            file,
+            ok: true,
+            detail: `${run.best} answers a probe prediction through the serving forward pass.`,
+          }
+        : { file, ok: false, detail: `The artifact ${file} returned an invalid ${forecast.kind} forecast.` };
+    }
     const artifact = JSON.parse(text) as ModelArtifact;
     const features = Object.fromEntries(run.task.features.map((name) => [name, 0]));
     const probabilities = predictProbabilities(artifact, features);

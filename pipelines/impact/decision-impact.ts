@@ -93,7 +93,7 @@ export function decisionImpact(input: {
   const headlineGain = gains.find((g) => g.over === statusQuoId);
   const statusLabel = policies.find((p) => p.id === statusQuoId)!.label;
   const headline = headlineGain
-    ? `${signed(headlineGain.difference.value)} ${spec.unit} over ${statusLabel} in ${input.period} (95% CI ${signed(headlineGain.difference.lower ?? 0)} to ${signed(headlineGain.difference.upper ?? 0)}${headlineGain.distinguishable ? '' : ', not distinguishable from zero'}), deciding with ${labelOf(input.policyModel)}.`
+    ? `${signed(headlineGain.difference.value)} ${spec.unit}${spec.rule.rule === 'estimate' ? ' saved' : ''} over ${statusLabel} in ${input.period} (95% CI ${signed(headlineGain.difference.lower ?? 0)} to ${signed(headlineGain.difference.upper ?? 0)}${headlineGain.distinguishable ? '' : ', not distinguishable from zero'}), deciding with ${labelOf(input.policyModel)}.`
     : `${labelOf(input.policyModel)} is the status quo itself.`;
   return {
     decision: spec.decision,

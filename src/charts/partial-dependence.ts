@@ -4,6 +4,8 @@ import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 /** One chart per recorded feature: the averaged probability of each outcome as the feature varies. */
 export function partialDependenceSpecs(run: RunRecord): { feature: string; spec: TopLevelSpec }[] {
   const classes = run.task.classes;
+  // Numeric targets have one curve: the mean forecast.
+  const numeric = classes.length === 0;
   const names: Record<string, string> = { H: 'home win', D: 'draw', A: 'away win' };
   return (run.partialDependence ?? []).map((curve) => ({
     feature: curve.feature,
@@ -15,7 +17,7 @@ export function partialDependenceSpecs(run: RunRecord): { feature: string; spec:
           point.probabilities.map((p, k) => ({
             x: point.x,
             probability: p,
-            outcome: names[classes[k]!] ?? classes[k],
+            outcome: numeric ? 'mean forecast' : (names[classes[k]!] ?? classes[k]),
           })),
         ),
       },
@@ -25,15 +27,15 @@ export function partialDependenceSpecs(run: RunRecord): { feature: string; spec:
         y: {
           field: 'probability',
           type: 'quantitative',
-          title: 'Mean probability',
-          scale: { domain: [0, 1] },
+          title: numeric ? `Mean forecast: ${run.task.target}` : 'Mean probability',
+          scale: numeric ? { zero: false } : { domain: [0, 1] },
         },
         color: {
           field: 'outcome',
           type: 'nominal',
           title: null,
           sort: classes.map((c) => names[c] ?? c),
-          legend: { orient: 'bottom' },
+          legend: numeric ? null : { orient: 'bottom' },
         },
       },
     },

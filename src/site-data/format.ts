@@ -1,18 +1,23 @@
 import { metricInfo } from '../../pipelines/evaluation/metrics.ts';
 import type { Estimate } from '../../pipelines/runs/run-record.ts';
+import { type TaskMetricId, taskMetrics } from '../../pipelines/tasks/metrics.ts';
 import type { MetricName } from '../../portfolio/project-spec.ts';
 
 export function metricLabel(name: string): string {
-  return metricInfo[name as MetricName]?.label ?? name;
+  return metricInfo[name as MetricName]?.label ?? taskMetrics[name as TaskMetricId]?.label ?? name;
 }
 
 export function higherIsBetter(name: string): boolean {
-  return metricInfo[name as MetricName]?.higherIsBetter ?? false;
+  return (
+    metricInfo[name as MetricName]?.higherIsBetter ?? taskMetrics[name as TaskMetricId]?.better === 'higher'
+  );
 }
 
-/** Accuracy as a percentage, losses with four decimals. */
+const percentMetrics = new Set(['accuracy', 'coverage_80', 'coverage_95']);
+
+/** Accuracy and coverage as percentages, everything else with four decimals. */
 export function formatValue(name: string, value: number): string {
-  return name === 'accuracy' ? `${(value * 100).toFixed(1)}%` : value.toFixed(4);
+  return percentMetrics.has(name) ? `${(value * 100).toFixed(1)}%` : value.toFixed(4);
 }
 
 export function formatInterval(name: string, estimate: Estimate): string {
@@ -43,7 +48,9 @@ export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 export function formatDifference(name: string, value: number): string {
   const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
   const magnitude = Math.abs(value);
-  return name === 'accuracy' ? `${sign}${(magnitude * 100).toFixed(1)} pp` : `${sign}${magnitude.toFixed(4)}`;
+  return percentMetrics.has(name)
+    ? `${sign}${(magnitude * 100).toFixed(1)} pp`
+    : `${sign}${magnitude.toFixed(4)}`;
 }
 
 /** A value in a decision's own unit, signed when asked ("+12.3 points"). */

@@ -21,3 +21,6 @@ export function socialImageHref(slug: string): string {
 export function modelArtifactHref(slug: string, modelId: string): string {
   return href(`projects/${slug}/models/${modelId}.json`);
 }
+
+/** Whether a project has an in-browser demo: the match-outcome pipeline's (version 1) runs do; the declared engine's do not yet. */
+export const hasDemo = (project: { version: 1 | 2 }) => project.version === 1;

@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import { type ModelResult, type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { loadPortfolioConfig, type PortfolioConfig } from '../../portfolio/portfolio-config.ts';
-import { listProjects, loadProject, type Project } from '../../portfolio/project-spec.ts';
+import { type AnyProject, loadAnyProject } from '../../portfolio/project-file/any-project.ts';
+import { listProjects } from '../../portfolio/project-spec.ts';
 import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { siteError } from './site-error.ts';
 
-export interface SiteProject extends Project {
+export type SiteProject = AnyProject & {
   /** The latest recorded run, if the pipeline has run. */
   run: RunRecord | undefined;
   runDir: string | undefined;
-}
+};
 
 export interface SiteData {
   config: PortfolioConfig;
@@ -34,7 +35,7 @@ async function load(): Promise<SiteData> {
     if (!(await draftReason(workspace, slug))) runnable.push(slug);
   const projects = await Promise.all(
     runnable.map(async (slug) => {
-      const project = await loadProject(workspace, slug);
+      const project = await loadAnyProject(workspace, slug);
       const { runsDir } = projectPaths(workspace, slug);
       const run = await readLatestRun(runsDir);
       return { ...project, run, runDir: run ? join(runsDir, run.runId) : undefined };
