@@ -9,13 +9,16 @@ import { loadProject, type ProjectSpec } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
+import { detectServingSurfaces } from './serving-surfaces.ts';
 
-/** Ways a reader can get a prediction from a trained model, found outside the project folder. */
+/** Ways a reader can get a prediction from a model of the project's latest run. */
 export interface ServingSurfaces {
-  /** How an HTTP endpoint is started, such as "mlfolio serve", if the tool provides one. */
+  /** The command that serves it over HTTP, such as "mlfolio serve my-project". */
   endpoint?: string;
-  /** Where the in-browser demo lives, if the site has one. */
+  /** Where the in-browser demo of it is published. */
   demo?: string;
+  /** Why a surface does not serve it, one sentence each. */
+  gaps: string[];
 }
 
 /**
@@ -42,7 +45,8 @@ export interface ProjectEvidence {
   writeup: TextFile;
   walkthrough: TextFile;
   lockfile: { file: string; present: boolean };
-  serving: ServingSurfaces;
+  /** How the latest run's models reach a reader; undefined without a run. */
+  serving: ServingSurfaces | undefined;
   /** The best model's artifact from the latest run, put through the serving forward pass once. */
   inferenceProbe: InferenceProbe | undefined;
 }
@@ -61,11 +65,7 @@ export interface TextFile {
 export const walkthroughFile = (workspace: Workspace, slug: string) =>
   join(projectPaths(workspace, slug).dir, 'walkthrough.mdx');
 
-export async function gatherEvidence(
-  workspace: Workspace,
-  slug: string,
-  serving: ServingSurfaces,
-): Promise<ProjectEvidence> {
+export async function gatherEvidence(workspace: Workspace, slug: string): Promise<ProjectEvidence> {
   const paths = projectPaths(workspace, slug);
   // Messages show paths from the portfolio's root, as the builder sees them in the repository.
   const shown = (path: string) => relative(workspace.root, path) || path;
@@ -117,7 +117,9 @@ export async function gatherEvidence(
       text: await readTextIfExists(walkthroughFile(workspace, slug)),
     },
     lockfile: { file: shown(lockfile), present: await pathExists(lockfile) },
-    serving,
+    serving: run
+      ? await detectServingSurfaces(workspace, slug, run, { draft: draft !== undefined })
+      : undefined,
     inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
   };
 }

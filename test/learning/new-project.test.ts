@@ -35,7 +35,7 @@ describe('mlfolio new', () => {
     );
     expect(await draftReason(ws, 'my-forecasts')).toBeUndefined();
 
-    const audit = await auditProject(ws, 'my-forecasts', { serving: {} });
+    const audit = await auditProject(ws, 'my-forecasts');
     const byId = Object.fromEntries(audit.checks.map((c) => [c.id, c]));
     expect(byId['baseline-compared']!.hint).toBe(
       'Run `mlfolio run my-forecasts` (or `npm start`) to record a run.',
@@ -66,7 +66,7 @@ describe('mlfolio new', () => {
     expect(await draftReason(ws, 'nba-team-wins')).toBe(
       'its data is not collected yet (`mlfolio scrape nba-team-wins`) and the pipeline does not run task "stats-table" yet',
     );
-    const audit = await auditProject(ws, 'nba-team-wins', { serving: {} });
+    const audit = await auditProject(ws, 'nba-team-wins');
     expect(audit.draft).toBeDefined();
     expect(audit.task).toBe('stats-table');
     const baseline = audit.checks.find((c) => c.id === 'baseline-compared')!;
@@ -83,7 +83,7 @@ describe('mlfolio new', () => {
     // A mistake in the draft's files is reported with its file and field, though nothing can run it yet.
     const specFile = projectPaths(ws, 'nba-team-wins').specFile;
     await writeFile(specFile, (await readFile(specFile, 'utf8')).replace('column: wins', 'column: win'));
-    const broken = (await auditProject(ws, 'nba-team-wins', { serving: {} })).checks[0]!;
+    const broken = (await auditProject(ws, 'nba-team-wins')).checks[0]!;
     expect(broken.evidence.join(' ')).toContain(
       'target.column: "win" is not a column of table.columns in content/projects/nba-team-wins/source.yaml',
     );
