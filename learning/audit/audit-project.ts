@@ -47,6 +47,8 @@ export interface ProjectAudit {
   title: string | undefined;
   /** The task the project file declares, such as "match-outcome" or "stats-table". */
   task: string | undefined;
+  /** The tags the project file declares (its sport among them), read even from a draft. */
+  tags: string[];
   /** Why the pipeline cannot run the project yet, when it is a draft. */
   draft: string | undefined;
   runId: string | undefined;
@@ -64,6 +66,7 @@ export function auditEvidence(evidence: ProjectEvidence): ProjectAudit {
     project: evidence.slug,
     title: evidence.spec?.title,
     task: evidence.task,
+    tags: evidence.tags,
     draft: evidence.draft,
     runId: evidence.run?.runId,
     checks: results,

@@ -30,6 +30,8 @@ export interface ProjectEvidence {
   specFile: string;
   /** The task the project file declares, read even when the file does not validate. */
   task: string | undefined;
+  /** The tags the project file declares, read even when the file does not validate. */
+  tags: string[];
   spec: ProjectSpec | undefined;
   /** Why the project cannot run yet, when it is a draft (see templates/draft-project.ts). */
   draft: string | undefined;
@@ -71,9 +73,11 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
   const shown = (path: string) => relative(workspace.root, path) || path;
   const specText = await readTextIfExists(paths.specFile);
   let task: string | undefined;
+  let tags: string[] = [];
   try {
-    const raw = parseYaml(specText ?? '') as { task?: unknown } | null;
+    const raw = parseYaml(specText ?? '') as { task?: unknown; tags?: unknown } | null;
     task = typeof raw?.task === 'string' ? raw.task : raw ? 'match-outcome' : undefined;
+    if (Array.isArray(raw?.tags)) tags = raw.tags.filter((tag): tag is string => typeof tag === 'string');
   } catch {
     task = undefined;
   }
@@ -103,6 +107,7 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
     slug,
     specFile: shown(paths.specFile),
     task,
+    tags,
     spec,
     draft,
     specProblem,

@@ -21,8 +21,10 @@ export async function buildPlan(workspace: Workspace, options: PlanOptions): Pro
   const profile = await loadProfile(workspace, options.profileFile);
   const graph = await loadSkillGraph(workspace);
   const audits = await auditPortfolio(workspace);
-  const projectKinds = Object.fromEntries(audits.map((audit) => [audit.project, audit.task]));
-  return { plan: planPath({ profile, graph, audits, projectKinds, today: options.today }), graph, audits };
+  const projects = Object.fromEntries(
+    audits.map((audit) => [audit.project, { task: audit.task, tags: audit.tags }]),
+  );
+  return { plan: planPath({ profile, graph, audits, projects, today: options.today }), graph, audits };
 }
 
 /** Today, or the day in MLFOLIO_TODAY (YYYY-MM-DD) for reproducible output. */
