@@ -31,6 +31,7 @@ import {
   readLatestRun,
   runFileName,
 } from './runs/run-record.ts';
+import { specHash } from './runs/spec-hash.ts';
 import { assertInformativeFeatures, type SeasonSplit, splitBySeason } from './split/season-split.ts';
 import { runStage, type StageResult } from './stage-cache.ts';
 
@@ -355,7 +356,15 @@ export async function runProject(
   // report
   const key = hashValue(stages.map((stage) => stage.key));
   const latest = await readLatestRun(paths.runsDir).catch(() => undefined);
-  if (latest && latest.key === key && !options.force) {
+  const projectSpecSha256 = specHash(spec);
+  // A changed project that changes no stage (a new title) still gets a new record, so the audit,
+  // which compares the recorded project with the current one, and this cache never disagree.
+  if (
+    latest &&
+    latest.key === key &&
+    latest.inputs.projectSpecSha256 === projectSpecSha256 &&
+    !options.force
+  ) {
     const runDir = join(paths.runsDir, latest.runId);
     progress.stage('report', `unchanged since run ${latest.runId}`);
     return { record: latest, runDir, reused: true };
@@ -398,6 +407,7 @@ export async function runProject(
     versions: await versions(),
     inputs: {
       projectFileSha256: sha256(project.specText),
+      projectSpecSha256,
       dataset: {
         ...dataset.provenance,
         excludedReasons: countReasons(dataset.excluded.map((e) => e.reason)),

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { focusAreas } from '../learning/path/project-ideas.ts';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { pathExists } from '../portfolio/files.ts';
 import { projectSpecSchema, slugPattern } from '../portfolio/project-spec.ts';
@@ -8,7 +9,7 @@ import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import { validateStatsTableProject } from './stats-table/stats-table-spec.ts';
-import { type TemplateKind, templateKinds } from './template-kinds.ts';
+import { type TemplateKind, templateExampleSport, templateKinds } from './template-kinds.ts';
 
 const templateFiles: Record<TemplateKind, readonly string[]> = {
   'match-outcome': ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'],
@@ -18,8 +19,17 @@ const templateFiles: Record<TemplateKind, readonly string[]> = {
 export interface Scaffold {
   slug: string;
   template: TemplateKind;
+  /** The sport the project is about, as its tags say. */
+  sport: string;
+  /** False when the template has no example source for the sport and placeholders were written instead. */
+  exampleSource: boolean;
   dir: string;
   files: string[];
+}
+
+/** Which sport to scaffold for; default: the template's example sport (see `templateExampleSport`). */
+export interface ScaffoldOptions {
+  sport?: string;
 }
 
 /**
@@ -32,6 +42,7 @@ export async function scaffoldProject(
   slug: string,
   template: string,
   today: Date,
+  options: ScaffoldOptions = {},
 ): Promise<Scaffold> {
   if (!slugPattern.test(slug)) {
     const suggestion = slug
@@ -56,6 +67,8 @@ export async function scaffoldProject(
     });
   }
   const kind = template as TemplateKind;
+  const sport = sportOf(options.sport, kind);
+  const exampleSource = sport === templateExampleSport[kind];
   const { dir } = projectPaths(workspace, slug);
   if (await pathExists(dir)) {
     throw new MlfolioError({
@@ -65,7 +78,13 @@ export async function scaffoldProject(
       exitCode: ExitCode.usage,
     });
   }
-  const values = { slug, title: titleFromSlug(slug), today: today.toISOString().slice(0, 10) };
+  const values = {
+    slug,
+    title: titleFromSlug(slug),
+    today: today.toISOString().slice(0, 10),
+    sport,
+    ...statsTableSource(kind, sport, exampleSource),
+  };
   const rendered = await Promise.all(
     templateFiles[kind].map(async (name) => ({
       name,
@@ -98,14 +117,84 @@ export async function scaffoldProject(
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-  return { slug, template: kind, dir, files: rendered.map((file) => join(dir, file.name)) };
+  return {
+    slug,
+    template: kind,
+    sport,
+    exampleSource,
+    dir,
+    files: rendered.map((file) => join(dir, file.name)),
+  };
 }
 
-/** "nba-team-wins" → "Nba team wins": a starting title the builder is expected to edit. */
-export function titleFromSlug(slug: string): string {
-  const words = slug.split('-').join(' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+function sportOf(requested: string | undefined, kind: TemplateKind): string {
+  const sport = (requested ?? templateExampleSport[kind]).trim().toLowerCase();
+  if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(sport)) {
+    throw new MlfolioError({
+      code: 'E_USAGE',
+      message: `--sport "${requested}" is not a sport name mlfolio can use as a tag: use lower-case letters and digits, words joined by hyphens.`,
+      hint: 'For example: `--sport tennis` or `--sport ice-hockey`.',
+      exitCode: ExitCode.usage,
+    });
+  }
+  if (kind === 'match-outcome' && sport !== templateExampleSport[kind]) {
+    throw new MlfolioError({
+      code: 'E_TEMPLATE_SPORT',
+      message: `The match-outcome template runs on the bundled ${templateExampleSport[kind]} matches only; it has no ${sport} data.`,
+      hint: `Use \`--template stats-table --sport ${sport}\`: it scrapes the ${sport} tables you choose.`,
+      exitCode: ExitCode.usage,
+    });
+  }
+  return sport;
 }
+
+/**
+ * The parts of a stats-table source file that depend on the sport: the template's example pages
+ * for its example sport; for any other, placeholder URLs on example.invalid (a name reserved never
+ * to resolve, so nothing is fetched by mistake) and a note saying what to replace.
+ */
+function statsTableSource(kind: TemplateKind, sport: string, exampleSource: boolean): Record<string, string> {
+  if (kind !== 'stats-table') return {};
+  const urls = (make: (i: number) => string) =>
+    Object.fromEntries([0, 1, 2].map((i) => [`url${i + 1}`, make(i)]));
+  if (exampleSource) {
+    return {
+      sourceNote: `The pages below are the template's example: NBA team advanced stats from basketball-reference.com.`,
+      ...urls((i) => `https://www.basketball-reference.com/leagues/NBA_${2022 + i}.html`),
+      tableId: 'advanced-team',
+      attribution: 'Sports Reference LLC',
+    };
+  }
+  return {
+    sourceNote: [
+      `TODO: mlfolio has no example source for ${sport}. The URLs below are placeholders that never resolve,`,
+      `# and the columns are the ${templateExampleSport[kind]} example's: point urls at one public ${sport} table per season,`,
+      '# set table.ids and the columns to its headers (`mlfolio inspect <url>` lists them), and the attribution.',
+    ].join('\n'),
+    ...urls((i) => `https://${sport}-stats.example.invalid/TODO-season-${i + 1}.html`),
+    tableId: 'TODO-table-id',
+    attribution: 'TODO: who publishes the tables',
+  };
+}
+
+/**
+ * "nba-team-wins" → "NBA team wins": a starting title the builder is expected to edit. A word
+ * without a vowel (nfl, mls) or one the learning path knows as a league's short name (nba, ncaa)
+ * is read as an abbreviation and upper-cased.
+ */
+export function titleFromSlug(slug: string): string {
+  const words = slug
+    .split('-')
+    .map((word) =>
+      /^[^aeiouy\d]+$/.test(word) || leagueAbbreviations.has(word) ? word.toUpperCase() : word,
+    );
+  const title = words.join(' ');
+  return title.charAt(0).toUpperCase() + title.slice(1);
+}
+
+const leagueAbbreviations = new Set(
+  focusAreas.flatMap((area) => area.aliases).filter((alias) => /^[a-z]{2,4}$/.test(alias)),
+);
 
 function render(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);

@@ -20,12 +20,14 @@ export const startCommand = defineCommand({
     const { runAnyProject } = await import('../../pipelines/run-any-project.ts');
     const { formatMs } = await import('../../pipelines/run-project.ts');
     const slugs = await projectsFor(workspace, undefined);
+    const skipped: string[] = [];
     for (const slug of slugs) {
       const draft = await draftReason(workspace, slug);
       if (draft) {
         console.error(
           `[${slug}] skipped: a draft, because ${draft}. \`mlfolio audit ${slug}\` lists what is missing.`,
         );
+        skipped.push(slug);
         continue;
       }
       const progress = terminalProgress(process.stderr, `[${slug}] `);
@@ -35,7 +37,7 @@ export const startCommand = defineCommand({
     const site = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
     const where = relative(process.cwd(), site.outDir) || '.';
     console.log(
-      `\nDone in ${formatMs(performance.now() - started)}: ${slugs.length} project(s); the site is in ${where}/ — run \`npm run preview\` and open the address it prints, or open ${where}/index.html.`,
+      `\nDone in ${formatMs(performance.now() - started)}: ${slugs.length - skipped.length} project(s) run${skipped.length ? ` and ${skipped.length} draft(s) skipped (${skipped.join(', ')})` : ''}; the site is in ${where}/ — run \`npm run preview\` and open the address it prints, or open ${where}/index.html.`,
     );
   },
 });

@@ -18,8 +18,7 @@ import {
 } from './checks/modelling-checks.ts';
 import { inferencePath, reproducibleRun } from './checks/operations-checks.ts';
 import { impactQuantified, walkthroughReady, writeupComplete } from './checks/story-checks.ts';
-import { gatherEvidence, type ProjectEvidence, type ServingSurfaces } from './project-evidence.ts';
-import { detectServingSurfaces } from './serving-surfaces.ts';
+import { gatherEvidence, type ProjectEvidence } from './project-evidence.ts';
 
 const checks: readonly Check[] = [
   baselineCompared,
@@ -48,6 +47,8 @@ export interface ProjectAudit {
   title: string | undefined;
   /** The task the project file declares, such as "match-outcome" or "stats-table". */
   task: string | undefined;
+  /** The tags the project file declares (its sport among them), read even from a draft. */
+  tags: string[];
   /** Why the pipeline cannot run the project yet, when it is a draft. */
   draft: string | undefined;
   runId: string | undefined;
@@ -65,6 +66,7 @@ export function auditEvidence(evidence: ProjectEvidence): ProjectAudit {
     project: evidence.slug,
     title: evidence.spec?.title,
     task: evidence.task,
+    tags: evidence.tags,
     draft: evidence.draft,
     runId: evidence.run?.runId,
     checks: results,
@@ -74,27 +76,16 @@ export function auditEvidence(evidence: ProjectEvidence): ProjectAudit {
   };
 }
 
-export interface AuditOptions {
-  /** Serving surfaces to credit; default: detected from this installation's files. */
-  serving?: ServingSurfaces;
+/**
+ * Audits one project from its files alone: the CLI, the plan and the site call this same function,
+ * so a project gets one verdict wherever it is shown.
+ */
+export async function auditProject(workspace: Workspace, slug: string): Promise<ProjectAudit> {
+  return auditEvidence(await gatherEvidence(workspace, slug));
 }
 
-export async function auditProject(
-  workspace: Workspace,
-  slug: string,
-  options: AuditOptions = {},
-): Promise<ProjectAudit> {
-  const serving = options.serving ?? (await detectServingSurfaces());
-  return auditEvidence(await gatherEvidence(workspace, slug, serving));
-}
-
-export async function auditPortfolio(
-  workspace: Workspace,
-  options: AuditOptions = {},
-): Promise<ProjectAudit[]> {
-  const serving = options.serving ?? (await detectServingSurfaces());
+export async function auditPortfolio(workspace: Workspace): Promise<ProjectAudit[]> {
   const audits: ProjectAudit[] = [];
-  for (const slug of await listProjects(workspace))
-    audits.push(await auditProject(workspace, slug, { serving }));
+  for (const slug of await listProjects(workspace)) audits.push(await auditProject(workspace, slug));
   return audits;
 }

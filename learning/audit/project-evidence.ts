@@ -10,13 +10,16 @@ import { loadAnyProject, type ProjectHeader } from '../../portfolio/project-file
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
+import { detectServingSurfaces } from './serving-surfaces.ts';
 
-/** Ways a reader can get a prediction from a trained model, found outside the project folder. */
+/** Ways a reader can get a prediction from a model of the project's latest run. */
 export interface ServingSurfaces {
-  /** How an HTTP endpoint is started, such as "mlfolio serve", if the tool provides one. */
+  /** The command that serves it over HTTP, such as "mlfolio serve my-project". */
   endpoint?: string;
-  /** Where the in-browser demo lives, if the site has one. */
+  /** Where the in-browser demo of it is published. */
   demo?: string;
+  /** Why a surface does not serve it, one sentence each. */
+  gaps: string[];
 }
 
 /**
@@ -28,7 +31,11 @@ export interface ProjectEvidence {
   specFile: string;
   /** The task the project file declares, read even when the file does not validate. */
   task: string | undefined;
+  /** The tags the project file declares, read even when the file does not validate. */
+  tags: string[];
   spec: ProjectHeader | undefined;
+  /** sha256 of the validated, normalised project, when it loads: compared with the run's. */
+  specSha256: string | undefined;
   /** Why the project cannot run yet, when it is a draft (see templates/draft-project.ts). */
   draft: string | undefined;
   /** Why the project file could not be loaded, if it could not. */
@@ -43,7 +50,8 @@ export interface ProjectEvidence {
   writeup: TextFile;
   walkthrough: TextFile;
   lockfile: { file: string; present: boolean };
-  serving: ServingSurfaces;
+  /** How the latest run's models reach a reader; undefined without a run. */
+  serving: ServingSurfaces | undefined;
   /** The best model's artifact from the latest run, put through the serving forward pass once. */
   inferenceProbe: InferenceProbe | undefined;
 }
@@ -62,35 +70,38 @@ export interface TextFile {
 export const walkthroughFile = (workspace: Workspace, slug: string) =>
   join(projectPaths(workspace, slug).dir, 'walkthrough.mdx');
 
-export async function gatherEvidence(
-  workspace: Workspace,
-  slug: string,
-  serving: ServingSurfaces,
-): Promise<ProjectEvidence> {
+export async function gatherEvidence(workspace: Workspace, slug: string): Promise<ProjectEvidence> {
   const paths = projectPaths(workspace, slug);
   // Messages show paths from the portfolio's root, as the builder sees them in the repository.
   const shown = (path: string) => relative(workspace.root, path) || path;
   const specText = await readTextIfExists(paths.specFile);
   let task: string | undefined;
+  let tags: string[] = [];
   try {
-    const raw = parseYaml(specText ?? '') as { task?: unknown } | null;
-    const declared = raw as { target?: { task?: unknown }; version?: unknown } | null;
+    const raw = parseYaml(specText ?? '') as {
+      task?: unknown;
+      tags?: unknown;
+      version?: unknown;
+      target?: { task?: unknown };
+    } | null;
     task =
       typeof raw?.task === 'string'
         ? raw.task
-        : declared?.version === 2 && typeof declared.target?.task === 'string'
-          ? declared.target.task
+        : raw?.version === 2 && typeof raw.target?.task === 'string'
+          ? raw.target.task
           : raw
             ? 'match-outcome'
             : undefined;
+    if (Array.isArray(raw?.tags)) tags = raw.tags.filter((tag): tag is string => typeof tag === 'string');
   } catch {
     task = undefined;
   }
   const draft = await draftReason(workspace, slug);
   let spec: ProjectHeader | undefined;
+  let specSha256: string | undefined;
   let specProblem: string | undefined;
   try {
-    if (!draft) spec = (await loadAnyProject(workspace, slug)).spec;
+    if (!draft) ({ spec, specSha256 } = await loadAnyProject(workspace, slug));
     else if (task === 'stats-table') {
       // Shown (relative) paths in messages; reads resolved against the portfolio's root.
       await validateStatsTableProject(specText ?? '', shown(paths.specFile), (file) =>
@@ -112,7 +123,9 @@ export async function gatherEvidence(
     slug,
     specFile: shown(paths.specFile),
     task,
+    tags,
     spec,
+    specSha256,
     draft,
     specProblem,
     specText,
@@ -126,7 +139,9 @@ export async function gatherEvidence(
       text: await readTextIfExists(walkthroughFile(workspace, slug)),
     },
     lockfile: { file: shown(lockfile), present: await pathExists(lockfile) },
-    serving,
+    serving: run
+      ? await detectServingSurfaces(workspace, slug, run, { draft: draft !== undefined })
+      : undefined,
     inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
   };
 }

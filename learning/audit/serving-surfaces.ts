@@ -1,28 +1,53 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pathExists } from '../../portfolio/files.ts';
+import { loadModel, resolveDeployedModel } from '../../operations/deployed-model.ts';
+import type { RunRecord } from '../../pipelines/runs/run-record.ts';
+import { isMlfolioError } from '../../portfolio/errors.ts';
+import type { Workspace } from '../../portfolio/workspace.ts';
+import { loadPredictor } from '../../serving/predictor.ts';
 import type { ServingSurfaces } from './project-evidence.ts';
 
-const codeRoot = join(import.meta.dirname, '..', '..');
-
 /**
- * The ways this installation of mlfolio can serve a trained model: the `serve` command and an
- * in-browser demo component or page in the site. Looked up in the tool's own files, so the audit
- * reports what a reader of the built site can actually use.
+ * How a reader can get a prediction from a model of this project's latest run, found in the
+ * project's own files, never in the tool's (so the CLI and the site, wherever the audit's code
+ * is bundled, reach the same verdict):
+ * - `endpoint`: `mlfolio serve <slug>` serves the project's deployed model, and that model is one of
+ *   the latest run's, and the server's predictor loads from the run folder;
+ * - `demo`: the site publishes the project's demo page (every project that is not a draft), and the
+ *   latest run holds what that page reads (the best model's artifact and the run's state), loaded
+ *   the way the server loads them.
+ * `gaps` says why each missing surface is missing.
  */
-export async function detectServingSurfaces(root = codeRoot): Promise<ServingSurfaces> {
-  const surfaces: ServingSurfaces = {};
-  if (await pathExists(join(root, 'cli', 'commands', 'serve.ts'))) surfaces.endpoint = 'mlfolio serve';
-  const demo = (await listFiles(join(root, 'src'))).find((file) => /demo[^/\\]*\.(astro|ts)$/i.test(file));
-  if (demo) surfaces.demo = demo.slice(root.length + 1);
+export async function detectServingSurfaces(
+  workspace: Workspace,
+  slug: string,
+  run: RunRecord,
+  options: { draft: boolean },
+): Promise<ServingSurfaces> {
+  const surfaces: ServingSurfaces = { gaps: [] };
+  try {
+    const deployed = await resolveDeployedModel(workspace, slug);
+    if (deployed.run.runId !== run.runId && deployed.run.key !== run.key) {
+      surfaces.gaps.push(
+        `\`mlfolio serve ${slug}\` serves model ${deployed.model.id} of run ${deployed.run.runId} (the last promotion in operations/deployments.json), not a model of the latest run ${run.runId}.`,
+      );
+    } else {
+      await loadPredictor(deployed);
+      surfaces.endpoint = `mlfolio serve ${slug}`;
+    }
+  } catch (error) {
+    surfaces.gaps.push(`\`mlfolio serve ${slug}\` cannot serve it: ${reason(error)}`);
+  }
+  if (options.draft) {
+    surfaces.gaps.push('The site publishes no demo page for a draft.');
+    return surfaces;
+  }
+  try {
+    const best = await loadModel(workspace, slug, { runId: run.runId, runKey: run.key, modelId: run.best });
+    await loadPredictor({ ...best, deployment: undefined });
+    surfaces.demo = `the site's demo page, projects/${slug}/demo/`;
+  } catch (error) {
+    surfaces.gaps.push(`The site's demo page cannot load ${run.best} of run ${run.runId}: ${reason(error)}`);
+  }
   return surfaces;
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-  } catch {
-    return [];
-  }
-}
+const reason = (error: unknown) => (isMlfolioError(error) ? error.message : String(error));

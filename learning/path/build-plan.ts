@@ -1,6 +1,5 @@
 import type { Workspace } from '../../portfolio/workspace.ts';
 import { auditPortfolio, type ProjectAudit } from '../audit/audit-project.ts';
-import type { ServingSurfaces } from '../audit/project-evidence.ts';
 import { loadSkillGraph, type SkillGraph } from '../skills/skill-graph.ts';
 import { type Plan, planPath } from './plan.ts';
 import { loadProfile } from './profile.ts';
@@ -9,7 +8,6 @@ export interface PlanOptions {
   /** The clock; tests and reproducible builds pass a fixed day. */
   today: Date;
   profileFile?: string;
-  serving?: ServingSurfaces;
 }
 
 export interface PlanWithEvidence {
@@ -22,9 +20,11 @@ export interface PlanWithEvidence {
 export async function buildPlan(workspace: Workspace, options: PlanOptions): Promise<PlanWithEvidence> {
   const profile = await loadProfile(workspace, options.profileFile);
   const graph = await loadSkillGraph(workspace);
-  const audits = await auditPortfolio(workspace, options.serving ? { serving: options.serving } : {});
-  const projectKinds = Object.fromEntries(audits.map((audit) => [audit.project, audit.task]));
-  return { plan: planPath({ profile, graph, audits, projectKinds, today: options.today }), graph, audits };
+  const audits = await auditPortfolio(workspace);
+  const projects = Object.fromEntries(
+    audits.map((audit) => [audit.project, { task: audit.task, tags: audit.tags }]),
+  );
+  return { plan: planPath({ profile, graph, audits, projects, today: options.today }), graph, audits };
 }
 
 /** Today, or the day in MLFOLIO_TODAY (YYYY-MM-DD) for reproducible output. */

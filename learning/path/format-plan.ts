@@ -8,7 +8,7 @@ const statusMark = { done: '✓', 'in-progress': '◐', 'not-started': '○' } a
 export function formatPlan(plan: Plan): string {
   const { profile } = plan;
   const lines = [
-    `Learning path for a ${backgroundLabels[profile.background]} aiming at an ${targetRoleLabels[profile.targetRole]} role, ${profile.hoursPerWeek} h/week, focus: ${plan.focusArea.label}`,
+    `Learning path for a ${backgroundLabels[profile.background]} aiming at an ${targetRoleLabels[profile.targetRole]} role, ${profile.hoursPerWeek} h/week, focus: ${plan.focusArea.label}${plan.focusArea.known ? '' : `, ${unknownSport(plan)}`}`,
     `${plan.remainingHours} h to go from ${plan.today}; finishes around ${plan.finish}.`,
     '',
     'Milestones (each after its prerequisites):',
@@ -19,10 +19,16 @@ export function formatPlan(plan: Plan): string {
     lines.push(
       `  ${index + 1}. ${project.title} (template ${project.template}; milestones ${project.steps.join(', ')})${project.existing ? ` — in progress as ${project.existing}` : ''}`,
       `     ${project.question}`,
+      ...(project.existing ? [] : [`     Start: ${project.start}`]),
     );
   }
   if (plan.next) lines.push('', `Next: ${plan.next.action}`);
   return lines.join('\n');
+}
+
+/** For a focus area made from an interest the tool does not know: what that means for the builder. */
+export function unknownSport(plan: Plan): string {
+  return `a sport mlfolio has no ideas or example sources for: the projects below are generic, and \`--sport ${plan.focusArea.id}\` scaffolds them with placeholder pages to point at public ${plan.focusArea.label} tables`;
 }
 
 /** `mlfolio path status`: progress per milestone from audit evidence, the schedule and the next step. */

@@ -2,7 +2,7 @@ import type { ProjectAudit } from '../audit/audit-project.ts';
 import type { StartingLevel } from '../skills/skill-file.ts';
 import { ancestorsOf, orderByPrerequisites, type Skill, type SkillGraph } from '../skills/skill-graph.ts';
 import type { Profile } from './profile.ts';
-import { type FocusArea, focusAreaFor, type ProjectIdea } from './project-ideas.ts';
+import { type FocusArea, focusAreaFor, type ProjectIdea, taggedWith } from './project-ideas.ts';
 import { type SkillProgress, skillProgress } from './skill-progress.ts';
 
 /** Why a milestone sits where it does in the plan. */
@@ -29,8 +29,17 @@ export interface Milestone {
 export interface RecommendedProject extends ProjectIdea {
   /** Milestone steps this project carries. */
   steps: number[];
-  /** A project of the builder's that already follows this idea's template, if any. */
+  /** The command that scaffolds it: `mlfolio new <slug> --template … --sport …`. */
+  start: string;
+  /** A project of the builder's in this area (tagged with its sport) from this idea's template, if any. */
   existing?: string;
+}
+
+/** What the plan needs to know of one of the builder's projects. */
+export interface BuilderProject {
+  /** The task its project file declares, which is the template it came from. */
+  task: string | undefined;
+  tags: readonly string[];
 }
 
 export interface NextStep {
@@ -42,7 +51,7 @@ export interface NextStep {
 
 export interface Plan {
   profile: Profile;
-  focusArea: Pick<FocusArea, 'id' | 'label'>;
+  focusArea: Pick<FocusArea, 'id' | 'label' | 'known'>;
   /** The day the remaining work is scheduled from. */
   today: string;
   milestones: Milestone[];
@@ -60,8 +69,8 @@ export interface PlanInputs {
   graph: SkillGraph;
   /** Audits of the builder's projects: the only source of progress. */
   audits: readonly ProjectAudit[];
-  /** The builder's projects' templates, by slug (the `task` their project file declares). */
-  projectKinds?: Readonly<Record<string, string | undefined>>;
+  /** The builder's projects, by slug. */
+  projects?: Readonly<Record<string, BuilderProject>>;
   today: Date;
 }
 
@@ -129,11 +138,11 @@ export function planPath(inputs: PlanInputs): Plan {
   });
 
   const area = focusAreaFor(profile.interests);
-  const projects = assignProjects(area, milestones, inputs.projectKinds ?? {});
+  const projects = assignProjects(area, milestones, inputs.projects ?? {});
   const next = milestones.find((milestone) => milestone.progress.status !== 'done');
   return {
     profile,
-    focusArea: { id: area.id, label: area.label },
+    focusArea: { id: area.id, label: area.label, known: area.known },
     today,
     milestones,
     projects,
@@ -151,12 +160,16 @@ export function planPath(inputs: PlanInputs): Plan {
 function assignProjects(
   area: FocusArea,
   milestones: Milestone[],
-  projectKinds: Readonly<Record<string, string | undefined>>,
+  builderProjects: Readonly<Record<string, BuilderProject>>,
 ): RecommendedProject[] {
   const firstStep = (idea: ProjectIdea) =>
     Math.min(...milestones.filter((m) => idea.skills.includes(m.skill.id)).map((m) => m.step));
   const ideas = [...area.ideas].sort((a, b) => firstStep(a) - firstStep(b)).slice(0, 3);
-  const projects: RecommendedProject[] = ideas.map((idea) => ({ ...idea, steps: [] }));
+  const projects: RecommendedProject[] = ideas.map((idea) => ({
+    ...idea,
+    steps: [],
+    start: `mlfolio new <slug> --template ${idea.template} --sport ${area.id}`,
+  }));
   for (const milestone of milestones) {
     const project = projects.find((p) => p.skills.includes(milestone.skill.id)) ?? projects.at(-1)!;
     project.steps.push(milestone.step);
@@ -164,8 +177,11 @@ function assignProjects(
   }
   const used = new Set<string>();
   for (const project of projects) {
-    const existing = Object.entries(projectKinds)
-      .filter(([slug, kind]) => kind === project.template && !used.has(slug))
+    // A project counts for an idea only in the area's sport: an NBA project is not a tennis one.
+    const existing = Object.entries(builderProjects)
+      .filter(
+        ([slug, built]) => built.task === project.template && taggedWith(area, built.tags) && !used.has(slug),
+      )
       .map(([slug]) => slug)
       .sort()[0];
     if (existing) {
@@ -183,7 +199,7 @@ function nextStep(milestone: Milestone, projects: readonly RecommendedProject[])
     ? `Make \`${missing.check}\` pass in ${missing.failing.project}: ${missing.failing.hint}`
     : project.existing
       ? `Make \`${missing.check}\` pass in ${project.existing} (\`mlfolio audit ${project.existing}\` says how).`
-      : `Start "${project.title}" with \`mlfolio new <slug> --template ${project.template}\`, then make \`${missing.check}\` pass (\`mlfolio audit <slug>\`).`;
+      : `Start "${project.title}" with \`${project.start}\`, then make \`${missing.check}\` pass (\`mlfolio audit <slug>\`).`;
   return { milestone: milestone.step, skill: milestone.skill.id, action };
 }
 

@@ -16,6 +16,8 @@ export interface FocusArea {
   label: string;
   /** Other words a builder may use for it in `interests`. */
   aliases: readonly string[];
+  /** False for an area made from an interest the tool has no ideas or example sources for. */
+  known: boolean;
   ideas: readonly ProjectIdea[];
 }
 
@@ -26,6 +28,7 @@ export const focusAreas: readonly FocusArea[] = [
     id: 'football',
     label: 'Football',
     aliases: ['soccer', 'premier league', 'la liga', 'bundesliga', 'serie a'],
+    known: true,
     ideas: [
       {
         id: 'football-match-forecasts',
@@ -75,6 +78,7 @@ export const focusAreas: readonly FocusArea[] = [
     id: 'basketball',
     label: 'Basketball',
     aliases: ['nba', 'wnba', 'euroleague', 'ncaa'],
+    known: true,
     ideas: [
       {
         id: 'basketball-game-forecasts',
@@ -123,6 +127,7 @@ export const focusAreas: readonly FocusArea[] = [
     id: 'baseball',
     label: 'Baseball',
     aliases: ['mlb', 'sabermetrics'],
+    known: true,
     ideas: [
       {
         id: 'baseball-team-wins',
@@ -170,6 +175,12 @@ export const focusAreas: readonly FocusArea[] = [
   },
 ];
 
+/** Whether a project's tags name `area`: its id, its label or one of its aliases. */
+export function taggedWith(area: FocusArea, tags: readonly string[]): boolean {
+  const names = new Set([area.id, area.label.toLowerCase(), ...area.aliases]);
+  return tags.some((tag) => names.has(tag.trim().toLowerCase()));
+}
+
 /**
  * The focus area for `interests`: the first interest that names a known area. An interest the tool
  * does not know becomes an area of its own, with the same three kinds of project in its words.
@@ -192,6 +203,7 @@ export function focusAreaFor(interests: readonly string[]): FocusArea {
     id,
     label,
     aliases: [],
+    known: false,
     ideas: [
       {
         id: `${id}-outcome-forecasts`,

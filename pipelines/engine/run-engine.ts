@@ -386,7 +386,14 @@ export async function runEngine(
   // report
   const key = graph.key();
   const latest = await readLatestRun(paths.runsDir).catch(() => undefined);
-  if (latest && latest.key === key && !options.force) {
+  // A changed project that changes no stage (a new title) still gets a new record, so the audit,
+  // which compares the recorded project with the current one, and this cache never disagree.
+  if (
+    latest &&
+    latest.key === key &&
+    latest.inputs.projectSpecSha256 === project.normalisedSha256 &&
+    !options.force
+  ) {
     progress.stage('report', `unchanged since run ${latest.runId}`);
     return { record: latest, runDir: join(paths.runsDir, latest.runId), reused: true };
   }
@@ -424,7 +431,8 @@ export async function runEngine(
     ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
     versions: await versions(),
     inputs: {
-      projectFileSha256: project.normalisedSha256,
+      projectFileSha256: sha256(project.specText),
+      projectSpecSha256: project.normalisedSha256,
       dataset: {
         ...events.provenance,
         excludedReasons: countReasons(events.excluded.map((e) => e.reason)),

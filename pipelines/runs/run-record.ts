@@ -77,7 +77,13 @@ export const runRecordSchema = z.looseObject({
   dataUntil: z.string().optional(),
   versions: z.record(z.string(), z.string()),
   inputs: z.strictObject({
+    /** sha256 of the project file's bytes, for provenance. */
     projectFileSha256: z.string(),
+    /**
+     * sha256 of the validated, normalised project (see `specHash`): what the run depends on, and
+     * what the audit compares. Absent in runs recorded before it existed.
+     */
+    projectSpecSha256: z.string().optional(),
     dataset: z.strictObject({
       sha256: z.string(),
       source: z.string(),

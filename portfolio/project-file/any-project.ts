@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { specHash } from '../../pipelines/runs/spec-hash.ts';
 import { loadProject, type Project } from '../project-spec.ts';
 import { projectPaths, type Workspace } from '../workspace.ts';
 import { type LoadedProject, loadProjectFile } from './load.ts';
@@ -18,11 +19,14 @@ export interface ProjectHeader {
  * original pipeline; version 2 files on the declared engine. Readers that only need the header use
  * `spec`.
  */
-export type AnyProject =
-  | ({ version: 1; legacy: Project } & Omit<Project, 'spec'> & { spec: ProjectHeader })
-  | ({ version: 2; declared: LoadedProject } & Omit<LoadedProject, 'file' | 'version'> & {
-        spec: ProjectHeader;
-      });
+export type AnyProject = (
+  | ({ version: 1; legacy: Project } & Omit<Project, 'spec'>)
+  | ({ version: 2; declared: LoadedProject } & Omit<LoadedProject, 'file' | 'version'>)
+) & {
+  spec: ProjectHeader;
+  /** sha256 of the validated, normalised project: what a run depends on (see `specHash`). */
+  specSha256: string;
+};
 
 /** The file version of a project: 2 when it says `version: 2`, else 1. Unreadable files count as 1 (the loader reports them). */
 export async function projectFileVersion(workspace: Workspace, slug: string): Promise<1 | 2> {
@@ -44,10 +48,10 @@ export async function loadAnyProject(
   if ((await projectFileVersion(workspace, slug)) === 2) {
     const declared = await loadProjectFile(workspace, slug, options);
     const { file, version: _version, ...rest } = declared;
-    return { version: 2, declared, ...rest, spec: headerOf(file) };
+    return { version: 2, declared, ...rest, spec: headerOf(file), specSha256: declared.normalisedSha256 };
   }
   const legacy = await loadProject(workspace, slug);
-  return { version: 1, legacy, ...legacy, spec: headerOf(legacy.spec) };
+  return { version: 1, legacy, ...legacy, spec: headerOf(legacy.spec), specSha256: specHash(legacy.spec) };
 }
 
 function headerOf(spec: ProjectHeader): ProjectHeader {

@@ -1,5 +1,6 @@
 import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
+import { written } from '../site-data/format.ts';
 import { projectHref } from '../site-data/links.ts';
 import { siteData } from '../site-data/portfolio.ts';
 import { runFacts } from '../site-data/run-facts.ts';
@@ -16,7 +17,9 @@ export const GET: APIRoute = async (context) => {
       return {
         title: project.spec.title,
         link: projectHref(project.slug),
-        description: `${facts?.impact?.headline ?? 'Impact not measured yet.'} ${project.spec.summary}`,
+        description: [facts?.impact?.headline ?? 'Impact not measured yet.', written(project.spec.summary)]
+          .filter((part) => part !== undefined)
+          .join(' '),
         ...(project.run ? { pubDate: new Date(project.run.createdAt) } : {}),
         categories: project.spec.tags,
       };

@@ -1,7 +1,16 @@
+import { placeholderLines } from '../../learning/audit/mdx-sections.ts';
 import { metricInfo } from '../../pipelines/evaluation/metrics.ts';
 import type { Estimate } from '../../pipelines/runs/run-record.ts';
 import { type TaskMetricId, taskMetrics } from '../../pipelines/tasks/metrics.ts';
 import type { MetricName } from '../../portfolio/project-spec.ts';
+
+/**
+ * `text` if the builder has written it, undefined while it still holds a template's TODO
+ * placeholder (the audit's rule), so the site never publishes a scaffold's instructions as prose.
+ */
+export function written(text: string): string | undefined {
+  return placeholderLines(text).length ? undefined : text;
+}
 
 export function metricLabel(name: string): string {
   return metricInfo[name as MetricName]?.label ?? taskMetrics[name as TaskMetricId]?.label ?? name;

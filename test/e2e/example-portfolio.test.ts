@@ -56,6 +56,19 @@ describe('mlfolio start on the example portfolio', () => {
     expect(index).toContain(`projects/${slug}/`);
   });
 
+  it('shows on the index the audit verdict `mlfolio audit` gives, inference path included', async () => {
+    const audit = await mlfolio(root, ['audit', slug, '--json']);
+    const [result] = JSON.parse(audit.stdout) as {
+      passed: number;
+      checks: { id: string; verdict: string }[];
+    }[];
+    expect(result!.checks.find((check) => check.id === 'inference-path')!.verdict).toBe('pass');
+    const index = await readFile(join(root, 'dist/index.html'), 'utf8');
+    expect(
+      [...index.matchAll(/>(\d+) of (\d+)<\/strong> interview checks pass/g)].map((m) => m.slice(1)),
+    ).toEqual([[String(result!.passed), String(result!.checks.length)]]);
+  });
+
   it('reuses every stage and the site when nothing changed', async () => {
     const second = await mlfolio(root, ['start']);
     expect(second.code).toBe(0);

@@ -1,5 +1,5 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { auditProject, type ProjectAudit } from '../../learning/audit/audit-project.ts';
@@ -12,7 +12,6 @@ import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { copyWorkspace, tempWorkspace } from './temp-workspace.ts';
 
 const slug = 'football-match-outcomes';
-const endpoint = { endpoint: 'mlfolio serve' };
 let base: Workspace & { dispose(): Promise<void> };
 let runDir: string;
 const copies: (() => Promise<void>)[] = [];
@@ -112,7 +111,7 @@ calibration drift per league, and a retraining cadence tied to the season calend
 describe('mlfolio audit on the example project', () => {
   it('passes each check whose evidence the run holds and fails the others with a hint', async () => {
     const { ws } = await fresh();
-    const audit = await auditProject(ws, slug, { serving: endpoint });
+    const audit = await auditProject(ws, slug);
     const run = JSON.parse(await readFile(join(runDir, runFileName), 'utf8')) as RunRecord;
     const expected: Partial<Record<CheckId, boolean>> = {
       'baseline-compared': true,
@@ -145,25 +144,44 @@ describe('mlfolio audit on the example project', () => {
     expect(verdict(audit, 'baseline-compared').evidence.join(' ')).toContain('elo');
   });
 
-  it('fails reproducible-run when the lockfile is removed, and when the project file changes after the run', async () => {
+  it('fails reproducible-run when the lockfile is removed', async () => {
     const { ws } = await fresh();
-    expect(verdict(await auditProject(ws, slug, { serving: endpoint }), 'reproducible-run').verdict).toBe(
-      'pass',
-    );
+    expect(verdict(await auditProject(ws, slug), 'reproducible-run').verdict).toBe('pass');
     await rm(join(ws.root, 'package-lock.json'));
-    const noLock = verdict(await auditProject(ws, slug, { serving: endpoint }), 'reproducible-run');
+    const noLock = verdict(await auditProject(ws, slug), 'reproducible-run');
     expect(noLock.verdict).toBe('fail');
     expect(noLock.evidence.join(' ')).toContain('no lockfile');
     expect(noLock.hint).toContain('package-lock.json');
+  });
 
-    const other = await fresh();
-    const { specFile } = projectPaths(other.ws, slug);
-    await writeFile(specFile, `${await readFile(specFile, 'utf8')}# tweaked\n`);
-    const stale = verdict(await auditProject(other.ws, slug, { serving: endpoint }), 'reproducible-run');
+  it('keeps reproducible-run passing for a comment or a default written out, as `mlfolio run` reuses the run', async () => {
+    const { ws } = await fresh();
+    const project = await loadProject(ws, slug);
+    await writeFile(
+      project.specFile,
+      `# a comment the pipeline never reads\n${project.specText.replace(/^seed: 42\n/m, '')}`,
+    );
+    expect(verdict(await auditProject(ws, slug), 'reproducible-run').verdict).toBe('pass');
+    const rerun = await runProject(ws, await loadProject(ws, slug));
+    expect(rerun.reused).toBe(true);
+  });
+
+  it('fails reproducible-run when the project changes after the run, and `mlfolio run` clears it', async () => {
+    const { ws } = await fresh();
+    const project = await loadProject(ws, slug);
+    await writeFile(project.specFile, project.specText.replace(/^title: .*$/m, 'title: Football results'));
+    const stale = verdict(await auditProject(ws, slug), 'reproducible-run');
     expect(stale.verdict).toBe('fail');
     expect(stale.hint).toBe(
       `Run \`mlfolio run ${slug}\` so the published numbers come from the current project file.`,
     );
+    // The title enters no stage, so every stage is reused; the run still records the project it used.
+    const rerun = await runProject(ws, await loadProject(ws, slug), {
+      now: () => new Date('2026-11-22T11:00:00Z'),
+    });
+    expect(rerun.reused).toBe(false);
+    expect(rerun.record.stages.every((stage) => stage.cached)).toBe(true);
+    expect(verdict(await auditProject(ws, slug), 'reproducible-run').verdict).toBe('pass');
   });
 
   it('fails intervals-reported and calibration-checked when the run loses that evidence', async () => {
@@ -175,7 +193,7 @@ describe('mlfolio audit on the example project', () => {
       delete record.calibrationByModel;
       delete record.calibrationError;
     });
-    const audit = await auditProject(ws, slug, { serving: endpoint });
+    const audit = await auditProject(ws, slug);
     expect(verdict(audit, 'intervals-reported')).toMatchObject({
       verdict: 'fail',
       hint: expect.stringContaining('intervals'),
@@ -238,7 +256,7 @@ describe('mlfolio audit on the example project', () => {
         headline: 'Tipping with the model scores 12 more points a season than always tipping the home side.',
       };
     });
-    const audit = await auditProject(ws, slug, { serving: endpoint });
+    const audit = await auditProject(ws, slug);
     for (const id of [
       'comparison-tested',
       'backtest-run',
@@ -260,20 +278,63 @@ describe('mlfolio audit on the example project', () => {
       record.split.train.seasons.push(record.split.test.seasons[0]!);
       record.split.train.to = record.split.test.to;
     });
-    const check = verdict(await auditProject(ws, slug, { serving: endpoint }), 'leakage-safe-split');
+    const check = verdict(await auditProject(ws, slug), 'leakage-safe-split');
     expect(check.verdict).toBe('fail');
     expect(check.evidence.join(' ')).toMatch(/in both the training and the test period/);
   });
 
-  it('fails inference-path without a loadable artifact or without any way to query the model', async () => {
+  it("passes inference-path on the project's own serving: the server and the demo page of its latest run", async () => {
+    const { ws } = await fresh();
+    const check = verdict(await auditProject(ws, slug), 'inference-path');
+    expect(check.verdict).toBe('pass');
+    expect(check.evidence.join(' ')).toContain(
+      `an HTTP endpoint (\`mlfolio serve ${slug}\`) and an in-browser demo (the site's demo page, projects/${slug}/demo/)`,
+    );
+  });
+
+  it('fails inference-path when no surface can load a model of the latest run, saying why for each', async () => {
     const { ws, run } = await fresh();
-    expect(verdict(await auditProject(ws, slug, { serving: {} }), 'inference-path')).toMatchObject({
-      verdict: 'fail',
-      hint: expect.stringContaining('mlfolio serve'),
+    await rm(join(run, 'team-state.json'));
+    const check = verdict(await auditProject(ws, slug), 'inference-path');
+    expect(check.verdict).toBe('fail');
+    expect(check.hint).toContain(`mlfolio serve ${slug}`);
+    expect(check.evidence.join(' ')).toMatch(
+      /`mlfolio serve football-match-outcomes` cannot serve it: The team states/,
+    );
+    expect(check.evidence.join(' ')).toContain("The site's demo page cannot load");
+  });
+
+  it('credits only the demo when the server is promoted to a model of an older run', async () => {
+    const { ws, run } = await fresh();
+    const older = { runId: '20250101T000000Z-01d01d00', runKey: 'an older key', modelId: 'elo' };
+    const olderDir = join(projectPaths(ws, slug).runsDir, older.runId);
+    await cp(run, olderDir, { recursive: true });
+    await editRun(olderDir, (record) => {
+      record.runId = older.runId;
+      record.key = older.runKey;
     });
+    const log = join(projectPaths(ws, slug).dir, 'operations', 'deployments.json');
+    await mkdir(dirname(log), { recursive: true });
+    await writeFile(
+      log,
+      JSON.stringify({
+        schemaVersion: 1,
+        project: slug,
+        deployments: [{ at: '2025-01-01T00:00:00Z', model: older, by: 'manual', reason: 'test' }],
+      }),
+    );
+    const check = verdict(await auditProject(ws, slug), 'inference-path');
+    expect(check.verdict).toBe('pass');
+    expect(check.evidence.join(' ')).toContain('Served through an in-browser demo');
+    expect(check.evidence.join(' ')).not.toContain('HTTP endpoint');
+    expect(check.evidence.join(' ')).toContain(`serves model elo of run ${older.runId}`);
+  });
+
+  it('fails inference-path without a loadable artifact of the best model', async () => {
+    const { ws, run } = await fresh();
     const record = JSON.parse(await readFile(join(run, runFileName), 'utf8')) as RunRecord;
     await rm(join(run, record.models.find((m) => m.id === record.best)!.artifact));
-    const check = verdict(await auditProject(ws, slug, { serving: endpoint }), 'inference-path');
+    const check = verdict(await auditProject(ws, slug), 'inference-path');
     expect(check.verdict).toBe('fail');
     expect(check.evidence.join(' ')).toContain('is missing');
   });
@@ -283,7 +344,7 @@ describe('mlfolio audit on the example project', () => {
     const { writeupFile } = projectPaths(ws, slug);
     await writeFile(writeupFile, writeup);
     await writeFile(walkthroughFile(ws, slug), walkthrough);
-    const complete = await auditProject(ws, slug, { serving: endpoint });
+    const complete = await auditProject(ws, slug);
     expect(verdict(complete, 'writeup-complete').verdict).toBe('pass');
     expect(verdict(complete, 'walkthrough-ready').verdict).toBe('pass');
 
@@ -292,7 +353,7 @@ describe('mlfolio audit on the example project', () => {
       walkthroughFile(ws, slug),
       walkthrough.replace('<Metric model="best" name="rps" />', 'well'),
     );
-    const gaps = await auditProject(ws, slug, { serving: endpoint });
+    const gaps = await auditProject(ws, slug);
     expect(verdict(gaps, 'writeup-complete')).toMatchObject({ verdict: 'fail' });
     expect(verdict(gaps, 'writeup-complete').evidence).toContain('Missing: no "Limitations" section.');
     expect(verdict(gaps, 'walkthrough-ready').evidence.join(' ')).toContain('cites a recorded number');

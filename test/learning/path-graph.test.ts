@@ -38,7 +38,7 @@ describe('the layered layout', () => {
 
 describe('the learning-path SVG', () => {
   it('draws one box per skill, one arrow per prerequisite, and marks the next step, without script', async () => {
-    const { plan } = await buildPlan(await workspace(), { today, serving: {} });
+    const { plan } = await buildPlan(await workspace(), { today });
     const svg = pathGraphSvg(plan);
     expect(svg.match(/<g class="skill /g)).toHaveLength(plan.milestones.length);
     const prerequisites = plan.milestones.reduce((sum, m) => sum + m.skill.prerequisites.length, 0);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectAudit } from '../../learning/audit/audit-project.ts';
 import { type CheckId, checkCatalogue, checkIds } from '../../learning/audit/check-catalogue.ts';
+import { formatPlan } from '../../learning/path/format-plan.ts';
 import { type Plan, planPath } from '../../learning/path/plan.ts';
 import { backgrounds, type Profile, profileSchema } from '../../learning/path/profile.ts';
 import { focusAreaFor, focusAreas } from '../../learning/path/project-ideas.ts';
@@ -34,6 +35,7 @@ function auditWith(project: string, passing: readonly CheckId[]): ProjectAudit {
     project,
     title: project,
     task: 'match-outcome',
+    tags: ['football'],
     draft: undefined,
     runId: undefined,
     checks,
@@ -178,7 +180,7 @@ describe('planning a learning path', () => {
       profile: profile({ background: 'software-engineer' }),
       graph,
       audits,
-      projectKinds: { 'my-matches': 'match-outcome' },
+      projects: { 'my-matches': { task: 'match-outcome', tags: ['football', 'forecasting'] } },
       today,
     });
     const status = Object.fromEntries(some.milestones.map((m) => [m.skill.id, m.progress.status]));
@@ -197,6 +199,39 @@ describe('planning a learning path', () => {
     );
     expect(some.projects[0]!.existing).toBe('my-matches');
     expect(some.remainingHours).toBeLessThan(none.remainingHours);
+  });
+
+  it('says when the focus sport is not one it knows, and tells its scaffold which sport it is', () => {
+    const plan = planPath({ profile: profile({ interests: ['Tennis'] }), graph, audits: [], today });
+    expect(plan.focusArea).toEqual({ id: 'tennis', label: 'Tennis', known: false });
+    expect(plan.next?.action).toContain('`mlfolio new <slug> --template stats-table --sport tennis`');
+    const text = formatPlan(plan);
+    expect(text).toContain(
+      'focus: Tennis, a sport mlfolio has no ideas or example sources for: the projects below are generic',
+    );
+    expect(formatPlan(planPath({ profile: profile({}), graph, audits: [], today }))).not.toContain(
+      'no ideas or example sources',
+    );
+  });
+
+  it("counts a project as in progress for an idea only when it is in the plan's sport", () => {
+    const projects = {
+      'nba-team-wins': { task: 'stats-table', tags: ['basketball', 'stats-table'] },
+      'tennis-outcomes': { task: 'stats-table', tags: ['tennis', 'stats-table'] },
+    };
+    const audits = [auditWith('nba-team-wins', []), auditWith('tennis-outcomes', [])];
+    const tennis = planPath({ profile: profile({ interests: ['tennis'] }), graph, audits, projects, today });
+    expect(tennis.projects.map((p) => p.existing).filter(Boolean)).toEqual(['tennis-outcomes']);
+    const curling = planPath({
+      profile: profile({ interests: ['curling'] }),
+      graph,
+      audits,
+      projects,
+      today,
+    });
+    expect(curling.projects.map((p) => p.existing).filter(Boolean)).toEqual([]);
+    const nba = planPath({ profile: profile({ interests: ['NBA'] }), graph, audits, projects, today });
+    expect(nba.projects.map((p) => p.existing).filter(Boolean)).toEqual(['nba-team-wins']);
   });
 
   it('compares progress with the schedule from the start date', () => {

@@ -22,7 +22,7 @@ describe('a scaffolded portfolio, built with npm start', () => {
     expect(start.stderr).toContain(
       '[nba-team-wins] skipped: a draft, because its data is not collected yet (`mlfolio scrape nba-team-wins`)',
     );
-    expect(start.stdout).toContain('2 project(s)');
+    expect(start.stdout).toContain('1 project(s) run and 1 draft(s) skipped (nba-team-wins)');
   });
 
   it('shows the scaffold on the index with its readiness, and the draft with what it misses', async () => {
@@ -31,6 +31,10 @@ describe('a scaffolded portfolio, built with npm start', () => {
     expect(index).toMatch(/>\d+ of 17<\/strong> interview checks pass/);
     expect(index).toContain('nba-team-wins');
     expect(index).toContain('A draft: its data is not collected yet (<code>mlfolio scrape');
+    // The scaffold's placeholder summary is not published; the draft's fifteen checks that wait for a run say so once.
+    expect(index).not.toContain('TODO: one sentence');
+    expect(index.match(/No run recorded/g)).toHaveLength(1);
+    expect(index).toMatch(/<strong[^>]*>15 checks<\/strong>, for one reason/);
   });
 
   it("gives the scaffold a project page with its failing checks and the audit's hints", async () => {
@@ -61,6 +65,25 @@ describe('a scaffolded portfolio, built with npm start', () => {
       'writeup-complete': 'fail',
       'walkthrough-ready': 'fail',
     });
+  });
+
+  it('shows on the site the verdicts the CLI gives: the same checks pass, the same skills are shown', async () => {
+    const audit = await mlfolio(ws.root, ['audit', '--json']);
+    const audits = JSON.parse(audit.stdout) as { project: string; passed: number; checks: unknown[] }[];
+    const index = await page('index.html');
+    const onIndex = [...index.matchAll(/>(\d+) of (\d+)<\/strong> interview checks pass/g)].map(
+      (match) => `${match[1]} of ${match[2]}`,
+    );
+    expect(onIndex.sort()).toEqual(audits.map((a) => `${a.passed} of ${a.checks.length}`).sort());
+    const forecasts = audits.find((a) => a.project === 'my-forecasts')!;
+    expect(await page('projects/my-forecasts/index.html')).toContain(
+      `>${forecasts.passed} of ${forecasts.checks.length}</strong> interview checks pass`,
+    );
+
+    const status = await mlfolio(ws.root, ['path', 'status']);
+    const [, done, total] = /Progress: (\d+) of (\d+) milestones/.exec(status.stdout)!;
+    const path = await page('path/index.html');
+    expect(/<strong[^>]*>(\d+ of \d+)<\/strong> skills shown/.exec(path)?.[1]).toBe(`${done} of ${total}`);
   });
 
   it('fails the audit of the draft with exit status 5', async () => {

@@ -1,5 +1,7 @@
+import type { RunRecord } from '../../../pipelines/runs/run-record.ts';
 import { sha256 } from '../../../portfolio/hash.ts';
 import { type Check, fail, pass, withRun } from '../check.ts';
+import type { ProjectEvidence } from '../project-evidence.ts';
 
 export const reproducibleRun: Check = {
   id: 'reproducible-run',
@@ -16,7 +18,7 @@ export const reproducibleRun: Check = {
           `Run ${run.runId}: ${problems.join('; ')}.`,
         );
       }
-      if (evidence.specText !== undefined && sha256(evidence.specText) !== run.inputs.projectFileSha256) {
+      if (projectChangedSince(run, evidence)) {
         return fail(
           `Run \`mlfolio run ${evidence.slug}\` so the published numbers come from the current project file.`,
           `${evidence.specFile} has changed since run ${run.runId}: its numbers no longer match the file.`,
@@ -33,6 +35,17 @@ export const reproducibleRun: Check = {
     }),
 };
 
+/**
+ * Whether the project differs from the one the run used. Compared as the pipeline reads it
+ * (validated and normalised), so a comment or a default written out changes nothing, exactly as
+ * `mlfolio run` sees it; runs recorded before that hash existed compare the file's bytes.
+ */
+function projectChangedSince(run: RunRecord, evidence: ProjectEvidence): boolean {
+  const recorded = run.inputs.projectSpecSha256;
+  if (recorded !== undefined && evidence.specSha256 !== undefined) return evidence.specSha256 !== recorded;
+  return evidence.specText !== undefined && sha256(evidence.specText) !== run.inputs.projectFileSha256;
+}
+
 export const inferencePath: Check = {
   id: 'inference-path',
   run: (evidence) =>
@@ -44,21 +57,23 @@ export const inferencePath: Check = {
           probe?.detail ?? `Run ${run.runId} has no artifact for ${run.best}.`,
         );
       }
+      const serving = evidence.serving;
       const surfaces = [
-        evidence.serving.endpoint ? `an HTTP endpoint (\`${evidence.serving.endpoint}\`)` : undefined,
-        evidence.serving.demo ? `an in-browser demo (${evidence.serving.demo})` : undefined,
+        serving?.endpoint ? `an HTTP endpoint (\`${serving.endpoint}\`)` : undefined,
+        serving?.demo ? `an in-browser demo (${serving.demo})` : undefined,
       ].filter((surface): surface is string => surface !== undefined);
       if (!surfaces.length) {
         return fail(
-          'Put the model in front of a reader: serve it over HTTP (`mlfolio serve`) or add the in-browser demo to the project page.',
+          `Put a model of run ${run.runId} in front of a reader: \`mlfolio serve ${evidence.slug}\` serves the deployed model, and the site publishes a demo page for every project that is not a draft.`,
           probe.detail,
-          'No endpoint or demo was found that serves it.',
+          ...(serving?.gaps.length ? serving.gaps : ['No endpoint or demo serves it.']),
         );
       }
       const best = run.models.find((model) => model.id === run.best);
       return pass(
         probe.detail,
         `Served through ${surfaces.join(' and ')}.`,
+        ...(serving?.gaps ?? []),
         ...(best
           ? [`Measured latency p50 ${best.timings.predictP50Us} µs, p99 ${best.timings.predictP99Us} µs.`]
           : []),
