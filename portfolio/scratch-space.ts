@@ -15,9 +15,14 @@ export function scratchName(prefix: string): string {
 /**
  * Removes the entries of `parent` named by {@link scratchName} with `prefix` whose owner has exited
  * (on this host: a pid of another machine sharing the folder cannot be checked, so its scratch is
- * kept). A missing `parent` holds nothing. Returns the names removed.
+ * kept). `legacy` matches names of an older scheme without a host, its first group the pid. A
+ * missing `parent` holds nothing. Returns the names removed.
  */
-export async function removeAbandonedScratch(parent: string, prefix: string): Promise<string[]> {
+export async function removeAbandonedScratch(
+  parent: string,
+  prefix: string,
+  legacy?: RegExp,
+): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(parent);
@@ -28,13 +33,21 @@ export async function removeAbandonedScratch(parent: string, prefix: string): Pr
   const host = hostname();
   const removed: string[] = [];
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const match = /^(.*)~(\d+)~[0-9a-f]{8}$/.exec(name.slice(prefix.length));
-    if (!match || match[1] !== host || isProcessAlive(Number(match[2]))) continue;
+    const owner = ownerOf(name, prefix, host, legacy);
+    if (owner === undefined || isProcessAlive(owner)) continue;
     await rm(join(parent, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
+}
+
+/** The pid that owns a scratch entry of this host, or undefined when the name is not one. */
+function ownerOf(name: string, prefix: string, host: string, legacy: RegExp | undefined): number | undefined {
+  const legacyPid = legacy?.exec(name)?.[1];
+  if (legacyPid !== undefined) return Number(legacyPid);
+  if (!name.startsWith(prefix)) return undefined;
+  const match = /^(.*)~(\d+)~[0-9a-f]{8}$/.exec(name.slice(prefix.length));
+  return match && match[1] === host ? Number(match[2]) : undefined;
 }
 
 /** Whether a process with this id runs on this machine (one we may not signal still runs). */
