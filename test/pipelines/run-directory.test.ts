@@ -161,6 +161,13 @@ describe('readers skip and report a run folder left incomplete', () => {
     expect(deployed.model.id).toBe(second.best);
   });
 
+  test('`mlfolio monitor` checks the model of the latest complete run and names the incomplete folders', async () => {
+    const result = await mlfolio(fixture.workspace.root, ['monitor', fixture.project.slug]);
+    expect(result.stderr).toMatch(/W_RUN_INCOMPLETE.*Skipped 2 incomplete run folders/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/model health/);
+  });
+
   test('`mlfolio runs` lists the complete runs and names the incomplete folders on stderr', async () => {
     const result = await mlfolio(fixture.workspace.root, ['runs', fixture.project.slug]);
     expect(result.stderr).toMatch(/Skipped 2 incomplete run folders/);
