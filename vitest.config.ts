@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['test/real/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // Every temporary folder a test makes goes under one folder per run, removed when it ends.
+    globalSetup: ['test/isolated-tmpdir.ts'],
     projects: [
       { extends: true, test: { name: 'unit', exclude: ['test/site/**'] } },
       // The site's tests share sites built once by the global setup (several pipeline runs and builds).
@@ -14,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'site',
           include: ['test/site/**/*.test.ts'],
-          globalSetup: ['test/site/global-setup.ts'],
+          globalSetup: ['test/isolated-tmpdir.ts', 'test/site/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },

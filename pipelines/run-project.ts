@@ -23,6 +23,7 @@ import { tippingImpact } from './impact/tipping-impact.ts';
 import type { ModelArtifact } from './models/artifact.ts';
 import { serialiseArtifact } from './models/model.ts';
 import { defaultModelLabels, interpretability, isBaseline, trainModel } from './models/train.ts';
+import { writeRunDirectory } from './runs/run-directory.ts';
 import {
   type Estimate,
   listRunIds,
@@ -470,12 +471,13 @@ export async function runProject(
     partialDependence: explanation.partialDependence.map((curve) => ({ model: bestCandidate, ...curve })),
     impact,
   };
-  for (const [i, model] of models.entries()) {
-    await writeFileAtomic(join(runDir, model.artifact), serialiseArtifact(trained[i]!.artifact));
-  }
-  await writeJsonAtomic(join(runDir, 'team-state.json'), table.teams);
-  // The record goes last: a run directory without run.json is an interrupted run and is ignored.
-  await writeJsonAtomic(join(runDir, runFileName), record);
+  await writeRunDirectory(paths.runsDir, runId, async (directory) => {
+    for (const [i, model] of models.entries()) {
+      await writeFileAtomic(join(directory, model.artifact), serialiseArtifact(trained[i]!.artifact));
+    }
+    await writeJsonAtomic(join(directory, 'team-state.json'), table.teams);
+    await writeJsonAtomic(join(directory, runFileName), record);
+  });
   progress.stage('report', `run ${runId} (${(await listRunIds(paths.runsDir)).length} run(s) recorded)`);
   return { record, runDir, reused: false };
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MlfolioError } from '../portfolio/errors.ts';
+import { isProcessAlive } from '../portfolio/scratch-space.ts';
 
 const pollMs = 200;
 
@@ -53,11 +54,5 @@ async function holderAlive(lockDir: string): Promise<boolean> {
     // Just created, pid not written yet: treat as alive; a crashed holder is caught on a later poll.
     return true;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(pid);
 }

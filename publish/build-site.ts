@@ -6,6 +6,7 @@ import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 import { withBuildLock } from './build-lock.ts';
+import { siteScratch } from './site-scratch.ts';
 
 /** The site's code, in this package. Content comes from the workspace, which may be elsewhere. */
 const codeRoot = join(import.meta.dirname, '..');
@@ -47,6 +48,8 @@ export async function buildSite(
     process.env.BASE_PATH ?? '/',
     process.env.SITE_URL ?? '',
   ]);
+  const cacheDir = join(codeRoot, 'node_modules', '.cache', 'mlfolio-site');
+  const { scratch, temporary, previous } = await siteScratch(cacheDir, workspace.distDir);
   if (!options.force && (await readStamp(workspace.distDir)) === fingerprint) {
     progress.stage('publish', 'site inputs unchanged, dist/ is current');
     return { outDir: workspace.distDir, skipped: true, durationMs: performance.now() - started };
@@ -54,8 +57,6 @@ export async function buildSite(
   progress.stage('publish', 'building the static site with Astro');
   // Astro's build output imports packages by name while it prerenders, so it must be written
   // inside this package (where node_modules resolves), then moved beside the workspace's dist/.
-  const scratch = join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', `${process.pid}-${Date.now()}`);
-  const temporary = `${workspace.distDir}.tmp-${process.pid}`;
   const { build } = await import('astro');
   // Astro writes its prerender bundle under the working directory unless outDir is inside it
   // (getOutDirWithinCwd in astro/dist/core/build/common.js), so build from the code root.
@@ -64,7 +65,7 @@ export async function buildSite(
   // The content collections and the site's data loader find the workspace through MLFOLIO_ROOT.
   process.env.MLFOLIO_ROOT = workspace.root;
   try {
-    await withBuildLock(join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', 'build.lock'), () =>
+    await withBuildLock(join(cacheDir, 'build.lock'), () =>
       build({
         root: codeRoot,
         outDir: scratch,
@@ -99,7 +100,6 @@ export async function buildSite(
   }
   await writeJsonAtomic(join(scratch, stampFile), { fingerprint, builtAt: new Date().toISOString() });
   await moveDirectory(scratch, temporary);
-  const previous = `${workspace.distDir}.old-${process.pid}`;
   await rename(workspace.distDir, previous).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
   });

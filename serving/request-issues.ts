@@ -76,7 +76,8 @@ function preview(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // A cycle, or nesting too deep to stringify (String() would recurse as deep and throw too).
+    text = Array.isArray(value) ? '[…]' : typeof value === 'object' ? '{…}' : typeof value;
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

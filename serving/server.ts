@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { parseJsonBody, RequestBodyError } from './json-body.ts';
 import { type PredictionSchemas, predictionSchemas } from './prediction-schema.ts';
 import type { Predictor } from './predictor.ts';
 import { RequestValidationError } from './request-issues.ts';
@@ -20,8 +21,8 @@ export interface ServerDependencies {
   metrics: Record<string, { value: number; lower?: number | undefined; upper?: number | undefined }>;
   testPeriod: { seasons: string[]; from: string; to: string; rows: number };
   options?: Partial<ServerOptions>;
-  /** Pino logger options, or false for none (tests). */
-  logger?: boolean | { level: string };
+  /** Pino logger options (a level and a stream; see request-log.ts), or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
   /** Awaited before each prediction is computed: lets tests hold a request in flight. */
   beforePredict?: () => Promise<void>;
   now?: () => number;
@@ -53,11 +54,43 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     closing = true;
   });
 
-  app.setErrorHandler((error: FastifyError | RequestValidationError, request, reply) => {
+  // Fastify's own parser answers a `__proto__` key, a bare NaN and a 5,000-deep array alike with
+  // "Body is not valid JSON" (or, for the last, a stack overflow later): this one says which.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | RequestValidationError | RequestBodyError, request, reply) => {
     if (error instanceof RequestValidationError) {
       return reply
         .code(400)
         .send({ error: { code: error.code, message: error.message, issues: error.issues } });
+    }
+    if (error instanceof RequestBodyError) {
+      return reply.code(400).send({ error: { code: error.code, message: error.message } });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const declared = Number(request.headers['content-length']);
+      return reply.code(413).send({
+        error: {
+          code: 'E_BODY_TOO_LARGE',
+          message: `The body is ${Number.isFinite(declared) && declared > 0 ? `${declared.toLocaleString('en')} bytes` : 'larger than the limit'}; the limit is ${options.bodyLimit.toLocaleString('en')} bytes (${formatBytes(options.bodyLimit)}). Send at most ${options.maxBatch} predictions per batch request, and split larger work into several requests.`,
+        },
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = request.headers['content-type'];
+      return reply.code(415).send({
+        error: {
+          code: 'E_UNSUPPORTED_MEDIA_TYPE',
+          message: `${type ? `Content-Type "${type.slice(0, 100)}" is not accepted` : 'The request has a body but no Content-Type'}; send the body as JSON with "Content-Type: application/json".`,
+        },
+      });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
@@ -70,14 +103,36 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
       .code(status)
       .send({ error: { code: error.code ?? 'E_BAD_REQUEST', message: error.message } });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
+
+  // Every route's methods, so a known path asked with another method gets 405 and `Allow`.
+  const methodsByPath = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = methodsByPath.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    methodsByPath.set(route.url, methods);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!.replace(/(.)\/+$/, '$1');
+    const allowed = methodsByPath.get(path);
+    if (allowed) {
+      const allow = [...allowed].sort().join(', ');
+      return reply
+        .code(405)
+        .header('allow', allow)
+        .send({
+          error: {
+            code: 'E_METHOD_NOT_ALLOWED',
+            message: `${request.method} is not allowed on ${path}; it answers ${allow}.${allowed.has('POST') ? ' Send a POST with a JSON body (Content-Type: application/json).' : ''}`,
+          },
+        });
+    }
+    return reply.code(404).send({
       error: {
         code: 'E_NOT_FOUND',
         message: `No route ${request.method} ${request.url.slice(0, 200)}. Routes: GET /health, GET /v1/model, GET /v1/teams, POST /v1/predictions, POST /v1/predictions/batch, GET /openapi.json.`,
       },
-    }),
-  );
+    });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -174,4 +229,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   );
 
   return app;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % 1024 === 0 && bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }

@@ -29,7 +29,7 @@ export const runsCommand = defineCommand({
     const workspace = workspaceAt();
     const project = await loadProject(workspace, args.project);
     const { runsDir } = projectPaths(workspace, project.slug);
-    const ids = await listRunIds(runsDir);
+    const ids = await listRunIds(runsDir, (message) => console.error(`Warning: ${message}`));
     if (ids.length === 0) {
       throw new MlfolioError({
         code: 'E_RUN_MISSING',

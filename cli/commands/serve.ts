@@ -4,6 +4,7 @@ import { listRunIds, readRunRecord, runFileName } from '../../pipelines/runs/run
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
+import { logLevels, openRequestLog } from '../../serving/request-log.ts';
 import { defaultServerOptions } from '../../serving/server-options.ts';
 import { requiredProjectArg, requireProject } from './operations-args.ts';
 
@@ -29,13 +30,22 @@ export const serveCommand = defineCommand({
       type: 'string',
       description: 'Serve this model id instead of the deployed one (default: the run’s best).',
     },
-    quiet: { type: 'boolean', description: 'Do not log each request.', default: false },
+    logFile: {
+      type: 'string',
+      description: 'Append the JSON log to this file (default level info: one line per request).',
+    },
+    logLevel: {
+      type: 'string',
+      description: `Log level: ${logLevels.join(', ')} (default warn on stderr, info with --log-file).`,
+    },
+    quiet: { type: 'boolean', description: 'No log at all.', default: false },
   },
   async run({ args }) {
     const slug = requireProject(args.project, 'serve');
     const workspace = workspaceAt();
     await loadProject(workspace, slug);
     const { serveProject, closeOnSignals } = await import('../../serving/serve-project.ts');
+    const log = await openRequestLog({ file: args.logFile, level: args.logLevel, quiet: args.quiet });
     const host = args.host ?? defaultServerOptions.host;
     if (!/^(127\.|localhost$|::1$)/.test(host)) {
       console.error(
@@ -51,7 +61,7 @@ export const serveCommand = defineCommand({
         maxBatch: integerOption('max-batch', args.maxBatch, defaultServerOptions.maxBatch, 1, 10_000),
       },
       {
-        logger: args.quiet ? false : { level: 'info' },
+        logger: log.logger,
         ...(args.run || args.model
           ? { model: await chosenModel(workspace, slug, args.run, args.model) }
           : {}),
@@ -61,10 +71,12 @@ export const serveCommand = defineCommand({
     console.error(
       `Serving ${v.project}: model ${v.modelId} (${v.label}) of run ${v.runId}, ${v.promotedBy === 'latest-run-best' ? 'best of the latest run' : `promoted by ${v.promotedBy} ${v.promotedAt ?? ''}`.trim()}.`,
     );
+    if (log.description) console.error(log.description);
     console.log(`Listening on ${url} — POST /v1/predictions, OpenAPI at ${url}/openapi.json. Ctrl-C stops.`);
     await closeOnSignals(app, defaultServerOptions.shutdownGraceMs, (signal) =>
       console.error(`${signal}: finishing in-flight requests, then stopping.`),
     );
+    await log.close();
     console.error('Stopped.');
   },
 });

@@ -1,7 +1,9 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MlfolioError } from '../../portfolio/errors.ts';
+import { pathExists } from '../../portfolio/files.ts';
 import { parseWith } from '../../portfolio/validate.ts';
 
 /**
@@ -287,22 +289,75 @@ export async function readRunRecord(file: string): Promise<RunRecord> {
   return parseWith(runRecordSchema, data, file, 'E_RUN_CORRUPT');
 }
 
-/** Run ids of a project, oldest first (ids start with a UTC timestamp). */
-export async function listRunIds(runsDir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(runsDir, { withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+/** What a project's runs folder holds. */
+export interface RunFolders {
+  /** Ids of complete runs (a folder holding run.json), oldest first (ids start with a UTC timestamp). */
+  complete: string[];
+  /**
+   * Folders without run.json: a run interrupted before its record was written (by a version of
+   * mlfolio that wrote runs in place) or a folder made by hand. Never read as a run.
+   */
+  incomplete: string[];
 }
 
-export async function readLatestRun(runsDir: string): Promise<RunRecord | undefined> {
-  const ids = await listRunIds(runsDir);
+/** Lists the runs folder; hidden entries (a run still being written, see run-directory.ts) are skipped. */
+export async function listRunFolders(runsDir: string): Promise<RunFolders> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(runsDir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { complete: [], incomplete: [] };
+    throw error;
+  }
+  const folders = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  const complete: string[] = [];
+  const incomplete: string[] = [];
+  for (const name of folders) {
+    ((await pathExists(join(runsDir, name, runFileName))) ? complete : incomplete).push(name);
+  }
+  return { complete, incomplete };
+}
+
+/** Says that a runs folder holds incomplete runs, which are skipped; the CLI shows it on stderr. */
+export type IncompleteRunReporter = (message: string) => void;
+
+const reported = new Set<string>();
+
+/** Reports each incomplete run folder once per process, as a process warning (printed on stderr). */
+const warnOnce: IncompleteRunReporter = (message) => {
+  if (reported.has(message)) return;
+  reported.add(message);
+  process.emitWarning(message, { type: 'MlfolioWarning', code: 'W_RUN_INCOMPLETE' });
+};
+
+/** The sentence that reports incomplete run folders: which, why they are skipped, what to do. */
+export function incompleteRunsMessage(runsDir: string, incomplete: readonly string[]): string {
+  const folders = incomplete.map((name) => join(runsDir, name)).join(', ');
+  return `Skipped ${incomplete.length === 1 ? 'an incomplete run folder' : `${incomplete.length} incomplete run folders`} (no ${runFileName}: a run that was interrupted before it finished): ${folders}. Delete ${incomplete.length === 1 ? 'it' : 'them'}; the runs that finished are unaffected.`;
+}
+
+/**
+ * Ids of a project's complete runs, oldest first. Incomplete folders are skipped and reported
+ * through `report` (default: a process warning, once per folder set).
+ */
+export async function listRunIds(
+  runsDir: string,
+  report: IncompleteRunReporter = warnOnce,
+): Promise<string[]> {
+  const { complete, incomplete } = await listRunFolders(runsDir);
+  if (incomplete.length) report(incompleteRunsMessage(runsDir, incomplete));
+  return complete;
+}
+
+/** The latest complete run, or undefined when there is none; incomplete folders are reported as by {@link listRunIds}. */
+export async function readLatestRun(
+  runsDir: string,
+  report: IncompleteRunReporter = warnOnce,
+): Promise<RunRecord | undefined> {
+  const ids = await listRunIds(runsDir, report);
   const latest = ids.at(-1);
   return latest ? readRunRecord(join(runsDir, latest, runFileName)) : undefined;
 }

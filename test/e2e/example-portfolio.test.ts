@@ -1,6 +1,6 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { type CliResult, exampleWorkspace, mlfolio } from './workspace.ts';
 
@@ -14,6 +14,10 @@ beforeAll(async () => {
   first = await mlfolio(root, ['start']);
   run = (await readLatestRun(join(root, 'content/projects', slug, 'runs')))!;
 }, 180_000);
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
 
 describe('mlfolio start on the example portfolio', () => {
   it('builds the site into dist/ and says how to open it', () => {

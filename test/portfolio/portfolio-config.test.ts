@@ -1,12 +1,16 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadPortfolioConfig } from '../../portfolio/portfolio-config.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
 async function workspaceWith(portfolioYaml: string | undefined) {
   const root = await mkdtemp(join(tmpdir(), 'mlfolio-config-'));
+  roots.push(root);
   await mkdir(join(root, 'content'), { recursive: true });
   if (portfolioYaml !== undefined) await writeFile(join(root, 'content/portfolio.yaml'), portfolioYaml);
   return workspaceAt(root);

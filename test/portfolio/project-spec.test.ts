@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isMlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
@@ -11,8 +11,12 @@ const example = await readFile(
   'utf8',
 );
 
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
 async function workspaceWith(projectYaml: string) {
   const root = await mkdtemp(join(tmpdir(), 'mlfolio-spec-'));
+  roots.push(root);
   await mkdir(join(root, 'content/projects/demo'), { recursive: true });
   await writeFile(join(root, 'content/projects/demo/project.yaml'), projectYaml);
   return workspaceAt(root);

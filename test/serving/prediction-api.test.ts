@@ -243,40 +243,119 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     expect(response.body.prediction).toBeUndefined();
   });
 
-  test('a number too large for a double (1e400 parses to Infinity) is rejected', async () => {
+  test('a number too large for a double (1e400 parses to Infinity) is named as such, not as null', async () => {
     const text = JSON.stringify(features({})).replace(/"elo_home":[^,]+/, '"elo_home":1e400');
     const response = await postRaw('v1/predictions', text);
     expect(response.statusCode).toBe(400);
-    expect(response.body.error.issues[0].field).toBe('body.features.elo_home');
+    expect(response.body.error.issues).toEqual([
+      {
+        field: 'body.features.elo_home',
+        message: expect.stringMatching(/beyond the range of a double.*Infinity/),
+      },
+    ]);
+    expect(JSON.stringify(response.body)).not.toMatch(/null/);
   });
+
+  test.each(['NaN', '-Infinity'])(
+    'a bare %s is named, with where it is and why JSON refuses it',
+    async (token) => {
+      const text = JSON.stringify(features({})).replace(/"elo_home":[^,]+/, `"elo_home":${token}`);
+      const response = await postRaw('v1/predictions', text);
+      expect(response.statusCode).toBe(400);
+      expect(response.body.error.code).toBe('E_INVALID_JSON');
+      const column = text.indexOf(token) + 1;
+      expect(response.body.error.message).toBe(
+        `The body is not valid JSON: bare ${token} at line 1, column ${column}. JSON has no NaN or Infinity; send a finite number, or leave the field out.`,
+      );
+    },
+  );
 
   test('an empty body, with or without a JSON content type, is a 400', async () => {
     const empty = await postRaw('v1/predictions', '');
     expect(empty.statusCode).toBe(400);
+    expect(empty.body.error).toMatchObject({ code: 'E_INVALID_JSON', message: /The body is empty/ });
     const none = (await client().post('v1/predictions')) as Response<Json>;
     expect(none.statusCode).toBe(400);
     expect(none.body.error.issues[0]).toEqual({ field: 'body', message: 'expected object, received null.' });
   });
 
-  test('invalid JSON is a 400', async () => {
+  test('invalid JSON is a 400 saying where', async () => {
     const response = await postRaw('v1/predictions', '{"fixture": {');
     expect(response.statusCode).toBe(400);
-    expect(response.body.error.message).toMatch(/JSON/i);
+    expect(response.body.error.code).toBe('E_INVALID_JSON');
+    expect(response.body.error.message).toMatch(/not valid JSON: .*position 13/);
   });
 
-  test('prototype poisoning is refused', async () => {
-    const response = await postRaw('v1/predictions', '{"__proto__": {"admin": true}, "fixture": {}}');
+  test.each([
+    {
+      name: 'a "__proto__" key',
+      body: '{"__proto__": {"admin": true}, "fixture": {}}',
+      field: 'body.__proto__',
+    },
+    {
+      name: 'a nested "__proto__" key',
+      body: '{"fixture": {"homeTeam": "Arsenal", "__proto__": {"admin": true}}}',
+      field: 'body.fixture.__proto__',
+    },
+    {
+      name: 'a "constructor.prototype" key',
+      body: '{"constructor": {"prototype": {"admin": true}}, "fixture": {}}',
+      field: 'body.constructor',
+    },
+  ])('$name is valid JSON, and the 400 says why it is refused and where', async ({ body, field }) => {
+    const response = await postRaw('v1/predictions', body);
     expect(response.statusCode).toBe(400);
+    expect(response.body.error.code).toBe('E_INVALID_REQUEST');
+    expect(response.body.error.issues).toEqual([
+      { field, message: expect.stringMatching(/is valid JSON, but .*prototype poisoning.*Remove the key/) },
+    ]);
   });
 
-  test('an unsupported content type is a 415', async () => {
+  // 10 KB of brackets once overflowed the stack while the validation error was formatted (a 500).
+  test.each([
+    { name: 'arrays 5,000 deep', route: 'v1/predictions', body: `${'['.repeat(5000)}${']'.repeat(5000)}` },
+    {
+      name: 'objects 3,000 deep inside a fixture',
+      route: 'v1/predictions',
+      body: `{"fixture":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`,
+    },
+    {
+      name: 'arrays 5,000 deep as batch items',
+      route: 'v1/predictions/batch',
+      body: `{"items":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    },
+    { name: 'arrays 17 deep', route: 'v1/predictions', body: `${'['.repeat(17)}${']'.repeat(17)}` },
+  ])('$name get a 400 naming the depth limit, before validation', async ({ route, body }) => {
+    const response = await postRaw(route, body);
+    expect(response.statusCode).toBe(400);
+    expect(response.body.error.code).toBe('E_BODY_TOO_DEEP');
+    expect(response.body.error.message).toMatch(/more than 16 deep \(at line 1, column \d+\)/);
+  });
+
+  test('nesting up to the limit reaches validation', async () => {
+    const response = await postRaw('v1/predictions', `{"features":${'['.repeat(15)}${']'.repeat(15)}}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.body.error.code).toBe('E_INVALID_REQUEST');
+  });
+
+  test('an unsupported content type is a 415 naming it and what to send', async () => {
     const response = await postRaw('v1/predictions', 'homeTeam=Arsenal', 'application/x-www-form-urlencoded');
     expect(response.statusCode).toBe(415);
+    expect(response.body.error).toEqual({
+      code: 'E_UNSUPPORTED_MEDIA_TYPE',
+      message:
+        'Content-Type "application/x-www-form-urlencoded" is not accepted; send the body as JSON with "Content-Type: application/json".',
+    });
   });
 
-  test('a body over the size limit is a 413', async () => {
-    const response = await postRaw('v1/predictions', JSON.stringify({ padding: 'x'.repeat(300 * 1024) }));
+  test('a body over the size limit is a 413 giving its size, the limit and what to do', async () => {
+    const body = JSON.stringify({ padding: 'x'.repeat(300 * 1024) });
+    const response = await postRaw('v1/predictions', body);
     expect(response.statusCode).toBe(413);
+    expect(response.body.error.code).toBe('E_BODY_TOO_LARGE');
+    expect(response.body.error.message).toBe(
+      `The body is ${body.length.toLocaleString('en')} bytes; the limit is 262,144 bytes (256 KiB). Send at most 256 predictions per batch request, and split larger work into several requests.`,
+    );
   });
 
   test('a batch over the limit names the items field', async () => {
@@ -307,6 +386,20 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     const response = await post('v1/predictions/batch', { items });
     expect(response.statusCode).toBe(400);
     expect(response.body.error.issues.map((i: Json) => i.field)).toEqual(['body.items[1].fixture.awayTeam']);
+  });
+
+  test('a known route asked with the wrong method is a 405 with Allow', async () => {
+    const response = (await client().get('v1/predictions')) as Response<Json>;
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+    expect(response.body.error).toEqual({
+      code: 'E_METHOD_NOT_ALLOWED',
+      message:
+        'GET is not allowed on /v1/predictions; it answers POST. Send a POST with a JSON body (Content-Type: application/json).',
+    });
+    const health = (await client().delete('health/')) as Response<Json>;
+    expect(health.statusCode).toBe(405);
+    expect(health.headers.allow).toBe('GET, HEAD');
   });
 
   test('an unknown route is a JSON 404 listing the routes', async () => {

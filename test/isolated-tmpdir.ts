@@ -1,0 +1,27 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { removeAbandonedScratch, scratchName } from '../portfolio/scratch-space.ts';
+
+/** Prefix of the folder each test run keeps its temporary files in. */
+export const testTmpPrefix = 'mlfolio-test-';
+
+/**
+ * Vitest global setup: points TMPDIR (so `os.tmpdir()` in the tests, their workers and the child
+ * processes they start) at a folder of this run, removed when the run ends, so a test that forgets
+ * its temporary folder, or a test run that is killed, leaves nothing behind for long: the folders
+ * of test runs that no longer run are removed when the next one starts. Returns the teardown.
+ */
+export default async function isolateTmpdir(): Promise<() => Promise<void>> {
+  const parent = tmpdir();
+  await removeAbandonedScratch(parent, testTmpPrefix);
+  const folder = join(parent, scratchName(testTmpPrefix));
+  await mkdir(folder);
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = folder;
+  return async () => {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    await rm(folder, { recursive: true, force: true });
+  };
+}
