@@ -488,11 +488,13 @@ export async function runEngine(
     partialDependence: explanation.partialDependence,
     impact,
   };
-  for (const [i, model] of models.entries()) {
-    await writeFileAtomic(join(runDir, model.artifact), JSON.stringify(trained[i]!.artifact));
-  }
-  // The record goes last: a run directory without run.json is an interrupted run and is ignored.
-  await writeJsonAtomic(join(runDir, runFileName), record);
+  // The run appears whole or not at all: written in a scratch folder, renamed into place.
+  await writeRunDirectory(paths.runsDir, runId, async (directory) => {
+    for (const [i, model] of models.entries()) {
+      await writeFileAtomic(join(directory, model.artifact), JSON.stringify(trained[i]!.artifact));
+    }
+    await writeJsonAtomic(join(directory, runFileName), record);
+  });
   progress.stage('report', `run ${runId} (${(await listRunIds(paths.runsDir)).length} run(s) recorded)`);
   return { record, runDir, reused: false };
 }
