@@ -5,7 +5,7 @@ import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { defaultServerOptions } from '../../serving/server-options.ts';
-import { requiredProjectArg, requireProject } from './operations-args.ts';
+import { requiredProjectArg } from './operations-args.ts';
 
 export const serveCommand = defineCommand({
   meta: {
@@ -32,7 +32,7 @@ export const serveCommand = defineCommand({
     quiet: { type: 'boolean', description: 'Do not log each request.', default: false },
   },
   async run({ args }) {
-    const slug = requireProject(args.project, 'serve');
+    const slug = args.project;
     const workspace = workspaceAt();
     await loadProject(workspace, slug);
     const { serveProject, closeOnSignals } = await import('../../serving/serve-project.ts');

@@ -93,12 +93,12 @@ describe('mlfolio start on the example portfolio', () => {
   it('rejects a misspelt option with the nearest valid one, exit status 2', async () => {
     const result = await mlfolio(root, ['start', '--forse']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/has no option "--forse"\.\n.*Did you mean "force"\?/);
+    expect(result.stderr).toMatch(/has no option "--forse"\.\n.*Did you mean `--force`\?/);
   });
 
   it('names a missing required argument, exit status 2', async () => {
     const result = await mlfolio(root, ['extract']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/E_USAGE: Missing required positional argument: PAGE/);
+    expect(result.stderr).toMatch(/E_ARGUMENT_MISSING: `mlfolio extract` needs <PAGE>: An http\(s\) URL/);
   });
 });
