@@ -5,6 +5,7 @@ import { MlfolioError } from '../portfolio/errors.ts';
 import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
+import { disableAstroTelemetry } from './astro-environment.ts';
 import { withBuildLock } from './build-lock.ts';
 
 /** The site's code, in this package. Content comes from the workspace, which may be elsewhere. */
@@ -56,6 +57,7 @@ export async function buildSite(
   // inside this package (where node_modules resolves), then moved beside the workspace's dist/.
   const scratch = join(codeRoot, 'node_modules', '.cache', 'mlfolio-site', `${process.pid}-${Date.now()}`);
   const temporary = `${workspace.distDir}.tmp-${process.pid}`;
+  disableAstroTelemetry();
   const { build } = await import('astro');
   // Astro writes its prerender bundle under the working directory unless outDir is inside it
   // (getOutDirWithinCwd in astro/dist/core/build/common.js), so build from the code root.
