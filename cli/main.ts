@@ -1,16 +1,25 @@
-import { type CommandDef, runCommand, showUsage } from 'citty';
+import { type CommandDef, runCommand } from 'citty';
 import { ExitCode, isMlfolioError, MlfolioError } from '../portfolio/errors.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { commands } from './commands/index.ts';
+import { helpStyleFor, optionName, renderHelp } from './help-text.ts';
+import { missingArgumentError } from './missing-argument.ts';
 
 export const rootCommand: CommandDef = {
   meta: {
     name: 'mlfolio',
     version: '0.1.0',
-    description:
-      'Build an ML portfolio end to end: collect public data, run honest pipelines, publish the site.\n\n' +
-      'Exit status: 0 ok · 1 internal error (a bug: please report it) · 2 usage error · ' +
-      '3 invalid input (project file, dataset, page) · 4 source unavailable (retry later) · 5 a check failed.',
+    description: [
+      'Build an ML portfolio end to end: collect public data, run honest pipelines, publish the site.',
+      '',
+      'Exit status:',
+      '  0  ok',
+      '  1  internal error (a bug: please report it)',
+      '  2  usage error (unknown command, option or project)',
+      '  3  invalid input (project file, dataset, page)',
+      '  4  source unavailable (retry later)',
+      '  5  a check failed',
+    ].join('\n'),
   },
   subCommands: commands,
 };
@@ -20,8 +29,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const args = [...argv];
   const name = args.find((arg) => !arg.startsWith('-'));
   const sub = name && Object.hasOwn(commands, name) ? await commands[name]!() : undefined;
-  if (args.includes('--help') || args.includes('-h') || args.length === 0) {
-    await (sub ? showUsage(sub as CommandDef, rootCommand) : showUsage(rootCommand));
+  const help = args.includes('--help') || args.includes('-h');
+  if ((help && (sub || !name)) || args.length === 0) {
+    const text = await renderHelp(
+      (sub ?? rootCommand) as CommandDef,
+      sub ? rootCommand : undefined,
+      helpStyleFor(process.stdout),
+    );
+    process.stdout.write(text);
     return args.length === 0 ? ExitCode.usage : ExitCode.ok;
   }
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
@@ -46,12 +61,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode;
     }
     if (isArgumentError(error)) {
-      const usage = new MlfolioError({
-        code: 'E_USAGE',
-        message: `${stripAnsi(error.message)}.`.replace(/\.\.$/, '.'),
-        hint: `See \`mlfolio ${name ?? ''} --help\`.`.replace('  ', ' '),
-        exitCode: ExitCode.usage,
-      });
+      const missing = /^Missing required positional argument: (\w+)/.exec(error.message)?.[1];
+      const usage = missing
+        ? missingArgumentError(name ?? '', sub as CommandDef, missing)
+        : new MlfolioError({
+            code: 'E_USAGE',
+            message: `${stripAnsi(error.message)}.`.replace(/\.\.$/, '.'),
+            hint: `See \`mlfolio ${name ?? ''} --help\`.`.replace('  ', ' '),
+            exitCode: ExitCode.usage,
+          });
       console.error(`\n${usage.format()}`);
       return ExitCode.usage;
     }
@@ -80,6 +98,7 @@ function rejectUnknownFlags(command: string, def: CommandDef, args: readonly str
         hint: `${didYouMean(
           flag,
           [...valid].filter((v) => v.length > 1),
+          (option) => `\`${optionName(option)}\``,
         )} See \`mlfolio ${command} --help\`.`,
         exitCode: ExitCode.usage,
       });

@@ -194,6 +194,27 @@ export const projectSpecSchema = z
       seen.add(model.id);
     }
     const ids = new Set(spec.models.map((model) => model.id));
+    const unknown = (list: readonly string[] | undefined) => (list ?? []).filter((id) => !ids.has(id));
+    if (!spec.models.some((model) => model.kind === 'prior' || model.kind === 'elo')) {
+      // Ids that name a missing baseline are the same mistake: say it once, without a misleading
+      // nearest id.
+      const dangling = (
+        [
+          ['impact.compareWith', unknown(spec.impact.compareWith)],
+          ['backtest.models', unknown(spec.backtest.models)],
+        ] as const
+      )
+        .filter(([, list]) => list.length)
+        .map(([field, list]) => `${field} names ${list.map((id) => `"${id}"`).join(', ')}`);
+      context.addIssue({
+        code: 'custom',
+        path: ['models'],
+        message: `declare at least one baseline model (kind "prior" or "elo") so results can be compared${
+          dangling.length ? ` (${dangling.join('; ')}, not declared either)` : ''
+        }`,
+      });
+      return;
+    }
     const unknownIds = (list: readonly string[] | undefined, path: (string | number)[]) => {
       for (const [index, id] of (list ?? []).entries()) {
         if (!ids.has(id)) {
@@ -207,13 +228,6 @@ export const projectSpecSchema = z
     };
     unknownIds(spec.impact.compareWith, ['impact', 'compareWith']);
     unknownIds(spec.backtest.models, ['backtest', 'models']);
-    if (!spec.models.some((model) => model.kind === 'prior' || model.kind === 'elo')) {
-      context.addIssue({
-        code: 'custom',
-        path: ['models'],
-        message: 'declare at least one baseline model (kind "prior" or "elo") so results can be compared',
-      });
-    }
   });
 export type ProjectSpec = z.output<typeof projectSpecSchema>;
 

@@ -13,9 +13,17 @@ export function nearest(input: string, candidates: readonly string[]): string | 
   return bestDistance <= tolerance ? best : undefined;
 }
 
-export function didYouMean(input: string, candidates: readonly string[]): string {
+/**
+ * "Did you mean …?" with the nearest candidate, or every candidate when none is near. `show` writes a
+ * candidate as the user would type it (default: in double quotes).
+ */
+export function didYouMean(
+  input: string,
+  candidates: readonly string[],
+  show: (candidate: string) => string = (candidate) => `"${candidate}"`,
+): string {
   const match = nearest(input, candidates);
-  return match ? `Did you mean "${match}"?` : `Valid values: ${candidates.map((c) => `"${c}"`).join(', ')}.`;
+  return match ? `Did you mean ${show(match)}?` : `Valid values: ${candidates.map(show).join(', ')}.`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -5,6 +5,7 @@ import { MlfolioError } from '../portfolio/errors.ts';
 import { hashTree, hashValue } from '../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
+import { disableAstroTelemetry } from './astro-environment.ts';
 import { withBuildLock } from './build-lock.ts';
 import { siteScratch } from './site-scratch.ts';
 
@@ -57,6 +58,7 @@ export async function buildSite(
   progress.stage('publish', 'building the static site with Astro');
   // Astro's build output imports packages by name while it prerenders, so it must be written
   // inside this package (where node_modules resolves), then moved beside the workspace's dist/.
+  disableAstroTelemetry();
   const { build } = await import('astro');
   // Astro writes its prerender bundle under the working directory unless outDir is inside it
   // (getOutDirWithinCwd in astro/dist/core/build/common.js), so build from the code root.

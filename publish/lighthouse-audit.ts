@@ -17,7 +17,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { listProjects } from '../portfolio/project-spec.ts';
 import { workspaceAt } from '../portfolio/workspace.ts';
-import { chromiumArgs, chromiumPath } from './chromium.ts';
+import { chromiumArgs, findChromium, missingChromiumMessage } from './chromium.ts';
 import { calibratedCpuMultiplier, lighthouseDefaultMultiplier } from './cpu-calibration.ts';
 import { pageWeight } from './page-weight.ts';
 import { serveStatic } from './static-server.ts';
@@ -45,9 +45,14 @@ const pages = [
     : []),
 ];
 
+const chromium = findChromium();
+if (!chromium.found) {
+  console.error(missingChromiumMessage(chromium));
+  process.exit(2);
+}
 const site = await serveStatic(workspace.distDir, basePath);
 const chrome = await chromeLauncher.launch({
-  chromePath: chromiumPath,
+  chromePath: chromium.path,
   chromeFlags: chromiumArgs,
 });
 let failed = false;

@@ -4,6 +4,7 @@ import { MlfolioError } from '../../portfolio/errors.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { findTables, selectTable } from '../../scrapers/extract/find-tables.ts';
 import { parseTable } from '../../scrapers/extract/parse-table.ts';
+import { requireRows } from '../../scrapers/extract/require-rows.ts';
 import { tableRecords } from '../../scrapers/extract/table-records.ts';
 import { loadPage } from '../../scrapers/page-source.ts';
 import { type FetchArgValues, fetchArgs, fetcherFrom } from './fetch-args.ts';
@@ -28,7 +29,12 @@ export const extractCommand = defineCommand({
       required: true,
     },
     format: { type: 'string', description: 'csv (display text) or json (typed values).', default: 'csv' },
-    footer: { type: 'boolean', description: 'Include footer rows (totals, averages).', default: false },
+    footer: {
+      type: 'boolean',
+      description:
+        'Also print the footer rows (totals, averages), after the data, with a last column `footer` that is true for them.',
+      default: false,
+    },
     ...fetchArgs,
   },
   async run({ args }) {
@@ -53,6 +59,7 @@ export const extractCommand = defineCommand({
       });
     }
     const parsed = parseTable(table.$, table.element, page.baseUrl);
+    requireRows(parsed, table.key, page.location);
     const { header, rows } = tableRecords(parsed, { typed: format === 'json', footer: args.footer });
     if (format === 'json') console.log(JSON.stringify(rows, null, 2));
     else process.stdout.write(stringify(rows, { header: true, columns: header }));

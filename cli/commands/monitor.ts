@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { defineCommand } from 'citty';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
-import { dataUntilArg, parseDataUntil, requiredProjectArg, requireProject } from './operations-args.ts';
+import { dataUntilArg, parseDataUntil, requiredProjectArg } from './operations-args.ts';
 
 export const monitorCommand = defineCommand({
   meta: {
@@ -15,7 +15,7 @@ export const monitorCommand = defineCommand({
     until: dataUntilArg,
   },
   async run({ args }) {
-    const slug = requireProject(args.project, 'monitor');
+    const slug = args.project;
     const workspace = workspaceAt();
     const project = await loadProject(workspace, slug);
     const dataUntil = parseDataUntil(args.until);

@@ -22,20 +22,9 @@ export function parseDataUntil(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/** The project a command cannot do without; left out, it is a usage error naming the projects. */
 export const requiredProjectArg = {
   type: 'positional',
   description: 'Project slug (a folder under content/projects/).',
-  // Checked by `requireProject`, so that a missing slug is a usage error naming the projects.
-  required: false,
+  required: true,
 } as const;
-
-/** The project slug a command needs, or a usage error (exit status 2) saying how to give it. */
-export function requireProject(slug: string | undefined, command: string): string {
-  if (slug) return slug;
-  throw new MlfolioError({
-    code: 'E_PROJECT_MISSING',
-    message: `\`mlfolio ${command}\` needs a project.`,
-    hint: `Run \`mlfolio ${command} <project>\`, e.g. \`mlfolio ${command} football-match-outcomes\`; projects are the folders in content/projects/.`,
-    exitCode: ExitCode.usage,
-  });
-}

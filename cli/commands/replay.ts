@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
-import { requiredProjectArg, requireProject } from './operations-args.ts';
+import { requiredProjectArg } from './operations-args.ts';
 
 export const replayCommand = defineCommand({
   meta: {
@@ -12,7 +12,7 @@ export const replayCommand = defineCommand({
   },
   args: { project: requiredProjectArg },
   async run({ args }) {
-    const slug = requireProject(args.project, 'replay');
+    const slug = args.project;
     const workspace = workspaceAt();
     const project = await loadProject(workspace, slug);
     const { replayLastSeason } = await import('../../operations/replay.ts');

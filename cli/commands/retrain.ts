@@ -4,7 +4,7 @@ import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
-import { dataUntilArg, parseDataUntil, requiredProjectArg, requireProject } from './operations-args.ts';
+import { dataUntilArg, parseDataUntil, requiredProjectArg } from './operations-args.ts';
 
 export const retrainCommand = defineCommand({
   meta: {
@@ -22,7 +22,7 @@ export const retrainCommand = defineCommand({
     },
   },
   async run({ args }) {
-    const slug = requireProject(args.project, 'retrain');
+    const slug = args.project;
     const workspace = workspaceAt();
     const project = await loadProject(workspace, slug);
     const dataUntil = parseDataUntil(args.until);

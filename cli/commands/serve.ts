@@ -6,7 +6,7 @@ import { loadProject } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { logLevels, openRequestLog } from '../../serving/request-log.ts';
 import { defaultServerOptions } from '../../serving/server-options.ts';
-import { requiredProjectArg, requireProject } from './operations-args.ts';
+import { requiredProjectArg } from './operations-args.ts';
 
 export const serveCommand = defineCommand({
   meta: {
@@ -41,7 +41,7 @@ export const serveCommand = defineCommand({
     quiet: { type: 'boolean', description: 'No log at all.', default: false },
   },
   async run({ args }) {
-    const slug = requireProject(args.project, 'serve');
+    const slug = args.project;
     const workspace = workspaceAt();
     await loadProject(workspace, slug);
     const { serveProject, closeOnSignals } = await import('../../serving/serve-project.ts');

@@ -37,7 +37,7 @@ export const startCommand = defineCommand({
     const site = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
     const where = relative(process.cwd(), site.outDir) || '.';
     console.log(
-      `\nDone in ${formatMs(performance.now() - started)}: ${slugs.length - skipped.length} project(s) run${skipped.length ? ` and ${skipped.length} draft(s) skipped (${skipped.join(', ')})` : ''}; the site is in ${where}/ — run \`npm run preview\` and open the address it prints, or open ${where}/index.html.`,
+      `\nDone in ${formatMs(performance.now() - started)}: ${slugs.length - skipped.length} project(s) run${skipped.length ? ` and ${skipped.length} draft(s) skipped (${skipped.join(', ')})` : ''}; the site is in ${where}/ — run \`npm run preview\` and open the address it prints.`,
     );
   },
 });

@@ -14,6 +14,7 @@ import { evaluateForecasts, isBetter } from '../evaluation/evaluate-forecasts.ts
 import { partialDependence, permutationImportance } from '../explain/forecast-explain.ts';
 import { buildTrainingSet } from '../feature-store/index.ts';
 import { decisionImpact } from '../impact/decision-impact.ts';
+import { writeRunDirectory } from '../runs/run-directory.ts';
 import {
   listRunIds,
   type ModelResult,

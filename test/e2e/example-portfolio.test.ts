@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ let run: RunRecord;
 
 beforeAll(async () => {
   root = await exampleWorkspace();
-  first = await mlfolio(root, ['start']);
+  // Astro keeps its per-user settings (and, with telemetry on, an anonymous id) in this folder.
+  first = await mlfolio(root, ['start'], { XDG_CONFIG_HOME: join(root, '.user-config') });
   run = (await readLatestRun(join(root, 'content/projects', slug, 'runs')))!;
 }, 180_000);
 
@@ -23,7 +25,15 @@ describe('mlfolio start on the example portfolio', () => {
   it('builds the site into dist/ and says how to open it', () => {
     expect(first.stderr).not.toMatch(/E_INTERNAL/);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/the site is in dist\/ — run `npm run preview`/);
+    expect(first.stdout).toMatch(
+      /the site is in dist\/ — run `npm run preview` and open the address it prints\.$/m,
+    );
+    // Links are root-absolute, so dist/index.html opened from the file system would break them all.
+    expect(first.stdout).not.toMatch(/index\.html/);
+  });
+
+  it("builds the site with Astro's telemetry off: Astro wrote no settings for the user", () => {
+    expect(existsSync(join(root, '.user-config', 'astro'))).toBe(false);
   });
 
   it('records a run of the five declared models on the held-out season', () => {
@@ -110,12 +120,12 @@ describe('mlfolio start on the example portfolio', () => {
   it('rejects a misspelt option with the nearest valid one, exit status 2', async () => {
     const result = await mlfolio(root, ['start', '--forse']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/has no option "--forse"\.\n.*Did you mean "force"\?/);
+    expect(result.stderr).toMatch(/has no option "--forse"\.\n.*Did you mean `--force`\?/);
   });
 
   it('names a missing required argument, exit status 2', async () => {
     const result = await mlfolio(root, ['extract']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/E_USAGE: Missing required positional argument: PAGE/);
+    expect(result.stderr).toMatch(/E_ARGUMENT_MISSING: `mlfolio extract` needs <PAGE>: An http\(s\) URL/);
   });
 });

@@ -22,13 +22,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `mlfolio` command in a child process, in `root`, as a user would. */
-export function mlfolio(root: string, args: readonly string[]): Promise<CliResult> {
+/** Runs the real `mlfolio` command in a child process, in `root`, as a user would (plus `env`). */
+export function mlfolio(
+  root: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [join(repoRoot, 'cli/bin.ts'), ...args],
-      { cwd: root, env: { ...process.env, MLFOLIO_ROOT: root, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: root,
+        env: { ...process.env, MLFOLIO_ROOT: root, NO_COLOR: '1', ...env },
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

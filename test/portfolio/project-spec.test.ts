@@ -95,6 +95,55 @@ describe('project files', () => {
     expect(error.exitCode).toBe(3);
   });
 
+  it.each([
+    ['gradient-boost', /models\[4\]\.kind: received "gradient-boost"\. Did you mean "gradient-boosting"\?/],
+    [
+      'xgboost',
+      /models\[4\]\.kind: received "xgboost"\. Valid values: "prior", "elo", "logistic-regression", "mlp", "gradient-boosting"\./,
+    ],
+  ])('name the nearest model kind, or every kind, for the misspelt kind %s', async (kind, message) => {
+    const error = await loadError(example.replace('kind: gradient-boosting', `kind: ${kind}`));
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toMatch(/discriminator|"params"/);
+  });
+
+  it('report a cross-field problem in one short line, without the parsed file', async () => {
+    const error = await loadError(example.replace('id: mlp', 'id: logreg'));
+    const problems = error.message.split('\n').slice(1);
+    expect(problems).toEqual(['  - models[3].id: duplicate model id "logreg".']);
+  });
+
+  it('say once that the baseline is missing, not suggest another model for the ids that named it', async () => {
+    const error = await loadError(
+      example.replace(/ {2}- id: prior\n {4}kind: prior\n {2}- id: elo\n {4}kind: elo\n/, ''),
+    );
+    const problems = error.message.split('\n').slice(1);
+    expect(problems).toEqual([
+      '  - models: declare at least one baseline model (kind "prior" or "elo") so results can be compared (impact.compareWith names "elo", not declared either).',
+    ]);
+  });
+
+  it('report an over-indented line at its own line, not at the line before it', async () => {
+    const lines = example.split('\n');
+    const index = lines.indexOf('models:');
+    lines[index] = '   models:';
+    const error = await loadError(lines.join('\n'));
+    expect(error.message).toMatch(new RegExp(`not valid YAML at line ${index + 1}: it is indented further`));
+    expect(error.hint).toContain(`Indent line ${index + 1}`);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['only comments', '# a project, one day\n'],
+  ])('say that a project file that is %s is empty, and which fields it needs', async (_case, yaml) => {
+    const error = await loadError(yaml);
+    expect(error.code).toBe('E_PROJECT_FILE_INVALID');
+    expect(error.message).toMatch(
+      /project\.yaml is empty; it needs at least the fields title, summary, question, whyItMatters, source, features, models\./,
+    );
+    expect(error.message).not.toContain('null');
+  });
+
   it('report YAML syntax errors with the file', async () => {
     const error = await loadError('title: [unclosed\n');
     expect(error.code).toBe('E_PROJECT_FILE_INVALID');

@@ -7,6 +7,7 @@ import { findTables, selectTable } from '../../scrapers/extract/find-tables.ts';
 import { inspectTables } from '../../scrapers/extract/inspect-tables.ts';
 import { linkId } from '../../scrapers/extract/link-id.ts';
 import { parseTable } from '../../scrapers/extract/parse-table.ts';
+import { requireRows } from '../../scrapers/extract/require-rows.ts';
 import { extractMatchScore } from '../../scrapers/extract/scorebox.ts';
 import { tableRecords } from '../../scrapers/extract/table-records.ts';
 import { extractTable, type TableSpecInput, tableSpecSchema } from '../../scrapers/extract/table-spec.ts';
@@ -192,6 +193,49 @@ describe('findTables and parseTable', () => {
     expect(text.rows[0]).toMatchObject({ Team: 'Northport Tides*', FG: '3,511', 'FT%': '78.4%' });
     const typed = tableRecords(parsed, { typed: true });
     expect(typed.rows[1]).toMatchObject({ Team_id: 'ELM', FG: 3380, FT: null, 'FT%': 0.75 });
+  });
+
+  it('marks footer rows apart from data rows, in a column whose name the table does not use', () => {
+    const table = selectTable(findTables(v2019), 'team-stats-base')!;
+    const parsed = parseTable(table.$, table.element, url);
+    const typed = tableRecords(parsed, { typed: true, footer: true });
+    expect(typed.header.at(-1)).toBe('footer');
+    expect(typed.rows.map((row) => [row.Team, row.footer])).toEqual([
+      ['Northport Tides*', false],
+      ['Elm City Owls', false],
+      ['Kraków Comets', false],
+      ['League Average', true],
+    ]);
+    const clash = v2019.replace(/>Team</g, '>footer<');
+    const clashTable = selectTable(findTables(clash), 'team-stats-base')!;
+    const clashing = tableRecords(parseTable(clashTable.$, clashTable.element, url), {
+      typed: false,
+      footer: true,
+    });
+    expect(clashing.header.slice(1, 3)).toEqual(['footer', 'footer_id']);
+    expect(clashing.header.at(-1)).toBe('_footer');
+    expect(clashing.rows.at(-1)).toMatchObject({ footer: 'League Average', _footer: 'true' });
+  });
+});
+
+describe('requireRows', () => {
+  it('refuses a table with only a footer as no data, naming the table, the page and the footer', () => {
+    const html = fixture('match-cancelled.html');
+    const table = selectTable(findTables(html), 'stats_0a1b2c3d_summary')!;
+    const parsed = parseTable(table.$, table.element, url);
+    const error = thrown(() =>
+      requireRows(parsed, table.key, 'https://stats.example/matches/cancelled.html'),
+    );
+    expect(error).toMatchObject({ kind: 'no-data', code: 'E_NO_DATA', exitCode: 3 });
+    expect(error.url).toBe('https://stats.example/matches/cancelled.html');
+    expect(error.message).toBe(
+      'GET https://stats.example/matches/cancelled.html: table#stats_0a1b2c3d_summary has no data rows (its footer says "0 Players"), so there is nothing to extract.',
+    );
+  });
+
+  it('accepts a table with data rows', () => {
+    const table = selectTable(findTables(v2019), 'team-stats-base')!;
+    expect(() => requireRows(parseTable(table.$, table.element, url), table.key, url)).not.toThrow();
   });
 });
 

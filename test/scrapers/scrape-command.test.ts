@@ -36,6 +36,15 @@ beforeEach(() => {
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 });
 
+function captureStdout(): string[] {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  return written;
+}
+
 async function sourceFile(name: string, urls: string[], ids = ['totals-team', 'team-stats-base']) {
   const file = join(root, `${name}.yaml`);
   await writeFile(
@@ -150,6 +159,42 @@ describe('mlfolio inspect and extract', () => {
       '1,Northport Tides*,NRT,82,"3,511","7,402",.474,"1,530",78.4%',
       '2,Elm City Owls,ELM,82,"3,380","7,455",.453,,75.0%',
     ]);
+  });
+
+  it.each([
+    ['CSV', []],
+    ['JSON', ['--format', 'json']],
+    ['CSV with --footer', ['--footer']],
+  ])('refuses a table with no rows as no data, exit 3, printing nothing (%s)', async (_case, extra) => {
+    const file = join(import.meta.dirname, 'fixtures', 'match-cancelled.html');
+    const written = captureStdout();
+    expect(await main(['extract', file, '--table', 'stats_0a1b2c3d_summary', ...extra])).toBe(3);
+    expect(written.join('')).toBe('');
+    const message = errors.join('\n');
+    expect(message).toMatch(
+      /E_NO_DATA: table#stats_0a1b2c3d_summary in file:\/\/\S*match-cancelled\.html has no data rows/,
+    );
+    expect(message).toContain('its footer says "0 Players"');
+  });
+
+  it('names the URL of a fetched page whose table has no rows', async () => {
+    const url = server.url('/matches/cancelled.html');
+    expect(
+      await main(['extract', url, '--table', 'stats_0a1b2c3d_summary', '--contact', 't@example.test']),
+    ).toBe(3);
+    expect(errors.join('\n')).toContain(
+      `E_NO_DATA: GET ${url}: table#stats_0a1b2c3d_summary has no data rows`,
+    );
+  });
+
+  it('marks footer rows with --footer, so a total never passes as data', async () => {
+    const file = join(import.meta.dirname, 'fixtures', 'league-2019-team-stats.html');
+    const written = captureStdout();
+    expect(await main(['extract', file, '--table', 'team-stats-base', '--footer'])).toBe(0);
+    const lines = written.join('').trimEnd().split('\n');
+    expect(lines[0]).toBe('Rk,Team,Team_id,G,FG,FGA,FG%,FT,FT%,footer');
+    expect(lines.slice(1).map((line) => line.split(',').at(-1))).toEqual(['false', 'false', 'false', 'true']);
+    expect(lines.at(-1)).toMatch(/^,League Average,/);
   });
 
   it('rejects an unknown --format with a suggestion', async () => {

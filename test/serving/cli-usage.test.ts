@@ -43,7 +43,7 @@ describe('serve, monitor, retrain and replay on the command line', () => {
       {
         args: ['monitor', 'football-match-outcomes', '--untill', '2017-01-01'],
         code: 2,
-        message: /Did you mean "until"/,
+        message: /Did you mean `--until`\?/,
       },
     ].map((c) => [c.args.join(' '), c] as const),
   )('mlfolio %s fails with a usage error', async (_, { args, code, message }) => {

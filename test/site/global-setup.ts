@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { findChromium } from '../../publish/chromium.ts';
+import { browserSuitePlan } from './browser.ts';
 import {
   copyExampleContent,
   exampleSlug,
@@ -18,14 +20,24 @@ declare module 'vitest' {
     basePathRoot: string;
     /** A small dataset with hostile team names, run and built. */
     hostileRoot: string;
+    /** The browser the browser suites launch, or null when they are skipped (never under CI). */
+    chromiumPath: string | null;
   }
 }
 
 /**
  * Builds every site the browser and output tests read, once per `npm test`: in child processes,
  * as a user would, each in its own workspace. Unchanged stages and sites are reused between runs.
+ * Finds the browser first: without one the browser suites are skipped with a message saying how
+ * to install it, except under CI, where that fails the run.
  */
 export default async function setup(project: TestProject): Promise<void> {
+  // Decided first, so that CI without a browser fails before minutes of site builds.
+  const browser = browserSuitePlan(process.env, findChromium());
+  if (!browser.run && browser.fail) throw new Error(browser.message);
+  if (!browser.run) console.warn(`\n${browser.message}\n`);
+  project.provide('chromiumPath', browser.run ? browser.path : null);
+
   const exampleRoot = join(workspacesRoot, 'example');
   const basePathRoot = join(workspacesRoot, 'base-path');
   const hostileRoot = join(workspacesRoot, 'hostile');

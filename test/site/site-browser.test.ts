@@ -29,12 +29,16 @@ let browser: Browser;
 let site: StaticSite;
 let basePathSite: StaticSite;
 
+// null where the global setup found no browser (it says so, and never lets that pass under CI).
+const chromiumPath = inject('chromiumPath');
+const withBrowser = describe.skipIf(chromiumPath === null);
+
 beforeAll(async () => {
-  [browser, site, basePathSite] = await Promise.all([
-    launchBrowser(),
+  [site, basePathSite] = await Promise.all([
     serveStatic(join(exampleRoot, 'dist')),
     serveStatic(join(inject('basePathRoot'), 'dist'), '/portfolio/'),
   ]);
+  if (chromiumPath !== null) browser = await launchBrowser(chromiumPath);
   await mkdir(screenshots, { recursive: true });
 });
 
@@ -42,7 +46,7 @@ afterAll(async () => {
   await Promise.all([browser?.close(), site?.close(), basePathSite?.close()]);
 });
 
-describe('every page in a browser', () => {
+withBrowser('every page in a browser', () => {
   for (const scheme of ['light', 'dark'] as const) {
     for (const viewport of viewports) {
       test(`renders without errors or horizontal overflow on a ${viewport.name} in ${scheme} mode`, async () => {
@@ -90,7 +94,7 @@ describe('links', () => {
   });
 });
 
-describe('the demo', () => {
+withBrowser('the demo', () => {
   test('shows the same probabilities as the pipeline for the same fixture and model', async () => {
     const runDir = await latestExampleRunDir(exampleRoot);
     const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunRecord;
@@ -138,7 +142,7 @@ describe('the demo', () => {
   });
 });
 
-describe('the walkthrough handout', () => {
+withBrowser('the walkthrough handout', () => {
   test('prints on exactly one A4 page', async () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}projects/${exampleSlug}/walkthrough/`);
@@ -151,7 +155,7 @@ describe('the walkthrough handout', () => {
   });
 });
 
-describe('the architecture diagram', () => {
+withBrowser('the architecture diagram', () => {
   test('fits the screen at its designed text size: three boxes a row on a desktop, one on a phone', async () => {
     for (const viewport of viewports) {
       const page = await browser.newPage({ viewport });
@@ -179,7 +183,7 @@ describe('the architecture diagram', () => {
   });
 });
 
-describe('charts on a phone', () => {
+withBrowser('charts on a phone', () => {
   test('keep their designed size, so labels stay readable, and scroll inside their figure', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${site.url}projects/${exampleSlug}/`);
