@@ -4,15 +4,24 @@ import { parse as parseYaml } from 'yaml';
 import { focusAreas } from '../learning/path/project-ideas.ts';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { pathExists } from '../portfolio/files.ts';
+import { parseProjectText } from '../portfolio/project-file/load.ts';
 import { projectSpecSchema, slugPattern } from '../portfolio/project-spec.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import { validateStatsTableProject } from './stats-table/stats-table-spec.ts';
-import { type TemplateKind, templateExampleSport, templateKinds } from './template-kinds.ts';
+import {
+  bundledDataTemplates,
+  declaredTemplates,
+  type TemplateKind,
+  templateExampleSport,
+  templateKinds,
+} from './template-kinds.ts';
 
 const templateFiles: Record<TemplateKind, readonly string[]> = {
   'match-outcome': ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'],
+  'international-match': ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'],
+  'team-season': ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'],
   'stats-table': ['project.yaml', 'source.yaml', 'writeup.mdx', 'walkthrough.mdx'],
 };
 
@@ -93,7 +102,9 @@ export async function scaffoldProject(
   );
   // A template that renders to an invalid file is a bug in mlfolio, caught here rather than by the builder.
   const text = (name: string) => rendered.find((file) => file.name === name)!.text;
-  if (kind === 'match-outcome') {
+  if ((declaredTemplates as readonly string[]).includes(kind)) {
+    parseProjectText(slug, text('project.yaml'), `template ${kind}/project.yaml`);
+  } else if (kind === 'match-outcome') {
     parseWith(
       projectSpecSchema,
       parseYaml(text('project.yaml')),
@@ -137,10 +148,10 @@ function sportOf(requested: string | undefined, kind: TemplateKind): string {
       exitCode: ExitCode.usage,
     });
   }
-  if (kind === 'match-outcome' && sport !== templateExampleSport[kind]) {
+  if (bundledDataTemplates.includes(kind) && sport !== templateExampleSport[kind]) {
     throw new MlfolioError({
       code: 'E_TEMPLATE_SPORT',
-      message: `The match-outcome template runs on the bundled ${templateExampleSport[kind]} matches only; it has no ${sport} data.`,
+      message: `The ${kind} template runs on its bundled ${templateExampleSport[kind]} data only; it has no ${sport} data.`,
       hint: `Use \`--template stats-table --sport ${sport}\`: it scrapes the ${sport} tables you choose.`,
       exitCode: ExitCode.usage,
     });

@@ -1,5 +1,5 @@
 /** The project kinds `mlfolio new --template` can scaffold. */
-export const templateKinds = ['match-outcome', 'stats-table'] as const;
+export const templateKinds = ['match-outcome', 'international-match', 'team-season', 'stats-table'] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 
 /**
@@ -9,5 +9,20 @@ export type TemplateKind = (typeof templateKinds)[number];
  */
 export const templateExampleSport: Record<TemplateKind, string> = {
   'match-outcome': 'football',
+  'international-match': 'football',
+  'team-season': 'baseball',
   'stats-table': 'basketball',
 };
+
+/**
+ * Templates that run only on the dataset they ship with (so only for its sport). The stats-table
+ * template scrapes whatever pages the builder points it at, so it takes any sport.
+ */
+export const bundledDataTemplates: readonly TemplateKind[] = [
+  'match-outcome',
+  'international-match',
+  'team-season',
+];
+
+/** Templates written as version 2 project files, run by the declared engine. */
+export const declaredTemplates: readonly TemplateKind[] = ['international-match', 'team-season'];

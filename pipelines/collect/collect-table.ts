@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { MlfolioError } from '../../portfolio/errors.ts';
+import { pathExists } from '../../portfolio/files.ts';
 import { hashValue, sha256 } from '../../portfolio/hash.ts';
 import type { ColumnType, TableSpec } from '../../portfolio/project-file/data-spec.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
@@ -238,7 +239,7 @@ async function readCsvBytes(
       hint: 'Give the URL the data comes from; a file in the repository can be its offline copy.',
     });
   }
-  const path = resolve(context.workspace.root, source.file);
+  const path = await resolveDataFile(context.workspace, source.file);
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -247,7 +248,7 @@ async function readCsvBytes(
       {
         code: 'E_DATA_FILE_MISSING',
         message: `${context.specFile}: data.tables.${name}.source.file "${source.file}" does not exist (${path}).`,
-        hint: 'Paths are relative to the portfolio root.',
+        hint: 'Paths are relative to the portfolio root (or to mlfolio’s own folder, for the datasets it ships).',
       },
       { cause: error },
     );
@@ -257,4 +258,18 @@ async function readCsvBytes(
     ? [source.url, `offline copy ${source.file} (sha256 ${sha256(body).slice(0, 12)})`]
     : [source.file];
   return { body, origin, transport: source.url ? 'offline copy' : 'file' };
+}
+
+const toolRoot = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * A data file named in a project: relative to the portfolio root, or, when the portfolio has no
+ * such file, to mlfolio's own folder, which ships the open example datasets (`content/data/`), so a
+ * portfolio kept elsewhere (`MLFOLIO_ROOT`) runs the templates too.
+ */
+export async function resolveDataFile(workspace: Workspace, file: string): Promise<string> {
+  const own = resolve(workspace.root, file);
+  if (await pathExists(own)) return own;
+  const shipped = resolve(toolRoot, file);
+  return (await pathExists(shipped)) ? shipped : own;
 }

@@ -8,7 +8,7 @@ import { type Progress, silentProgress } from '../../portfolio/progress.ts';
 import type { LoadedProject as EngineProject } from '../../portfolio/project-file/load.ts';
 import type { ProjectFile } from '../../portfolio/project-file/schema.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
-import { type CollectedTable, collectTable } from '../collect/collect-table.ts';
+import { type CollectedTable, collectTable, resolveDataFile } from '../collect/collect-table.ts';
 import type { Row } from '../collect/typed-rows.ts';
 import { evaluateForecasts, isBetter } from '../evaluation/evaluate-forecasts.ts';
 import { partialDependence, permutationImportance } from '../explain/forecast-explain.ts';
@@ -647,7 +647,7 @@ async function sourceFingerprint(
     }
     case 'csv':
       return hashValue({
-        file: source.file ? await fileHash(join(workspace.root, source.file)) : null,
+        file: source.file ? await fileHash(await resolveDataFile(workspace, source.file)) : null,
         stored: source.url ? await fileHash(join(workspace.stateDir, 'snapshots')) : null,
       });
     case 'html-stats-table':

@@ -68,7 +68,7 @@ describe('decisionImpact', () => {
     expect(gain.over).toBe('last');
     expect(gain.difference.value).toBeCloseTo(40 * 4, 9);
     expect(gain.distinguishable).toBe(true);
-    expect(impact.headline).toMatch(/^\+160 wins over Last season’s wins in the 2020 season/);
+    expect(impact.headline).toMatch(/^\+160 wins saved over Last season’s wins in the 2020 season/);
   });
 });
 
