@@ -449,7 +449,7 @@ function decide(
     };
   }
   const improves = primary.better === 'lower' ? primary.difference < 0 : primary.difference > 0;
-  const pct = `${fmt(100 * sequential.informationFraction)}% of the planned units`;
+  const pct = `${(100 * sequential.informationFraction).toFixed(0)}% of the planned units`;
   let significant: boolean;
   let evidence: string;
   if (sequential.rule === 'fixed-horizon') {
