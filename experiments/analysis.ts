@@ -400,10 +400,8 @@ function sequentialResult(
     };
   }
   // Always valid: a look at the end of every day of entries, and one now.
-  const days = [
-    ...new Set(order.map((unit) => inArms.find((r) => r.unit === unit)!.firstExposure.slice(0, 10))),
-  ];
   const entryDay = new Map(inArms.map((r) => [r.unit, r.firstExposure.slice(0, 10)]));
+  const days = [...new Set(order.map((unit) => entryDay.get(unit)!))];
   const looks = days.map((day) => order.filter((unit) => entryDay.get(unit)! <= day).length);
   const estimates = looks.flatMap((n) => {
     const e = primaryEstimate(experiment, upTo(n), control, arm);
