@@ -1,4 +1,4 @@
-import { normalCdf, normalQuantile } from './distributions.ts';
+import { normalCdf, normalQuantile, normalSf } from './distributions.ts';
 
 /**
  * Two-sided Lan–DeMets O'Brien–Fleming-type spending, α/2 per side: the type-I error spent by
@@ -9,7 +9,8 @@ import { normalCdf, normalQuantile } from './distributions.ts';
 export function obrienFlemingSpent(t: number, alpha: number): number {
   if (t <= 0) return 0;
   if (t >= 1) return alpha;
-  return 2 * (2 - 2 * normalCdf(normalQuantile(1 - alpha / 4) / Math.sqrt(t)));
+  // 2 − 2Φ(x) = 2·(1 − Φ(x)), computed from the upper tail so that early looks keep their precision.
+  return 4 * normalSf(normalQuantile(1 - alpha / 4) / Math.sqrt(t));
 }
 
 /**
@@ -44,7 +45,7 @@ export function groupSequentialBoundaries(
     const sd = Math.sqrt(delta);
     const crossing = (c: number): number => {
       const edge = c * Math.sqrt(t);
-      if (!grid) return 2 * (1 - normalCdf(c));
+      if (!grid) return 2 * normalSf(c);
       let p = 0;
       for (let i = 0; i < grid.length; i++) {
         const u = grid[i]!;
@@ -53,7 +54,7 @@ export function groupSequentialBoundaries(
       return p;
     };
     let c: number;
-    if (target <= 1e-15) c = 40;
+    if (target <= 0) c = 40;
     else {
       let low = 0;
       let high = 40;
