@@ -128,8 +128,8 @@ function parseJson(line: string, path: string, i: number): unknown {
 }
 
 /**
- * Power and MDE of `experiment` for A/B and the paired (shadow) design, each with and without
- * CUPED: at the planned units, and the units (and weeks) the declared MDE needs.
+ * Power and MDE of `experiment` for A/B (with and without CUPED) and the paired (shadow) design:
+ * at the planned units, and the units (and weeks) the declared MDE needs.
  */
 export function planExperiment(experiment: Experiment, inputs: PlanInputs): ExperimentPlan {
   const control = experiment.arms.find((arm) => arm.control)!;
@@ -139,7 +139,9 @@ export function planExperiment(experiment: Experiment, inputs: PlanInputs): Expe
   const designs: DesignPlan[] = [];
   for (const design of ['ab', 'paired'] as const) {
     for (const cuped of [false, true]) {
-      if (cuped && inputs.cupedCorrelation === 0) continue;
+      // Pairing already removes the unit-level variance CUPED would, and the analysis of a shadow
+      // experiment is paired without CUPED, so the plan does not promise it.
+      if (cuped && (inputs.cupedCorrelation === 0 || design === 'paired')) continue;
       const base: Omit<PowerDesign, 'units'> = {
         variance: inputs.variance,
         alpha: experiment.alpha,

@@ -14,12 +14,12 @@ export function formatPlan(plan: ExperimentPlan): string {
     `Experiment ${plan.experiment}: planned ${plan.plannedUnits} units, MDE ${plan.declaredEffect}, α ${plan.alpha}, power ${plan.targetPower}`,
     `From ${plan.inputs.source}: variance ${num(plan.inputs.variance)}, CUPED covariate ρ ${num(plan.inputs.cupedCorrelation, 3)}, arms' pair ρ ${num(plan.inputs.pairCorrelation, 3)}, ${plan.inputs.unitsPerWeek ? `${num(plan.inputs.unitsPerWeek, 3)} units/week` : 'units/week unknown'}`,
     '',
-    'design            power at MDE   MDE at planned n   units for MDE   weeks',
+    'design                    power at MDE   MDE at planned n   units for MDE   weeks',
   ];
   for (const d of plan.designs) {
     const name = `${d.design === 'ab' ? 'A/B' : 'shadow (paired)'}${d.cuped ? ' + CUPED' : ''}`;
     lines.push(
-      `${name.padEnd(18)}${num(d.power, 3).padStart(12)}   ${num(d.minimumDetectableEffect).padStart(16)}   ${String(d.unitsNeeded).padStart(13)}   ${num(d.weeksNeeded, 3).padStart(5)}`,
+      `${name.padEnd(26)}${num(d.power, 3).padStart(12)}   ${num(d.minimumDetectableEffect).padStart(16)}   ${String(d.unitsNeeded).padStart(13)}   ${num(d.weeksNeeded, 3).padStart(5)}`,
     );
   }
   return lines.join('\n');
