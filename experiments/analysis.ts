@@ -1,3 +1,4 @@
+import { assign } from './assignment.ts';
 import type { Experiment, ExperimentMetric } from './experiment-spec.ts';
 import type { Exposure } from './exposure-log.ts';
 import {
@@ -93,6 +94,11 @@ export interface ExperimentAnalysis {
   analysedUnits: Record<string, number>;
   awaitingOutcome: number;
   crossovers: number;
+  /**
+   * Served exposures whose arm is not the one the assignment gives the unit (or for a unit the
+   * assignment leaves out): a serving bug, which blocks the verdict like a sample-ratio mismatch.
+   */
+  assignmentMismatches: number;
   sampleRatio: SampleRatioTest;
   arms: ArmAnalysis[];
   /** The overall decision: ship the arm named, keep the control, or continue collecting. */
@@ -121,6 +127,7 @@ export function analyzeExperiment(
     experiment.mode === 'shadow'
       ? sampleRatioTest({ [control]: 1 }, { [control]: 100 })
       : sampleRatioTest(joined.exposedUnits, planned);
+  const mismatches = assignmentMismatches(experiment, exposures);
   const analysedUnits: Record<string, number> = {};
   for (const row of joined.rows) analysedUnits[row.arm] = (analysedUnits[row.arm] ?? 0) + 1;
 
@@ -154,7 +161,7 @@ export function analyzeExperiment(
       metrics,
       guardrails,
       sequential,
-      decision: decide(experiment, sampleRatio, primary, guardrails, sequential),
+      decision: decide(experiment, sampleRatio, mismatches, primary, guardrails, sequential),
     };
   });
   return {
@@ -165,6 +172,7 @@ export function analyzeExperiment(
     analysedUnits,
     awaitingOutcome: joined.awaitingOutcome,
     crossovers: joined.crossovers,
+    assignmentMismatches: mismatches,
     sampleRatio,
     arms,
     decision: overallDecision(arms),
@@ -420,9 +428,27 @@ function sequentialResult(
   };
 }
 
+/** Counts served exposures whose arm differs from the unit's assignment recomputed here. */
+export function assignmentMismatches(experiment: Experiment, exposures: readonly Exposure[]): number {
+  let mismatches = 0;
+  for (const exposure of exposures) {
+    if (exposure.experiment !== experiment.key || exposure.role !== 'served') continue;
+    const assignment = assign(experiment, exposure.unit);
+    const expected =
+      assignment.status !== 'assigned'
+        ? undefined
+        : experiment.mode === 'shadow'
+          ? experiment.arms.find((arm) => arm.control)!.model
+          : assignment.arm;
+    if (exposure.arm !== expected) mismatches++;
+  }
+  return mismatches;
+}
+
 function decide(
   experiment: Experiment,
   sampleRatio: SampleRatioTest,
+  mismatches: number,
   primary: MetricComparison | undefined,
   guardrails: readonly GuardrailResult[],
   sequential: SequentialResult,
@@ -431,6 +457,12 @@ function decide(
     return {
       decision: 'keep-control',
       reason: `Verdict blocked: sample-ratio mismatch (χ² = ${fmt(sampleRatio.chiSquare)}, p = ${sampleRatio.pValue.toExponential(2)} < 0.001); find the assignment or logging bug before reading any result.`,
+    };
+  }
+  if (mismatches > 0) {
+    return {
+      decision: 'keep-control',
+      reason: `Verdict blocked: ${mismatches} served exposure(s) came from an arm other than the unit's assignment (seed "${experiment.seed}", key "${experiment.key}"); the server does not assign as declared.`,
     };
   }
   const failed = guardrails.filter((g) => g.status === 'fail');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeExperiment } from '../../experiments/analysis.ts';
+import { analyzeExperiment, assignmentMismatches } from '../../experiments/analysis.ts';
+import golden from '../../experiments/assignment-vectors.json' with { type: 'json' };
 import { type ExperimentSpec, parseExperiment } from '../../experiments/experiment-spec.ts';
+import type { Exposure } from '../../experiments/exposure-log.ts';
 import { joinOutcomes } from '../../experiments/outcome-join.ts';
 import { exampleExperiment, modelIds } from './experiment-example.ts';
 import { simulateTraffic } from './fixtures/simulated-traffic.ts';
@@ -40,6 +42,45 @@ describe('joining outcomes to exposures', () => {
     const outcome = outcomes.find((o) => o.unit === first.unit)!.outcome as string;
     const p = (exposure.prediction as { probabilities: Record<string, number> }).probabilities[outcome]!;
     expect(first.values['log-loss']).toBeCloseTo(-Math.log(p), 12);
+  });
+});
+
+describe('the analysis side of assignment', () => {
+  it('recomputes the golden vectors’ arms and flags exposures served from another arm', () => {
+    const experiment = experimentOf();
+    const vectors = golden.vectors[0]!;
+    expect(vectors.plan.key).toBe(experiment.key);
+    const exposures: Exposure[] = vectors.cases.map((c) => ({
+      experiment: experiment.key,
+      unit: c.unit,
+      arm: (c.assignment as { arm: string }).arm,
+      role: 'served',
+      at: '2026-03-01T00:00:00.000Z',
+      modelVersion: 'run-1',
+      latencyMs: 1,
+    }));
+    expect(assignmentMismatches(experiment, exposures)).toBe(0);
+    const swapped = exposures.map((e, i) =>
+      i < 3 ? { ...e, arm: e.arm === 'elo-logistic' ? 'gradient-boosting' : 'elo-logistic' } : e,
+    );
+    expect(assignmentMismatches(experiment, swapped)).toBe(3);
+  });
+
+  it('blocks the verdict when the server answered from the wrong arm', () => {
+    const experiment = experimentOf();
+    const { exposures, outcomes } = simulateTraffic(experiment, {
+      units: 3000,
+      days: 10,
+      seed: 3,
+      noise: sharper,
+    });
+    const wrong = exposures.map((e, i) =>
+      i === 7 ? { ...e, arm: e.arm === 'elo-logistic' ? 'gradient-boosting' : 'elo-logistic' } : e,
+    );
+    const analysis = analyzeExperiment(experiment, wrong, outcomes);
+    expect(analysis.assignmentMismatches).toBe(1);
+    expect(analysis.decision.decision).toBe('keep-control');
+    expect(analysis.decision.reason).toContain('the server does not assign as declared');
   });
 });
 

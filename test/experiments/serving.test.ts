@@ -170,5 +170,27 @@ describe('a server killed with SIGKILL under load', () => {
     expect(lost).toEqual([]);
     // Clients were still sending when the server died: the kill happened under load.
     expect(failed).toBeGreaterThan(0);
+
+    // Restarted on the same log, the server gives each unit the arm it had before the crash.
+    child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'experiment-server.ts'), path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const restarted = await new Promise<string>((resolve, reject) => {
+      child!.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim()));
+      child!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const before = new Map(exposures.map((e) => [e.unit, e.arm]));
+    const again = [...answered].slice(0, 50);
+    for (const unit of again) {
+      const response = await fetch(`${restarted}/experiments/gbm-vs-elo/predictions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ unit, input: { id: unit, strength: 0 } }),
+      });
+      expect(((await response.json()) as { arm: string }).arm).toBe(before.get(unit));
+    }
+    child.kill('SIGTERM');
+    const after = await readExposureLog(path);
+    expect(after.exposures.length).toBe(exposures.length + again.length);
   });
 });
