@@ -5,8 +5,16 @@
  * experiments with the planned effect injected measure their power; a covariate of known
  * correlation measures CUPED's variance reduction and its power. Rates carry 95% Wilson
  * intervals over the simulated experiments. BENCH_EXPERIMENTS (default 1000) sets their number.
+ * Last, the serving-side cost per request: assigning a unit, and appending its exposure to the log
+ * with a plain synchronous write (survives SIGKILL) against one followed by fsync (survives power
+ * loss), side by side.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { assign } from '../experiments/assignment.ts';
+import { type Exposure, ExposureLog } from '../experiments/exposure-log.ts';
 import { seededRandom } from '../experiments/seeded-random.ts';
 import { mixtureLikelihoodRatio, mixtureVariance } from '../experiments/statistics/always-valid.ts';
 import { normalQuantile, studentTTwoSided } from '../experiments/statistics/distributions.ts';
@@ -183,3 +191,50 @@ function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
+
+// Serving-side cost per request, measured on this machine.
+const costUnits = 20_000;
+const plan = {
+  key: 'bench',
+  seed: 'mlfolio',
+  holdoutPercent: 5,
+  layer: { name: 'default', from: 0, to: 100 },
+  arms: [
+    { model: 'control', control: true, traffic: 50 },
+    { model: 'treatment', control: false, traffic: 50 },
+  ],
+};
+let assigned = 0;
+const assignStart = performance.now();
+for (let i = 0; i < costUnits; i++) if (assign(plan, `unit-${i}`).status === 'assigned') assigned++;
+const assignMicros = ((performance.now() - assignStart) * 1000) / costUnits;
+const directory = mkdtempSync(join(tmpdir(), 'mlfolio-bench-exposures-'));
+const exposure = (i: number): Exposure => ({
+  experiment: 'bench',
+  unit: `unit-${i}`,
+  arm: 'treatment',
+  role: 'served',
+  at: new Date(1_772_323_200_000 + i).toISOString(),
+  modelVersion: 'run-1/treatment',
+  featuresAsOf: '2026-02-28T00:00:00.000Z',
+  prediction: { probabilities: { H: 0.45, D: 0.27, A: 0.28 } },
+  covariates: { baseline: 0.61 },
+  latencyMs: 0.4,
+});
+const appendCost = (fsync: boolean, n: number): number => {
+  const log = ExposureLog.open(join(directory, `${fsync ? 'fsync' : 'plain'}.jsonl`), { fsync });
+  const start = performance.now();
+  for (let i = 0; i < n; i++) log.append([exposure(i)]);
+  const micros = ((performance.now() - start) * 1000) / n;
+  log.close();
+  return micros;
+};
+const plainMicros = appendCost(false, costUnits);
+const fsyncMicros = appendCost(true, 2_000);
+rmSync(directory, { recursive: true, force: true });
+console.log('');
+console.log(
+  `Per request: assignment ${assignMicros.toFixed(1)} µs (${assigned} of ${costUnits} units assigned, 5% held out); ` +
+    `exposure append ${plainMicros.toFixed(1)} µs with a synchronous write, ${fsyncMicros.toFixed(0)} µs with fsync ` +
+    `(${(fsyncMicros / plainMicros).toFixed(0)}× slower)`,
+);

@@ -1,6 +1,7 @@
 """Golden assignment vectors, computed independently of the TypeScript code (Python's hashlib).
 
-Run with /usr/bin/python3 experiments/assignment-vectors.py > experiments/assignment-vectors.json.
+Run with /usr/bin/python3 experiments/assignment-vectors.py > experiments/assignment-vectors.json,
+then `npx biome check --write experiments/assignment-vectors.json` (the committed file is formatted).
 The serving side and the analysis side both test against the JSON file.
 """
 import hashlib

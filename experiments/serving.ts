@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { MlfolioError } from '../portfolio/errors.ts';
+import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { type AssignmentPlan, assign } from './assignment.ts';
 import type { Experiment } from './experiment-spec.ts';
 import type { Exposure, ExposureLog } from './exposure-log.ts';
@@ -131,7 +131,7 @@ export function experimentServer(options: ExperimentServingOptions) {
           code: 'E_ARM_FAILED',
           message: `Arm "${served}" of experiment "${experiment.key}" failed to predict for unit "${unit}": ${answer.exposure.error}`,
           hint: 'The failure is logged and counts against the arm’s error-rate guardrail.',
-          exitCode: 4,
+          exitCode: ExitCode.unavailable,
           retryable: true,
         },
         { cause: answer.error },

@@ -1,6 +1,7 @@
 """Reference values from scipy for experiments/statistics/distributions.ts and the SRM test.
 
 Run with /usr/bin/python3 test/experiments/golden/distributions.py > test/experiments/golden/distributions.json
+then `npx biome check --write test/experiments/golden/distributions.json` (the committed file is formatted).
 """
 import json
 from scipy import stats

@@ -1,6 +1,7 @@
 """Reference values from scipy/numpy for the experiment statistics (test/experiments/statistics.test.ts).
 
 Run with /usr/bin/python3 test/experiments/golden/statistics.py > test/experiments/golden/statistics.json
+then `npx biome check --write test/experiments/golden/statistics.json` (the committed file is formatted).
 The samples are generated here with a fixed seed and stored with the expected values.
 """
 import json
