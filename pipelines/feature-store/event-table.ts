@@ -91,14 +91,17 @@ function columnsOfRows(rows: readonly Record<string, unknown>[]): AppendColumn[]
   }
   return names.map((name) => {
     let numbers = true;
+    let integers = true;
     let booleans = true;
     for (const row of rows) {
       const value = row[name];
       if (value == null) continue;
       if (typeof value !== 'number') numbers = false;
+      else if (!Number.isInteger(value) || Math.abs(value) >= 2 ** 31) integers = false;
       if (typeof value !== 'boolean') booleans = false;
     }
-    const type = numbers ? 'double' : booleans ? 'boolean' : 'varchar';
+    // Whole numbers stay INTEGER so that seasons read back as "2001", not "2001.0".
+    const type = numbers ? (integers ? 'integer' : 'double') : booleans ? 'boolean' : 'varchar';
     const values = rows.map((row) => {
       const value = row[name];
       if (value == null) return null;

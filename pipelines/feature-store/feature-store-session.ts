@@ -112,8 +112,8 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
         const output = viewOutputs(view.name).find((o) => o.role === role);
         if (!output) continue;
         selects.push(
-          `${alias}.${quote(view.name)} AS ${quote(output.column)}`,
-          `${alias}.${quote(`__asof_${view.name}`)} AS ${quote(`__asof_${output.column}`)}`,
+          `CAST(${alias}.${quote(view.name)} AS DOUBLE) AS ${quote(output.column)}`,
+          `CAST(${alias}.${quote(`__asof_${view.name}`)} AS INTEGER) AS ${quote(`__asof_${output.column}`)}`,
         );
       }
     }

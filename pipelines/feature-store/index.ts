@@ -24,4 +24,5 @@ export {
   type Ttl,
   ttlSchema,
 } from './feature-view-schema.ts';
+export { type FutureTarget, type FutureTargetOptions, futureTarget } from './future-target.ts';
 export { type TrainingRow, type TrainingSet, timeLabel, timeOrdinal, trainingRow } from './training-set.ts';
