@@ -46,6 +46,7 @@ export async function openFeatureStore(
     const loaded = await loadEvents(connection, plan, source);
     await buildTimelines(connection, plan);
     let historyCache: Record<string, Map<string, TimelineEvent[]>> | undefined;
+    const eloCache = new Map<string, ReturnType<typeof readEloEvents>>();
     const session: FeatureStoreSession = {
       plan,
       seasons: loaded.seasons,
@@ -56,7 +57,14 @@ export async function openFeatureStore(
         historyCache ??= await readHistories(connection, plan);
         return historyCache;
       },
-      eloEvents: (view) => readEloEvents(connection, plan, view),
+      eloEvents: (view) => {
+        let events = eloCache.get(view.name);
+        if (!events) {
+          events = readEloEvents(connection, plan, view);
+          eloCache.set(view.name, events);
+        }
+        return events;
+      },
       close: () => {
         connection.closeSync();
         instance.closeSync();

@@ -25,4 +25,18 @@ export {
   ttlSchema,
 } from './feature-view-schema.ts';
 export { type FutureTarget, type FutureTargetOptions, futureTarget } from './future-target.ts';
+export {
+  type MaterializeOptions,
+  materializeOnlineStore,
+  type OnlineRead,
+  type OnlineRecord,
+  type OnlineStore,
+  readOnlineFeature,
+  readOnlineStore,
+  type ServedRow,
+  type ServeEvent,
+  serveFeatureRow,
+  writeOnlineStore,
+} from './online-store.ts';
+export { assertNoSkew, checkTrainingServingSkew, formulaEvaluator, type SkewReport } from './skew-check.ts';
 export { type TrainingRow, type TrainingSet, timeLabel, timeOrdinal, trainingRow } from './training-set.ts';
