@@ -26,6 +26,13 @@ export {
 } from './feature-view-schema.ts';
 export { type FutureTarget, type FutureTargetOptions, futureTarget } from './future-target.ts';
 export {
+  type BuildFromRows,
+  checkFeatureLeakage,
+  type FeatureLeakageOptions,
+  type FeatureLeakageReport,
+  featureLeakageGuardMethod,
+} from './leakage-guard.ts';
+export {
   type MaterializeOptions,
   materializeOnlineStore,
   type OnlineRead,
