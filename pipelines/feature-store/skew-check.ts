@@ -65,7 +65,8 @@ export async function checkTrainingServingSkew(
     const t = training.times[i]!;
     const entities = Object.fromEntries(roles.map(([role]) => [role, training.entities[role]![i]!]));
     const keys: Record<string, string[]> = {};
-    for (const [role, declared] of roles) (keys[declared.entity] ??= []).push(entities[role]!);
+    for (const [role, declared] of roles)
+      keys[declared.entity] = [...(keys[declared.entity] ?? []), entities[role]!];
     const store = await materializeOnlineStore(session, { at: t, season: training.seasonIndex[i]!, keys });
     const time = timeLabel(training, t)!;
     const served = await serveFeatureRow(
