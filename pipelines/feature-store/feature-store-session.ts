@@ -12,7 +12,7 @@ import {
 import { type FeatureStorePlan, orderFormulas, planFeatureStore, storeError } from './feature-store-plan.ts';
 import type { EloView, WindowedView } from './feature-view-schema.ts';
 import type { TrainingSet } from './training-set.ts';
-import { windowGroupSql, windowGroups } from './window-sql.ts';
+import { directViewsSql, type WindowGroup, windowGroupSql, windowGroups } from './window-sql.ts';
 
 /**
  * An open feature store: the events loaded into an in-memory DuckDB database, with the per-entity
@@ -103,13 +103,38 @@ function isPlan(value: unknown): value is FeatureStorePlan {
 async function computeTrainingSet(session: FeatureStoreSession): Promise<TrainingSet> {
   const { plan, connection } = session;
   const table = plan.spec.table;
-  const groups = windowGroups(plan);
+  const directViews: Record<string, WindowedView[]> = {};
   const joins: string[] = [];
   const selects: string[] = [];
   const viewOutputs = (view: string) => plan.outputs.filter((output) => output.view === view);
+  const groups: WindowGroup[] = [];
+  for (const group of windowGroups(plan)) {
+    const entity = plan.entities[group.entity]!;
+    const everyRole = group.historyRoles.length === entity.roles.length;
+    const direct =
+      everyRole && ('events' in group.window ? !(await hasTies(connection, group.entity)) : true);
+    if (!direct) {
+      groups.push(group);
+      continue;
+    }
+    (directViews[group.entity] ??= []).push(...group.views);
+  }
+  for (const [entity, views] of Object.entries(directViews)) {
+    // Views computed by plain window frames join like one more group.
+    groups.push({
+      entity,
+      historyRoles: [],
+      sameSeason: false,
+      window: { events: true },
+      views,
+      direct: true,
+    });
+  }
   for (const [index, group] of groups.entries()) {
     const name = `__g${index}`;
-    await connection.run(windowGroupSql(group, name));
+    await connection.run(
+      group.direct ? directViewsSql(group.entity, group.views, name) : windowGroupSql(group, name),
+    );
     const roles = new Set(group.views.flatMap((view) => viewOutputs(view.name).map((o) => o.role!)));
     for (const role of roles) {
       const alias = quote(`${name}_${role}`);
@@ -193,8 +218,7 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
     }
     query = next;
   }
-  await connection.run(`CREATE OR REPLACE TABLE __features AS ${query} ORDER BY __t, __row`);
-  const set = await readTrainingSet(session);
+  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`);
   await correctLateRows(session, set);
   return set;
 }
@@ -203,11 +227,18 @@ function numeric(column: string): string {
   return `coalesce(TRY_CAST(${column} AS DOUBLE), TRY_CAST(TRY_CAST(${column} AS BOOLEAN) AS DOUBLE))`;
 }
 
-async function readTrainingSet(session: FeatureStoreSession): Promise<TrainingSet> {
+async function hasTies(connection: DuckDBConnection, entity: string): Promise<boolean> {
+  const result = await connection.runAndReadAll(
+    `SELECT count(*) > count(DISTINCT (__entity, __t)) FROM ${quote(`tl_${entity}`)}`,
+  );
+  return result.getColumnsJS()[0]![0] === true;
+}
+
+async function readTrainingSet(session: FeatureStoreSession, query: string): Promise<TrainingSet> {
   const { plan, connection } = session;
   const roles = Object.keys(plan.spec.table.roles);
   const columns = plan.outputs.map((o) => o.column);
-  const result = await connection.stream(`SELECT * FROM __features`);
+  const result = await connection.stream(query);
   const names = result.columnNames();
   const size = session.rowCount;
   const set: TrainingSet = {
