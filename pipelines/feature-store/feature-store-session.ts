@@ -12,7 +12,8 @@ import {
 import { type FeatureStorePlan, orderFormulas, planFeatureStore, storeError } from './feature-store-plan.ts';
 import type { EloView, WindowedView } from './feature-view-schema.ts';
 import type { TrainingSet } from './training-set.ts';
-import { directViewsSql, type WindowGroup, windowGroupSql, windowGroups } from './window-sql.ts';
+import { type WindowGroup, windowGroupSql, windowGroups } from './window-sql.ts';
+import { type SortedTimeline, sweepView } from './window-sweep.ts';
 
 /**
  * An open feature store: the events loaded into an in-memory DuckDB database, with the per-entity
@@ -111,30 +112,16 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
   for (const group of windowGroups(plan)) {
     const entity = plan.entities[group.entity]!;
     const everyRole = group.historyRoles.length === entity.roles.length;
-    const direct =
-      everyRole && ('events' in group.window ? !(await hasTies(connection, group.entity)) : true);
+    const direct = everyRole && !(await hasTies(connection, group.entity));
     if (!direct) {
       groups.push(group);
       continue;
     }
     (directViews[group.entity] ??= []).push(...group.views);
   }
-  for (const [entity, views] of Object.entries(directViews)) {
-    // Views computed by plain window frames join like one more group.
-    groups.push({
-      entity,
-      historyRoles: [],
-      sameSeason: false,
-      window: { events: true },
-      views,
-      direct: true,
-    });
-  }
   for (const [index, group] of groups.entries()) {
     const name = `__g${index}`;
-    await connection.run(
-      group.direct ? directViewsSql(group.entity, group.views, name) : windowGroupSql(group, name),
-    );
+    await connection.run(windowGroupSql(group, name));
     const roles = new Set(group.views.flatMap((view) => viewOutputs(view.name).map((o) => o.role!)));
     for (const role of roles) {
       const alias = quote(`${name}_${role}`);
@@ -197,30 +184,83 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
   const keys = Object.entries(table.roles).map(
     ([role, declared]) => `CAST(e.${quote(declared.key)} AS VARCHAR) AS ${quote(`__key_${role}`)}`,
   );
-  let query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
-  for (const name of orderFormulas(plan.formulas, plan.source)) {
-    const formula = plan.formulas[name]!;
-    const asOf = formula.inputs.length
-      ? `greatest(${formula.inputs.map((input) => quote(`__asof_${input}`)).join(', ')})`
-      : 'CAST(NULL AS INTEGER)';
-    const next = `SELECT *, CAST((${formula.expression}) AS DOUBLE) AS ${quote(name)}, ${asOf} AS ${quote(`__asof_${name}`)} FROM (${query})`;
-    try {
-      await connection.run(`${next} LIMIT 0`);
-    } catch (error) {
-      throw storeError(
-        'E_FEATURE_FORMULA_INVALID',
-        `${plan.source}: feature view "${name}", field expression: ${JSON.stringify(formula.expression)} does not evaluate over the other features: ${(error as Error).message.split('\n')[0]}`,
-        `A formula is a DuckDB SQL expression over the output columns ${plan.outputs
-          .filter((o) => o.column !== name)
-          .map((o) => o.column)
-          .join(', ')}.`,
-      );
-    }
-    query = next;
-  }
+  const query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
   const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`);
+  const position = new Int32Array(set.size);
+  for (let i = 0; i < set.size; i++) position[set.inputRow[i]!] = i;
+  for (const [entity, views] of Object.entries(directViews)) {
+    const roles = plan.entities[entity]!.roles;
+    const timeline = await readSortedTimeline(connection, entity, plan.entities[entity]!.columns, roles);
+    for (const view of views) {
+      const { value, asOf } = sweepView(view, timeline);
+      const targets = roles.map((role) => {
+        const output = viewOutputs(view.name).find((o) => o.role === role);
+        return output ? { value: set.values[output.column]!, asOf: set.asOf[output.column]! } : undefined;
+      });
+      for (let k = 0; k < timeline.size; k++) {
+        const target = targets[timeline.role[k]!];
+        if (!target) continue;
+        const i = position[timeline.row[k]!]!;
+        target.value[i] = value[k]!;
+        target.asOf[i] = asOf[k]!;
+      }
+    }
+  }
   await correctLateRows(session, set);
+  if (Object.keys(plan.formulas).length) await computeFormulas(session, set);
   return set;
+}
+
+/** Streams an entity's timeline sorted by entity, time, input row into typed columns. */
+async function readSortedTimeline(
+  connection: DuckDBConnection,
+  entity: string,
+  columns: readonly string[],
+  roles: readonly string[],
+): Promise<SortedTimeline> {
+  const count = await connection.runAndReadAll(`SELECT count(*)::INTEGER FROM ${quote(`tl_${entity}`)}`);
+  const size = count.getColumnsJS()[0]![0] as number;
+  const timeline: SortedTimeline = {
+    size,
+    row: new Int32Array(size),
+    role: new Int32Array(size),
+    t: new Int32Array(size),
+    season: new Int32Array(size),
+    segment: new Int32Array(size),
+    columns: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
+  };
+  const roleIndex = new Map(roles.map((role, i) => [role, i]));
+  const result = await connection.stream(
+    `SELECT __row, __role, __t, __season, __entity${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __entity, __t, __row`,
+  );
+  let offset = 0;
+  let previous: string | undefined;
+  let start = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const [row, role, t, season, key, ...values] = chunk.getColumns() as unknown[][];
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const k = offset + r;
+      timeline.row[k] = row![r] as number;
+      timeline.role[k] = roleIndex.get(role![r] as string)!;
+      timeline.t[k] = t![r] as number;
+      timeline.season[k] = season![r] as number;
+      const entityKey = key![r] as string;
+      if (entityKey !== previous) {
+        start = k;
+        previous = entityKey;
+      }
+      timeline.segment[k] = start;
+    }
+    columns.forEach((c, index) => {
+      const target = timeline.columns[c]!;
+      const source = values[index]!;
+      for (let r = 0; r < chunk.rowCount; r++) target[offset + r] = (source[r] as number | null) ?? NaN;
+    });
+    offset += chunk.rowCount;
+  }
+  return timeline;
 }
 
 function numeric(column: string): string {
@@ -338,35 +378,67 @@ async function correctLateRows(session: FeatureStoreSession, set: TrainingSet): 
       }
     }
   }
-  if (Object.keys(plan.formulas).length) {
-    // Formulas read corrected values: recompute them for the rows whose inputs changed.
-    await recomputeFormulas(session, set);
-  }
 }
 
-async function recomputeFormulas(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
+/**
+ * Formulas run in DuckDB over the other features' final values (after the sweep and late-row
+ * corrections), uploaded column by column; a formula's as-of is the latest of its inputs'.
+ */
+async function computeFormulas(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
   const { plan, connection } = session;
-  const inputs = plan.outputs.filter((o) => !plan.formulas[o.column]).map((o) => o.column);
-  await createTableFromColumns(connection, '__corrected', [
+  const order = orderFormulas(plan.formulas, plan.source);
+  const inputs = [
+    ...new Set(
+      order.flatMap((name) => plan.formulas[name]!.inputs).filter((column) => !plan.formulas[column]),
+    ),
+  ];
+  await createTableFromColumns(connection, '__formula_inputs', [
     { name: '__i', type: 'integer', values: Int32Array.from({ length: set.size }, (_, i) => i) },
     ...inputs.map((column) => ({ name: column, type: 'double' as const, values: set.values[column]! })),
   ]);
-  let query = `SELECT * FROM __corrected`;
-  for (const name of orderFormulas(plan.formulas, plan.source)) {
-    query = `SELECT *, CAST((${plan.formulas[name]!.expression}) AS DOUBLE) AS ${quote(name)} FROM (${query})`;
+  let query = 'SELECT * FROM __formula_inputs';
+  for (const name of order) {
+    const formula = plan.formulas[name]!;
+    const next = `SELECT *, CAST((${formula.expression}) AS DOUBLE) AS ${quote(name)} FROM (${query})`;
+    try {
+      await connection.run(`${next} LIMIT 0`);
+    } catch (error) {
+      throw storeError(
+        'E_FEATURE_FORMULA_INVALID',
+        `${plan.source}: feature view "${name}", field expression: ${JSON.stringify(formula.expression)} does not evaluate over the other features: ${(error as Error).message.split('\n')[0]}`,
+        `A formula is a DuckDB SQL expression over the output columns ${plan.outputs
+          .filter((o) => o.column !== name)
+          .map((o) => o.column)
+          .join(', ')}.`,
+      );
+    }
+    query = next;
   }
-  const result = await connection.runAndReadAll(
-    `SELECT __i, ${Object.keys(plan.formulas).map(quote).join(', ')} FROM (${query})`,
-  );
-  const columns = result.getColumnsJS();
-  const index = columns[0] as number[];
-  Object.keys(plan.formulas).forEach((name, f) => {
-    const values = columns[f + 1] as (number | null)[];
-    const target = set.values[name]!;
-    index.forEach((i, r) => {
-      target[i] = values[r] ?? NaN;
+  const result = await connection.stream(`SELECT __i, ${order.map(quote).join(', ')} FROM (${query})`);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const [index, ...values] = chunk.getColumns() as unknown[][];
+    order.forEach((name, f) => {
+      const target = set.values[name]!;
+      const source = values[f]!;
+      for (let r = 0; r < chunk.rowCount; r++)
+        target[index![r] as number] = (source[r] as number | null) ?? NaN;
     });
-  });
+  }
+  await connection.run('DROP TABLE __formula_inputs');
+  for (const name of order) {
+    const asOf = set.asOf[name]!;
+    const sources = plan.formulas[name]!.inputs.map((input) => set.asOf[input]!);
+    for (let i = 0; i < set.size; i++) {
+      let latest = Number.NaN;
+      for (const source of sources) {
+        const value = source[i]!;
+        if (!Number.isNaN(value) && !(value <= latest)) latest = value;
+      }
+      asOf[i] = latest;
+    }
+  }
 }
 
 async function readHistories(

@@ -3,6 +3,7 @@
  * (DuckDB), materialised per entity for serving, and checked for leakage and training–serving skew.
  */
 
+export { describeFeatureStore, type ViewDescription } from './describe-store.ts';
 export type { EventSource } from './event-table.ts';
 export { type FeatureOutput, type FeatureStorePlan, planFeatureStore } from './feature-store-plan.ts';
 export {

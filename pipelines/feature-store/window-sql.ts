@@ -15,7 +15,9 @@ import type { Aggregate, FeatureViewSpec, WindowedView } from './feature-view-sc
  * - windows over time (days, seasons): history and target rows share a window ordered by time with
  *   a `RANGE … 1 PRECEDING` frame ending strictly before the target's time; targets carry NULLs,
  *   which aggregates ignore.
- * Late rows (recorded after a later event) are corrected afterwards by the as-of evaluator.
+ * Late rows (recorded after a later event) are corrected afterwards by the as-of evaluator. Views
+ * whose history is every event of an entity with at most one event per time skip this SQL: the
+ * one-pass sweep in `window-sweep.ts` computes them (measured faster; see the README).
  */
 
 export interface WindowGroup {
@@ -24,8 +26,6 @@ export interface WindowGroup {
   sameSeason: boolean;
   window: { events: true } | { days: number } | { seasons: number };
   views: WindowedView[];
-  /** Computed by `directViewsSql` (history is every event, no ties) rather than `windowGroupSql`. */
-  direct?: boolean;
 }
 
 export function windowGroups(plan: FeatureStorePlan): WindowGroup[] {
@@ -132,47 +132,4 @@ export function windowGroupSql(group: WindowGroup, name: string): string {
     FROM u
     WINDOW w AS (${partition} ORDER BY ${key} RANGE BETWEEN ${size} PRECEDING AND 1 PRECEDING)
     QUALIFY __probe = 1`;
-}
-
-/**
- * The fast path for views whose history is every event of the entity, on a timeline where no
- * entity has two events at one time: plain window frames over the timeline rows end strictly
- * before the event (`ROWS … 1 PRECEDING`, `RANGE … 1 PRECEDING`), so no as-of join is needed.
- * All such views of one entity run in one query creating table `name`.
- */
-export function directViewsSql(entity: string, views: readonly WindowedView[], name: string): string {
-  const columns: string[] = [];
-  for (const view of views) {
-    const v = quote(view.name);
-    const asOf = quote(`__asof_${view.name}`);
-    const partition = `PARTITION BY __entity${view.kind === 'rolling' && view.sameSeason ? ', __season' : ''}`;
-    const byEvents = `(${partition} ORDER BY __t, __row)`;
-    if (view.kind === 'lag') {
-      columns.push(
-        `${withDefault(view, `lag(${quote(view.column)}, ${view.offset}) OVER ${byEvents}`)} AS ${v}`,
-        `lag(__t, ${view.offset}) OVER ${byEvents} AS ${asOf}`,
-      );
-    } else if (view.kind === 'since') {
-      const previous = `lag(__t, 1) OVER ${byEvents}`;
-      columns.push(
-        `CASE WHEN ${previous} IS NULL THEN ${view.default ?? view.cap} ELSE least(${view.cap}, __t - ${previous}) END AS ${v}`,
-        `${previous} AS ${asOf}`,
-      );
-    } else if ('events' in view.window) {
-      const frame = `(${partition} ORDER BY __t, __row ROWS BETWEEN ${view.window.events} PRECEDING AND 1 PRECEDING)`;
-      columns.push(
-        `${withDefault(view, `${sqlAggregate[view.aggregate]}(${quote(view.column)}) OVER ${frame}`)} AS ${v}`,
-        `lag(__t, 1) OVER ${byEvents} AS ${asOf}`,
-      );
-    } else {
-      const [key, size] =
-        'days' in view.window ? ['__t', view.window.days] : ['__season', view.window.seasons];
-      const frame = `(${partition} ORDER BY ${key} RANGE BETWEEN ${size} PRECEDING AND 1 PRECEDING)`;
-      columns.push(
-        `${withDefault(view, `${sqlAggregate[view.aggregate]}(${quote(view.column)}) OVER ${frame}`)} AS ${v}`,
-        `max(__t) OVER ${frame} AS ${asOf}`,
-      );
-    }
-  }
-  return `CREATE OR REPLACE TABLE ${quote(name)} AS SELECT __row, __role, ${columns.join(', ')} FROM ${quote(`tl_${entity}`)}`;
 }
