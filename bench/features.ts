@@ -69,7 +69,16 @@ const rolling = (
   aggregate: string,
   window: Record<string, number>,
 ): FeatureStoreSpecInput['views'][number] =>
-  ({ name, description: name, kind: 'rolling', entity: 'entity', ttl: '30d', column, aggregate, window }) as never;
+  ({
+    name,
+    description: name,
+    kind: 'rolling',
+    entity: 'entity',
+    ttl: '30d',
+    column,
+    aggregate,
+    window,
+  }) as never;
 const lag = (name: string, column: string, offset: number): FeatureStoreSpecInput['views'][number] => ({
   name,
   description: name,
@@ -105,19 +114,29 @@ const spec: FeatureStoreSpecInput = {
     rolling('z_mean30d', 'z', 'mean', { days: 30 }),
     { name: 'gap', description: 'gap', kind: 'since', entity: 'entity', ttl: '400d', cap: 365 },
     lag('z_lag1', 'z', 1),
-    { name: 'x_trend', description: 'trend', kind: 'formula', ttl: '30d', difference: ['x_mean5', 'x_mean20'] },
+    {
+      name: 'x_trend',
+      description: 'trend',
+      kind: 'formula',
+      ttl: '30d',
+      difference: ['x_mean5', 'x_mean20'],
+    },
     { name: 'y_ratio', description: 'ratio', kind: 'formula', ttl: '30d', ratio: ['y_mean30d', 'y_mean90d'] },
   ],
 };
 
 console.log(`machine: ${machineLine()}`);
-console.log(`data: ${eventCount.toLocaleString('en')} events, ${entityCount.toLocaleString('en')} entities, 20 features`);
+console.log(
+  `data: ${eventCount.toLocaleString('en')} events, ${entityCount.toLocaleString('en')} entities, 20 features`,
+);
 
 const began = performance.now();
 const set = await buildTrainingSet(spec, { path: csv }, 'bench/features.ts');
 const oursSeconds = (performance.now() - began) / 1000;
 const oursPeak = process.resourceUsage().maxRSS * 1024;
-console.log(`feature store (DuckDB + TypeScript): ${oursSeconds.toFixed(2)} s, peak RSS ${(oursPeak / 2 ** 30).toFixed(2)} GiB`);
+console.log(
+  `feature store (DuckDB + TypeScript): ${oursSeconds.toFixed(2)} s, peak RSS ${(oursPeak / 2 ** 30).toFixed(2)} GiB`,
+);
 
 const pandas = spawnSync('/usr/bin/python3', ['bench/features_pandas.py', csv, sampleFile, pandasOut], {
   encoding: 'utf8',

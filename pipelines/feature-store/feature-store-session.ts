@@ -105,6 +105,7 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
   const { plan, connection } = session;
   const table = plan.spec.table;
   const directViews: Record<string, WindowedView[]> = {};
+  const ties: Record<string, boolean> = {};
   const joins: string[] = [];
   const selects: string[] = [];
   const viewOutputs = (view: string) => plan.outputs.filter((output) => output.view === view);
@@ -112,12 +113,13 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
   for (const group of windowGroups(plan)) {
     const entity = plan.entities[group.entity]!;
     const everyRole = group.historyRoles.length === entity.roles.length;
-    const direct = everyRole && !(await hasTies(connection, group.entity));
+    ties[group.entity] ??= await hasTies(connection, group.entity);
+    const direct = everyRole && !ties[group.entity];
     if (!direct) {
       groups.push(group);
       continue;
     }
-    (directViews[group.entity] ??= []).push(...group.views);
+    directViews[group.entity] = [...(directViews[group.entity] ?? []), ...group.views];
   }
   for (const [index, group] of groups.entries()) {
     const name = `__g${index}`;
@@ -229,36 +231,38 @@ async function readSortedTimeline(
     segment: new Int32Array(size),
     columns: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
   };
-  const roleIndex = new Map(roles.map((role, i) => [role, i]));
+  // Integers only: the role's index and a dense entity number, so no string crosses into JS.
+  const roleCase = `CASE __role ${roles.map((role, i) => `WHEN ${literal(role)} THEN ${i}`).join(' ')} END`;
   const result = await connection.stream(
-    `SELECT __row, __role, __t, __season, __entity${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __entity, __t, __row`,
+    `SELECT __row, ${roleCase}, __t, __season, dense_rank() OVER (ORDER BY __entity)::INTEGER AS __e${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __e, __t, __row`,
   );
   let offset = 0;
-  let previous: string | undefined;
+  let previous = -1;
   let start = 0;
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    const [row, role, t, season, key, ...values] = chunk.getColumns() as unknown[][];
-    for (let r = 0; r < chunk.rowCount; r++) {
+    const n = chunk.rowCount;
+    const [row, role, t, season, key] = [0, 1, 2, 3, 4].map((c) => chunk.getColumnVector(c));
+    for (let r = 0; r < n; r++) {
       const k = offset + r;
-      timeline.row[k] = row![r] as number;
-      timeline.role[k] = roleIndex.get(role![r] as string)!;
-      timeline.t[k] = t![r] as number;
-      timeline.season[k] = season![r] as number;
-      const entityKey = key![r] as string;
-      if (entityKey !== previous) {
+      timeline.row[k] = row!.getItem(r) as number;
+      timeline.role[k] = role!.getItem(r) as number;
+      timeline.t[k] = t!.getItem(r) as number;
+      timeline.season[k] = season!.getItem(r) as number;
+      const entityNumber = key!.getItem(r) as number;
+      if (entityNumber !== previous) {
         start = k;
-        previous = entityKey;
+        previous = entityNumber;
       }
       timeline.segment[k] = start;
     }
     columns.forEach((c, index) => {
       const target = timeline.columns[c]!;
-      const source = values[index]!;
-      for (let r = 0; r < chunk.rowCount; r++) target[offset + r] = (source[r] as number | null) ?? NaN;
+      const vector = chunk.getColumnVector(5 + index);
+      for (let r = 0; r < n; r++) target[offset + r] = (vector.getItem(r) as number | null) ?? NaN;
     });
-    offset += chunk.rowCount;
+    offset += n;
   }
   return timeline;
 }
@@ -297,19 +301,19 @@ async function readTrainingSet(session: FeatureStoreSession, query: string): Pro
     values: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
     asOf: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
   };
-  type Sink = (values: readonly unknown[], offset: number) => void;
+  type Sink = (vector: { getItem(index: number): unknown }, count: number, offset: number) => void;
   const numbers =
     (target: Float64Array | Int32Array): Sink =>
-    (values, offset) => {
-      for (let i = 0; i < values.length; i++) {
-        const value = values[i];
+    (vector, count, offset) => {
+      for (let i = 0; i < count; i++) {
+        const value = vector.getItem(i);
         target[offset + i] = value === null ? NaN : (value as number);
       }
     };
   const strings =
     (target: string[]): Sink =>
-    (values, offset) => {
-      for (let i = 0; i < values.length; i++) target[offset + i] = values[i] as string;
+    (vector, count, offset) => {
+      for (let i = 0; i < count; i++) target[offset + i] = vector.getItem(i) as string;
     };
   const sinks: (Sink | undefined)[] = names.map((name) => {
     if (name === '__row') return numbers(set.inputRow);
@@ -331,7 +335,7 @@ async function readTrainingSet(session: FeatureStoreSession, query: string): Pro
     if (!chunk || chunk.rowCount === 0) break;
     for (let c = 0; c < names.length; c++) {
       const sink = sinks[c];
-      if (sink) sink(chunk.getColumnValues(c) as unknown[], offset);
+      if (sink) sink(chunk.getColumnVector(c), chunk.rowCount, offset);
     }
     offset += chunk.rowCount;
   }
