@@ -91,14 +91,17 @@ function columnsOfRows(rows: readonly Record<string, unknown>[]): AppendColumn[]
   }
   return names.map((name) => {
     let numbers = true;
+    let integers = true;
     let booleans = true;
     for (const row of rows) {
       const value = row[name];
       if (value == null) continue;
       if (typeof value !== 'number') numbers = false;
+      else if (!Number.isInteger(value) || Math.abs(value) >= 2 ** 31) integers = false;
       if (typeof value !== 'boolean') booleans = false;
     }
-    const type = numbers ? 'double' : booleans ? 'boolean' : 'varchar';
+    // Whole numbers stay INTEGER so that seasons read back as "2001", not "2001.0".
+    const type = numbers ? (integers ? 'integer' : 'double') : booleans ? 'boolean' : 'varchar';
     const values = rows.map((row) => {
       const value = row[name];
       if (value == null) return null;
@@ -135,7 +138,8 @@ export async function loadEvents(
         ? 'read_json_auto'
         : 'read_csv_auto';
     await connection.run(
-      `CREATE OR REPLACE TABLE __raw AS SELECT (row_number() OVER () - 1)::INTEGER AS __row, * FROM ${reader}(${literal(source.path)})`,
+      // A view: the file is read once, when the events table is created from it.
+      `CREATE OR REPLACE VIEW __raw AS SELECT (row_number() OVER () - 1)::INTEGER AS __row, * FROM ${reader}(${literal(source.path)})`,
     );
   }
   const described = await connection.runAndReadAll(`DESCRIBE __raw`);
@@ -204,11 +208,12 @@ export async function loadEvents(
     ? ordinalOfDate(dateOf(quote(table.ingestedAt), types.get(table.ingestedAt) ?? 'VARCHAR'))
     : 'NULL';
   await connection.run(`CREATE OR REPLACE TABLE events AS
-    SELECT *, ${table.id ? `CAST(${quote(table.id)} AS VARCHAR)` : 'CAST(__row AS VARCHAR)'} AS __id,
+    SELECT *, greatest(__t, coalesce(__ingested, __t)) AS __avail FROM (SELECT *, ${table.id ? `CAST(${quote(table.id)} AS VARCHAR)` : 'CAST(__row AS VARCHAR)'} AS __id,
       CASE WHEN ${time} IS NULL THEN NULL ELSE ${timeOrdinal} END AS __t,
       ${seasonOrdinal} AS __season,
       ${ingestion} AS __ingested
-    FROM __raw`);
+    FROM __raw)`);
+  await connection.run('rows' in source ? 'DROP TABLE __raw' : 'DROP VIEW __raw');
   const badTimes = await connection.runAndReadAll(
     `SELECT __row, CAST(${time} AS VARCHAR) FROM events WHERE __t IS NULL ORDER BY __row LIMIT 5`,
   );
@@ -242,9 +247,6 @@ export async function loadEvents(
       );
     }
   }
-  await connection.run(
-    `ALTER TABLE events ADD COLUMN __avail INTEGER; UPDATE events SET __avail = greatest(__t, coalesce(__ingested, __t))`,
-  );
   for (const [role, declared] of Object.entries(table.roles)) {
     const empty = await connection.runAndReadAll(
       `SELECT __row FROM events WHERE ${quote(declared.key)} IS NULL OR CAST(${quote(declared.key)} AS VARCHAR) = '' ORDER BY __row LIMIT 5`,

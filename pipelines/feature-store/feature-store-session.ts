@@ -12,7 +12,8 @@ import {
 import { type FeatureStorePlan, orderFormulas, planFeatureStore, storeError } from './feature-store-plan.ts';
 import type { EloView, WindowedView } from './feature-view-schema.ts';
 import type { TrainingSet } from './training-set.ts';
-import { windowGroupSql, windowGroups } from './window-sql.ts';
+import { type WindowGroup, windowGroupSql, windowGroups } from './window-sql.ts';
+import { type SortedTimeline, sweepView } from './window-sweep.ts';
 
 /**
  * An open feature store: the events loaded into an in-memory DuckDB database, with the per-entity
@@ -46,6 +47,7 @@ export async function openFeatureStore(
     const loaded = await loadEvents(connection, plan, source);
     await buildTimelines(connection, plan);
     let historyCache: Record<string, Map<string, TimelineEvent[]>> | undefined;
+    const eloCache = new Map<string, ReturnType<typeof readEloEvents>>();
     const session: FeatureStoreSession = {
       plan,
       seasons: loaded.seasons,
@@ -56,7 +58,14 @@ export async function openFeatureStore(
         historyCache ??= await readHistories(connection, plan);
         return historyCache;
       },
-      eloEvents: (view) => readEloEvents(connection, plan, view),
+      eloEvents: (view) => {
+        let events = eloCache.get(view.name);
+        if (!events) {
+          events = readEloEvents(connection, plan, view);
+          eloCache.set(view.name, events);
+        }
+        return events;
+      },
       close: () => {
         connection.closeSync();
         instance.closeSync();
@@ -95,10 +104,23 @@ function isPlan(value: unknown): value is FeatureStorePlan {
 async function computeTrainingSet(session: FeatureStoreSession): Promise<TrainingSet> {
   const { plan, connection } = session;
   const table = plan.spec.table;
-  const groups = windowGroups(plan);
+  const directViews: Record<string, WindowedView[]> = {};
+  const ties: Record<string, boolean> = {};
   const joins: string[] = [];
   const selects: string[] = [];
   const viewOutputs = (view: string) => plan.outputs.filter((output) => output.view === view);
+  const groups: WindowGroup[] = [];
+  for (const group of windowGroups(plan)) {
+    const entity = plan.entities[group.entity]!;
+    const everyRole = group.historyRoles.length === entity.roles.length;
+    ties[group.entity] ??= await hasTies(connection, group.entity);
+    const direct = everyRole && !ties[group.entity];
+    if (!direct) {
+      groups.push(group);
+      continue;
+    }
+    directViews[group.entity] = [...(directViews[group.entity] ?? []), ...group.views];
+  }
   for (const [index, group] of groups.entries()) {
     const name = `__g${index}`;
     await connection.run(windowGroupSql(group, name));
@@ -112,8 +134,8 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
         const output = viewOutputs(view.name).find((o) => o.role === role);
         if (!output) continue;
         selects.push(
-          `${alias}.${quote(view.name)} AS ${quote(output.column)}`,
-          `${alias}.${quote(`__asof_${view.name}`)} AS ${quote(`__asof_${output.column}`)}`,
+          `CAST(${alias}.${quote(view.name)} AS DOUBLE) AS ${quote(output.column)}`,
+          `CAST(${alias}.${quote(`__asof_${view.name}`)} AS INTEGER) AS ${quote(`__asof_${output.column}`)}`,
         );
       }
     }
@@ -164,42 +186,103 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
   const keys = Object.entries(table.roles).map(
     ([role, declared]) => `CAST(e.${quote(declared.key)} AS VARCHAR) AS ${quote(`__key_${role}`)}`,
   );
-  let query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
-  for (const name of orderFormulas(plan.formulas, plan.source)) {
-    const formula = plan.formulas[name]!;
-    const asOf = formula.inputs.length
-      ? `greatest(${formula.inputs.map((input) => quote(`__asof_${input}`)).join(', ')})`
-      : 'CAST(NULL AS INTEGER)';
-    const next = `SELECT *, CAST((${formula.expression}) AS DOUBLE) AS ${quote(name)}, ${asOf} AS ${quote(`__asof_${name}`)} FROM (${query})`;
-    try {
-      await connection.run(`${next} LIMIT 0`);
-    } catch (error) {
-      throw storeError(
-        'E_FEATURE_FORMULA_INVALID',
-        `${plan.source}: feature view "${name}", field expression: ${JSON.stringify(formula.expression)} does not evaluate over the other features: ${(error as Error).message.split('\n')[0]}`,
-        `A formula is a DuckDB SQL expression over the output columns ${plan.outputs
-          .filter((o) => o.column !== name)
-          .map((o) => o.column)
-          .join(', ')}.`,
-      );
+  const query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
+  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`);
+  const position = new Int32Array(set.size);
+  for (let i = 0; i < set.size; i++) position[set.inputRow[i]!] = i;
+  for (const [entity, views] of Object.entries(directViews)) {
+    const roles = plan.entities[entity]!.roles;
+    const timeline = await readSortedTimeline(connection, entity, plan.entities[entity]!.columns, roles);
+    for (const view of views) {
+      const { value, asOf } = sweepView(view, timeline);
+      const targets = roles.map((role) => {
+        const output = viewOutputs(view.name).find((o) => o.role === role);
+        return output ? { value: set.values[output.column]!, asOf: set.asOf[output.column]! } : undefined;
+      });
+      for (let k = 0; k < timeline.size; k++) {
+        const target = targets[timeline.role[k]!];
+        if (!target) continue;
+        const i = position[timeline.row[k]!]!;
+        target.value[i] = value[k]!;
+        target.asOf[i] = asOf[k]!;
+      }
     }
-    query = next;
   }
-  await connection.run(`CREATE OR REPLACE TABLE __features AS ${query} ORDER BY __t, __row`);
-  const set = await readTrainingSet(session);
   await correctLateRows(session, set);
+  if (Object.keys(plan.formulas).length) await computeFormulas(session, set);
   return set;
+}
+
+/** Streams an entity's timeline sorted by entity, time, input row into typed columns. */
+async function readSortedTimeline(
+  connection: DuckDBConnection,
+  entity: string,
+  columns: readonly string[],
+  roles: readonly string[],
+): Promise<SortedTimeline> {
+  const count = await connection.runAndReadAll(`SELECT count(*)::INTEGER FROM ${quote(`tl_${entity}`)}`);
+  const size = count.getColumnsJS()[0]![0] as number;
+  const timeline: SortedTimeline = {
+    size,
+    row: new Int32Array(size),
+    role: new Int32Array(size),
+    t: new Int32Array(size),
+    season: new Int32Array(size),
+    segment: new Int32Array(size),
+    columns: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
+  };
+  // Integers only: the role's index and a dense entity number, so no string crosses into JS.
+  const roleCase = `CASE __role ${roles.map((role, i) => `WHEN ${literal(role)} THEN ${i}`).join(' ')} END`;
+  const result = await connection.stream(
+    `SELECT __row, ${roleCase}, __t, __season, dense_rank() OVER (ORDER BY __entity)::INTEGER AS __e${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __e, __t, __row`,
+  );
+  let offset = 0;
+  let previous = -1;
+  let start = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    const [row, role, t, season, key] = [0, 1, 2, 3, 4].map((c) => chunk.getColumnVector(c));
+    for (let r = 0; r < n; r++) {
+      const k = offset + r;
+      timeline.row[k] = row!.getItem(r) as number;
+      timeline.role[k] = role!.getItem(r) as number;
+      timeline.t[k] = t!.getItem(r) as number;
+      timeline.season[k] = season!.getItem(r) as number;
+      const entityNumber = key!.getItem(r) as number;
+      if (entityNumber !== previous) {
+        start = k;
+        previous = entityNumber;
+      }
+      timeline.segment[k] = start;
+    }
+    columns.forEach((c, index) => {
+      const target = timeline.columns[c]!;
+      const vector = chunk.getColumnVector(5 + index);
+      for (let r = 0; r < n; r++) target[offset + r] = (vector.getItem(r) as number | null) ?? NaN;
+    });
+    offset += n;
+  }
+  return timeline;
 }
 
 function numeric(column: string): string {
   return `coalesce(TRY_CAST(${column} AS DOUBLE), TRY_CAST(TRY_CAST(${column} AS BOOLEAN) AS DOUBLE))`;
 }
 
-async function readTrainingSet(session: FeatureStoreSession): Promise<TrainingSet> {
+async function hasTies(connection: DuckDBConnection, entity: string): Promise<boolean> {
+  const result = await connection.runAndReadAll(
+    `SELECT count(*) > count(DISTINCT (__entity, __t)) FROM ${quote(`tl_${entity}`)}`,
+  );
+  return result.getColumnsJS()[0]![0] === true;
+}
+
+async function readTrainingSet(session: FeatureStoreSession, query: string): Promise<TrainingSet> {
   const { plan, connection } = session;
   const roles = Object.keys(plan.spec.table.roles);
   const columns = plan.outputs.map((o) => o.column);
-  const result = await connection.stream(`SELECT * FROM __features`);
+  const result = await connection.stream(query);
   const names = result.columnNames();
   const size = session.rowCount;
   const set: TrainingSet = {
@@ -218,19 +301,19 @@ async function readTrainingSet(session: FeatureStoreSession): Promise<TrainingSe
     values: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
     asOf: Object.fromEntries(columns.map((c) => [c, new Float64Array(size)])),
   };
-  type Sink = (values: readonly unknown[], offset: number) => void;
+  type Sink = (vector: { getItem(index: number): unknown }, count: number, offset: number) => void;
   const numbers =
     (target: Float64Array | Int32Array): Sink =>
-    (values, offset) => {
-      for (let i = 0; i < values.length; i++) {
-        const value = values[i];
+    (vector, count, offset) => {
+      for (let i = 0; i < count; i++) {
+        const value = vector.getItem(i);
         target[offset + i] = value === null ? NaN : (value as number);
       }
     };
   const strings =
     (target: string[]): Sink =>
-    (values, offset) => {
-      for (let i = 0; i < values.length; i++) target[offset + i] = values[i] as string;
+    (vector, count, offset) => {
+      for (let i = 0; i < count; i++) target[offset + i] = vector.getItem(i) as string;
     };
   const sinks: (Sink | undefined)[] = names.map((name) => {
     if (name === '__row') return numbers(set.inputRow);
@@ -252,7 +335,7 @@ async function readTrainingSet(session: FeatureStoreSession): Promise<TrainingSe
     if (!chunk || chunk.rowCount === 0) break;
     for (let c = 0; c < names.length; c++) {
       const sink = sinks[c];
-      if (sink) sink(chunk.getColumnValues(c) as unknown[], offset);
+      if (sink) sink(chunk.getColumnVector(c), chunk.rowCount, offset);
     }
     offset += chunk.rowCount;
   }
@@ -299,35 +382,67 @@ async function correctLateRows(session: FeatureStoreSession, set: TrainingSet): 
       }
     }
   }
-  if (Object.keys(plan.formulas).length) {
-    // Formulas read corrected values: recompute them for the rows whose inputs changed.
-    await recomputeFormulas(session, set);
-  }
 }
 
-async function recomputeFormulas(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
+/**
+ * Formulas run in DuckDB over the other features' final values (after the sweep and late-row
+ * corrections), uploaded column by column; a formula's as-of is the latest of its inputs'.
+ */
+async function computeFormulas(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
   const { plan, connection } = session;
-  const inputs = plan.outputs.filter((o) => !plan.formulas[o.column]).map((o) => o.column);
-  await createTableFromColumns(connection, '__corrected', [
+  const order = orderFormulas(plan.formulas, plan.source);
+  const inputs = [
+    ...new Set(
+      order.flatMap((name) => plan.formulas[name]!.inputs).filter((column) => !plan.formulas[column]),
+    ),
+  ];
+  await createTableFromColumns(connection, '__formula_inputs', [
     { name: '__i', type: 'integer', values: Int32Array.from({ length: set.size }, (_, i) => i) },
     ...inputs.map((column) => ({ name: column, type: 'double' as const, values: set.values[column]! })),
   ]);
-  let query = `SELECT * FROM __corrected`;
-  for (const name of orderFormulas(plan.formulas, plan.source)) {
-    query = `SELECT *, CAST((${plan.formulas[name]!.expression}) AS DOUBLE) AS ${quote(name)} FROM (${query})`;
+  let query = 'SELECT * FROM __formula_inputs';
+  for (const name of order) {
+    const formula = plan.formulas[name]!;
+    const next = `SELECT *, CAST((${formula.expression}) AS DOUBLE) AS ${quote(name)} FROM (${query})`;
+    try {
+      await connection.run(`${next} LIMIT 0`);
+    } catch (error) {
+      throw storeError(
+        'E_FEATURE_FORMULA_INVALID',
+        `${plan.source}: feature view "${name}", field expression: ${JSON.stringify(formula.expression)} does not evaluate over the other features: ${(error as Error).message.split('\n')[0]}`,
+        `A formula is a DuckDB SQL expression over the output columns ${plan.outputs
+          .filter((o) => o.column !== name)
+          .map((o) => o.column)
+          .join(', ')}.`,
+      );
+    }
+    query = next;
   }
-  const result = await connection.runAndReadAll(
-    `SELECT __i, ${Object.keys(plan.formulas).map(quote).join(', ')} FROM (${query})`,
-  );
-  const columns = result.getColumnsJS();
-  const index = columns[0] as number[];
-  Object.keys(plan.formulas).forEach((name, f) => {
-    const values = columns[f + 1] as (number | null)[];
-    const target = set.values[name]!;
-    index.forEach((i, r) => {
-      target[i] = values[r] ?? NaN;
+  const result = await connection.stream(`SELECT __i, ${order.map(quote).join(', ')} FROM (${query})`);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const [index, ...values] = chunk.getColumns() as unknown[][];
+    order.forEach((name, f) => {
+      const target = set.values[name]!;
+      const source = values[f]!;
+      for (let r = 0; r < chunk.rowCount; r++)
+        target[index![r] as number] = (source[r] as number | null) ?? NaN;
     });
-  });
+  }
+  await connection.run('DROP TABLE __formula_inputs');
+  for (const name of order) {
+    const asOf = set.asOf[name]!;
+    const sources = plan.formulas[name]!.inputs.map((input) => set.asOf[input]!);
+    for (let i = 0; i < set.size; i++) {
+      let latest = Number.NaN;
+      for (const source of sources) {
+        const value = source[i]!;
+        if (!Number.isNaN(value) && !(value <= latest)) latest = value;
+      }
+      asOf[i] = latest;
+    }
+  }
 }
 
 async function readHistories(

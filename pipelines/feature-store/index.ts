@@ -3,6 +3,7 @@
  * (DuckDB), materialised per entity for serving, and checked for leakage and training–serving skew.
  */
 
+export { describeFeatureStore, type ViewDescription } from './describe-store.ts';
 export type { EventSource } from './event-table.ts';
 export { type FeatureOutput, type FeatureStorePlan, planFeatureStore } from './feature-store-plan.ts';
 export {
@@ -24,4 +25,26 @@ export {
   type Ttl,
   ttlSchema,
 } from './feature-view-schema.ts';
+export { type FutureTarget, type FutureTargetOptions, futureTarget } from './future-target.ts';
+export {
+  type BuildFromRows,
+  checkFeatureLeakage,
+  type FeatureLeakageOptions,
+  type FeatureLeakageReport,
+  featureLeakageGuardMethod,
+} from './leakage-guard.ts';
+export {
+  type MaterializeOptions,
+  materializeOnlineStore,
+  type OnlineRead,
+  type OnlineRecord,
+  type OnlineStore,
+  readOnlineFeature,
+  readOnlineStore,
+  type ServedRow,
+  type ServeEvent,
+  serveFeatureRow,
+  writeOnlineStore,
+} from './online-store.ts';
+export { assertNoSkew, checkTrainingServingSkew, formulaEvaluator, type SkewReport } from './skew-check.ts';
 export { type TrainingRow, type TrainingSet, timeLabel, timeOrdinal, trainingRow } from './training-set.ts';

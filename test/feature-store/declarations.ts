@@ -191,7 +191,6 @@ export const internationalFootball = {
 export const mlbTeamSeasons = {
   table: {
     name: 'teams',
-    id: 'id',
     time: { column: 'yearID', kind: 'season' },
     roles: {
       self: { entity: 'team', key: 'franchID', columns: { W: 'W', R: 'R', RA: 'RA', G: 'G' } },

@@ -1,0 +1,158 @@
+import { MlfolioError } from '../../portfolio/errors.ts';
+import { type FeatureStorePlan, planFeatureStore } from './feature-store-plan.ts';
+import { buildTrainingSet } from './feature-store-session.ts';
+import { type TrainingSet, timeLabel, timeOrdinal } from './training-set.ts';
+
+export const featureLeakageGuardMethod =
+  'For evenly spread event times, every feature view was recomputed after removing every later event and changing every outcome recorded at that time or not yet known then; the features of that time’s events had to stay identical.';
+
+/** Builds a training set from rows: the feature store itself, or a test double. */
+export type BuildFromRows = (
+  plan: FeatureStorePlan,
+  rows: readonly Record<string, unknown>[],
+) => Promise<TrainingSet>;
+
+export interface FeatureLeakageOptions {
+  /** How many probe times, spread evenly over the candidate times. */
+  probes: number;
+  /** Candidate probe times (labels, e.g. the test period's dates); default: every event time. */
+  times?: readonly string[];
+  /**
+   * Columns known only after the event (scores, results). Always perturbed, even when a `column`
+   * view reads them, so declaring an outcome as pre-event information is caught. Other columns
+   * read by `column` views are taken at their word and left alone.
+   */
+  outcomes?: readonly string[];
+  /** The training set to check; built when absent. */
+  reference?: TrainingSet;
+  build?: BuildFromRows;
+}
+
+export interface FeatureLeakageReport {
+  probes: { time: string; rows: number }[];
+  checkedRows: number;
+  checkedValues: number;
+}
+
+/**
+ * Fails naming the view(s) when any feature of an event depends on data from the event's time or
+ * later, or on a row not yet recorded then. For each probe time P the whole store is recomputed
+ * from a counterfactual history: events after P are removed; every row at P, and every earlier row
+ * recorded at P or later, gets different outcomes (numbers reflected, booleans flipped, text
+ * changed). A point-in-time correct feature of an event at P cannot move, since all it may read is
+ * untouched; one that reads its own outcome, a same-time event, the future or a late row moves.
+ */
+export async function checkFeatureLeakage(
+  spec: FeatureStorePlan | unknown,
+  rows: readonly Record<string, unknown>[],
+  options: FeatureLeakageOptions,
+  source = 'feature store declaration',
+): Promise<FeatureLeakageReport> {
+  const plan = isPlan(spec) ? spec : planFeatureStore(spec, source);
+  const build: BuildFromRows = options.build ?? ((p, r) => buildTrainingSet(p, { rows: r }));
+  const reference = options.reference ?? (await build(plan, rows));
+  // When each row happens and becomes known comes from the declaration, never from the builder
+  // under test, so a builder that ignores ingestion times cannot hide it.
+  const timing = options.build ? await buildTrainingSet(plan, { rows }) : reference;
+  const table = plan.spec.table;
+  const structural = new Set(
+    [
+      table.time.column,
+      table.id,
+      table.season,
+      table.ingestedAt,
+      ...Object.values(table.roles).map((r) => r.key),
+    ].filter((c): c is string => c !== undefined),
+  );
+  const declaredKnown = new Set(
+    plan.spec.views.flatMap((view) => (view.kind === 'column' ? [view.column] : [])),
+  );
+  for (const outcome of options.outcomes ?? []) declaredKnown.delete(outcome);
+  const perturbed = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter(
+    (column) => !structural.has(column) && !declaredKnown.has(column),
+  );
+
+  const time = new Int32Array(rows.length);
+  const available = new Int32Array(rows.length);
+  for (let i = 0; i < timing.size; i++) {
+    time[timing.inputRow[i]!] = timing.times[i]!;
+    available[timing.inputRow[i]!] = timing.available[i]!;
+  }
+  const candidates = options.times
+    ? [...new Set(options.times.map((label) => timeOrdinal(reference, label)))].filter(Number.isFinite)
+    : [...new Set(reference.times)];
+  candidates.sort((a, b) => a - b);
+  const count = Math.min(options.probes, candidates.length);
+  const chosen = [
+    ...new Set(
+      Array.from({ length: count }, (_, p) => {
+        const at = count <= 1 ? 0 : Math.round((p * (candidates.length - 1)) / (count - 1));
+        return candidates[at]!;
+      }),
+    ),
+  ];
+
+  const report: FeatureLeakageReport = { probes: [], checkedRows: 0, checkedValues: 0 };
+  const referenceIndex = new Map<number, number>();
+  for (let i = 0; i < reference.size; i++) referenceIndex.set(reference.inputRow[i]!, i);
+  for (const probe of chosen) {
+    const kept: number[] = [];
+    const counterfactual: Record<string, unknown>[] = [];
+    rows.forEach((row, j) => {
+      if (time[j]! > probe) return;
+      kept.push(j);
+      const unknownAtProbe = time[j] === probe || available[j]! >= probe;
+      counterfactual.push(unknownAtProbe ? perturb(row, perturbed) : row);
+    });
+    const recomputed = await build(plan, counterfactual);
+    const changed: string[] = [];
+    const views = new Set<string>();
+    let rowsAtProbe = 0;
+    for (let i = 0; i < recomputed.size; i++) {
+      if (recomputed.times[i] !== probe) continue;
+      rowsAtProbe++;
+      const original = referenceIndex.get(kept[recomputed.inputRow[i]!]!)!;
+      for (const column of reference.columns) {
+        const before = reference.values[column]![original]!;
+        const after = recomputed.values[column]![i]!;
+        report.checkedValues++;
+        if (!Object.is(before, after)) {
+          views.add(reference.viewOf[column]!);
+          changed.push(`event ${reference.ids[original]} ${column}: ${before} became ${after}`);
+        }
+      }
+    }
+    const label = timeLabel(reference, probe)!;
+    if (changed.length) {
+      throw new MlfolioError({
+        code: 'E_FEATURE_LEAKAGE',
+        message: `${source}: feature view(s) ${[...views].map((v) => `"${v}"`).join(', ')} of events at ${label} changed when that time's outcomes, every row not yet recorded then and every later event were altered, so they read what they should predict. ${changed.length} value(s) changed, e.g. ${changed.slice(0, 3).join('; ')}.`,
+        hint: 'A feature may only read rows of earlier times that were already recorded; fix the view (a `column` view must hold information known before the event).',
+        exitCode: 5,
+      });
+    }
+    report.probes.push({ time: label, rows: rowsAtProbe });
+    report.checkedRows += rowsAtProbe;
+  }
+  return report;
+}
+
+function perturb(row: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {
+  const out = { ...row };
+  columns.forEach((column, k) => {
+    const value = row[column];
+    // Reflect numbers with a slightly different pivot per column, so that every comparison
+    // between two columns (home vs away score) flips, draws included.
+    if (typeof value === 'number') out[column] = 1000 + 0.5 * k - value;
+    else if (typeof value === 'boolean') out[column] = !value;
+    else if (typeof value === 'string') {
+      const lower = value.toLowerCase();
+      out[column] = lower === 'true' ? 'FALSE' : lower === 'false' ? 'TRUE' : `${value} (counterfactual)`;
+    }
+  });
+  return out;
+}
+
+function isPlan(value: unknown): value is FeatureStorePlan {
+  return typeof value === 'object' && value !== null && 'outputs' in value && 'spec' in value;
+}

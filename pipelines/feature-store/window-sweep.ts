@@ -1,0 +1,121 @@
+import type { Aggregate, WindowedView } from './feature-view-schema.ts';
+
+/**
+ * One entity type's timeline, sorted by entity, then time, then input row, as typed columns.
+ * `segment[k]` is the index of the first row of row k's entity.
+ */
+export interface SortedTimeline {
+  size: number;
+  row: Int32Array;
+  role: Int32Array;
+  t: Int32Array;
+  season: Int32Array;
+  segment: Int32Array;
+  /** Perspective columns; NaN for a missing value. */
+  columns: Record<string, Float64Array>;
+}
+
+export interface SweepOutput {
+  value: Float64Array;
+  asOf: Float64Array;
+}
+
+/**
+ * Computes a lag, rolling or since view for every row of a timeline in one pass, reading for row k
+ * only rows of the same entity before k. Valid only when no entity has two events at one time
+ * (then "before k" is "strictly earlier time") and the view's history is every event of the
+ * entity; other views take the as-of join in SQL. Semantics equal the SQL and the as-of
+ * evaluator: missing values are skipped, `count` of nothing is 0, `std` is the sample deviation,
+ * `default` replaces a missing result.
+ */
+export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOutput {
+  const { size, t, season, segment } = timeline;
+  const value = new Float64Array(size).fill(NaN);
+  const asOf = new Float64Array(size).fill(NaN);
+  if (view.kind === 'since') {
+    const fallback = view.default ?? view.cap;
+    for (let k = 0; k < size; k++) {
+      if (k > segment[k]!) {
+        value[k] = Math.min(view.cap, t[k]! - t[k - 1]!);
+        asOf[k] = t[k - 1]!;
+      } else value[k] = fallback;
+    }
+    return { value, asOf };
+  }
+  const column = timeline.columns[view.column]!;
+  if (view.kind === 'lag') {
+    const fallback = view.default ?? NaN;
+    for (let k = 0; k < size; k++) {
+      const j = k - view.offset;
+      if (j >= segment[k]!) {
+        value[k] = Number.isNaN(column[j]!) ? fallback : column[j]!;
+        asOf[k] = t[j]!;
+      } else value[k] = fallback;
+    }
+    return { value, asOf };
+  }
+  const fallback = view.aggregate === 'count' ? 0 : (view.default ?? NaN);
+  const window = view.window;
+  let left = 0;
+  for (let k = 0; k < size; k++) {
+    let low = segment[k]!;
+    if (view.sameSeason) {
+      // Seasons are contiguous within an entity's time-sorted rows.
+      while (low < k && season[low] !== season[k]) low++;
+    }
+    let from: number;
+    let to = k;
+    if ('events' in window) from = Math.max(low, k - window.events);
+    else if ('days' in window) {
+      if (left < low || left > k) left = low;
+      while (left < k && t[left]! < t[k]! - window.days) left++;
+      from = left;
+    } else {
+      if (left < low || left > k) left = low;
+      while (left < k && season[left]! < season[k]! - window.seasons) left++;
+      from = left;
+      while (to > from && season[to - 1]! >= season[k]!) to--;
+    }
+    if (to > from) asOf[k] = t[to - 1]!;
+    const result = aggregateRange(view.aggregate, column, from, to);
+    value[k] = Number.isNaN(result) ? fallback : result;
+  }
+  return { value, asOf };
+}
+
+function aggregateRange(kind: Aggregate, column: Float64Array, from: number, to: number): number {
+  let n = 0;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = from; j < to; j++) {
+    const v = column[j]!;
+    if (Number.isNaN(v)) continue;
+    n++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  switch (kind) {
+    case 'count':
+      return n;
+    case 'sum':
+      return n ? sum : NaN;
+    case 'mean':
+      return n ? sum / n : NaN;
+    case 'min':
+      return n ? min : NaN;
+    case 'max':
+      return n ? max : NaN;
+    case 'std': {
+      if (n < 2) return NaN;
+      const mean = sum / n;
+      let squares = 0;
+      for (let j = from; j < to; j++) {
+        const v = column[j]!;
+        if (!Number.isNaN(v)) squares += (v - mean) ** 2;
+      }
+      return Math.sqrt(squares / (n - 1));
+    }
+  }
+}
