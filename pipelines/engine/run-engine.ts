@@ -12,7 +12,15 @@ import { type CollectedTable, collectTable, resolveDataFile } from '../collect/c
 import type { Row } from '../collect/typed-rows.ts';
 import { evaluateForecasts, isBetter } from '../evaluation/evaluate-forecasts.ts';
 import { partialDependence, permutationImportance } from '../explain/forecast-explain.ts';
-import { buildTrainingSet } from '../feature-store/index.ts';
+import {
+  assertNoSkew,
+  buildTrainingSet,
+  checkFeatureLeakage,
+  checkTrainingServingSkew,
+  featureLeakageGuardMethod,
+  materializeOnlineStore,
+  openFeatureStore,
+} from '../feature-store/index.ts';
 import { decisionImpact } from '../impact/decision-impact.ts';
 import { writeRunDirectory } from '../runs/run-directory.ts';
 import {
@@ -22,7 +30,7 @@ import {
   readLatestRun,
   runFileName,
 } from '../runs/run-record.ts';
-import { rollingOriginFolds, splitByTime, type TimeSplit } from '../split/time-split.ts';
+import { rollingOriginFolds, seasonOrder, splitByTime, type TimeSplit } from '../split/time-split.ts';
 import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from '../tasks/metrics.ts';
 import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
@@ -105,6 +113,9 @@ export async function runEngine(
   }
   const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
 
+  const storeSpec = featureStoreSpecOf(spec);
+  const eventRows = keptRows(spec, tables[eventsName]!, options.dataUntil);
+
   // features: the point-in-time training set, with the target
   const rows = await graph.run<EngineRows>({
     name: 'features',
@@ -119,12 +130,60 @@ export async function runEngine(
     },
     code: ['pipelines/feature-store', 'pipelines/engine/target.ts'],
     describe: `${spec.features.length} feature views, point in time`,
-    run: async () => buildEngineRows(project, tables[eventsName]!, options.dataUntil),
+    run: async () => buildEngineRows(project, storeSpec, eventRows),
   });
   const task = rows.task;
   progress.info(
     `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
   );
+
+  // leakage-guard: every view recomputed from counterfactual histories at probe times of the test period
+  const testTimes = testPeriodTimes(rows, spec.split);
+  const leakage = await graph.run({
+    name: 'leakage-guard',
+    needs: ['features'],
+    params: { probes: spec.leakageGuard.probes },
+    code: ['pipelines/feature-store'],
+    describe: `${spec.leakageGuard.probes} counterfactual probes`,
+    run: async () => {
+      const report = await checkFeatureLeakage(
+        storeSpec,
+        eventRows,
+        { probes: spec.leakageGuard.probes, times: testTimes },
+        `${file} (features)`,
+      );
+      return {
+        method: featureLeakageGuardMethod,
+        probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
+        checkedRows: report.checkedRows,
+        checkedValues: report.checkedValues,
+      };
+    },
+  });
+
+  // online-store: every entity's latest features for serving, checked against the offline rows
+  const online = await graph.run({
+    name: 'online-store',
+    needs: ['features'],
+    params: { sample: 50, seed: spec.seed },
+    code: ['pipelines/feature-store'],
+    describe: 'latest value per entity, skew-checked against the training set',
+    run: async () => {
+      const session = await openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`);
+      try {
+        const store = await materializeOnlineStore(session);
+        const training = await session.trainingSet();
+        const skew = await checkTrainingServingSkew(session, training, { sample: 50, seed: spec.seed });
+        assertNoSkew(skew, training, `${file} (features)`);
+        return {
+          store,
+          skew: { checkedEvents: skew.checkedEvents, checkedValues: skew.checkedValues, mismatches: 0 },
+        };
+      } finally {
+        session.close();
+      }
+    },
+  });
 
   const metrics = (spec.metrics ?? defaultMetrics(task)) as TaskMetricId[];
   const primary = (spec.primaryMetric ?? metrics[0]!) as TaskMetricId;
@@ -473,6 +532,17 @@ export async function runEngine(
         trainRows.reduce((sum, i) => sum + rows.x[i]![j]!, 0) / trainRows.length,
       ]),
     ),
+    leakageGuard: leakage,
+    featureStore: {
+      views: spec.features.map((view) => ({
+        name: view.name,
+        kind: view.kind,
+        description: view.description,
+        ttl: view.ttl,
+      })),
+      onlineStore: 'online-store.json',
+      skewCheck: online.skew,
+    },
     comparisons: evaluation.comparisons,
     ...(evaluation.calibrationError ? { calibrationError: evaluation.calibrationError } : {}),
     ...(evaluation.calibrationByModel ? { calibrationByModel: evaluation.calibrationByModel } : {}),
@@ -494,6 +564,7 @@ export async function runEngine(
     for (const [i, model] of models.entries()) {
       await writeFileAtomic(join(directory, model.artifact), JSON.stringify(trained[i]!.artifact));
     }
+    await writeJsonAtomic(join(directory, 'online-store.json'), online.store);
     await writeJsonAtomic(join(directory, runFileName), record);
   });
   progress.stage('report', `run ${runId} (${(await listRunIds(paths.runsDir)).length} run(s) recorded)`);
@@ -501,36 +572,56 @@ export async function runEngine(
 }
 
 /** The feature store's training set joined to the target, as plain rows in time order. */
+/** The events table's rows, up to `dataUntil` when a replay asks for the data as it stood then. */
+function keptRows(spec: ProjectFile, events: CollectedTable, dataUntil: string | undefined): Row[] {
+  const timeColumn = eventsSpecOf(spec).time.column;
+  return dataUntil === undefined
+    ? events.rows
+    : events.rows.filter((r) => String(r[timeColumn]) <= dataUntil);
+}
+
+function eventsSpecOf(spec: ProjectFile) {
+  return spec.data.tables[spec.data.events ?? Object.keys(spec.data.tables)[0]!]!;
+}
+
+/** The feature store's declaration: the events table with its roles, and the project's views. */
+function featureStoreSpecOf(spec: ProjectFile) {
+  const eventsSpec = eventsSpecOf(spec);
+  return {
+    table: {
+      name: 'events',
+      time: eventsSpec.time,
+      ...(eventsSpec.season ? { season: eventsSpec.season } : {}),
+      ...(eventsSpec.ingestedAt ? { ingestedAt: eventsSpec.ingestedAt } : {}),
+      roles: spec.data.roles,
+    },
+    views: spec.features,
+  };
+}
+
+/** Times of the test period (the latest seasons, or from `testFrom`), where leakage probes go. */
+function testPeriodTimes(rows: EngineRows, split: ProjectFile['split']): string[] {
+  if (split.by === 'date' && split.testFrom) return rows.times.filter((t) => t >= split.testFrom!);
+  const seasons = [...new Set(rows.seasons)].sort(seasonOrder);
+  const held = new Set(seasons.slice(-split.testSeasons));
+  return rows.times.filter((_, i) => held.has(rows.seasons[i]!));
+}
+
 async function buildEngineRows(
   project: EngineProject,
-  events: CollectedTable,
-  dataUntil: string | undefined,
+  storeSpec: ReturnType<typeof featureStoreSpecOf>,
+  kept: readonly Row[],
 ): Promise<EngineRows> {
   const spec = project.file;
-  const eventsSpec = spec.data.tables[spec.data.events ?? Object.keys(spec.data.tables)[0]!]!;
+  const eventsSpec = eventsSpecOf(spec);
   const timeColumn = eventsSpec.time.column;
-  const kept: Row[] =
-    dataUntil === undefined ? events.rows : events.rows.filter((r) => String(r[timeColumn]) <= dataUntil);
   const seasonOf = (row: Row) =>
     eventsSpec.time.kind === 'season'
       ? String(row[timeColumn])
       : eventsSpec.season
         ? String(row[eventsSpec.season])
         : String(row[timeColumn]).slice(0, 4);
-  const set = await buildTrainingSet(
-    {
-      table: {
-        name: 'events',
-        time: eventsSpec.time,
-        ...(eventsSpec.season ? { season: eventsSpec.season } : {}),
-        ...(eventsSpec.ingestedAt ? { ingestedAt: eventsSpec.ingestedAt } : {}),
-        roles: spec.data.roles,
-      },
-      views: spec.features,
-    },
-    { rows: kept },
-    `${project.specFile} (features)`,
-  );
+  const set = await buildTrainingSet(storeSpec, { rows: kept }, `${project.specFile} (features)`);
   const featureNames = set.columns;
   for (const name of [...(spec.use ?? []), ...spec.models.flatMap((m) => m.features ?? [])]) {
     if (!set.columns.includes(name)) {

@@ -138,6 +138,20 @@ export const runRecordSchema = z.looseObject({
       checkedValues: z.number().int(),
     })
     .optional(),
+  /** Version 2: the feature views, the online store written beside the record, and the training–serving skew check. */
+  featureStore: z
+    .strictObject({
+      views: z.array(
+        z.strictObject({ name: z.string(), kind: z.string(), description: z.string(), ttl: z.string() }),
+      ),
+      onlineStore: z.string(),
+      skewCheck: z.strictObject({
+        checkedEvents: z.number().int(),
+        checkedValues: z.number().int(),
+        mismatches: z.number().int(),
+      }),
+    })
+    .optional(),
   /** How per-prediction contributions (the demo's and the server's "why") are computed, and their limits. */
   contributionsMethod: z.string().optional(),
 
