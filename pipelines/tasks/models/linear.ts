@@ -33,8 +33,8 @@ export const linearParamsSchema = z.strictObject({
   /** Penalty on the mean loss per unit of Σw² (standardised weights). */
   l2: z.number().nonnegative().default(1e-3),
   maxIterations: z.number().int().positive().max(1000).default(100),
-  /** Stop when the predicted fall of the objective (half the Newton decrement) is below this. */
-  tolerance: z.number().positive().max(1e-2).default(1e-16),
+  /** Take a last full step and stop when the predicted fall of the objective (half the Newton decrement) is below this. */
+  tolerance: z.number().positive().max(1e-2).default(1e-10),
 });
 export type LinearParams = z.output<typeof linearParamsSchema>;
 export type LinearParamsInput = z.input<typeof linearParamsSchema>;
@@ -124,6 +124,8 @@ export function fitLogisticRegression(
   const { x, n, d } = rows;
   const y = data.outcomes;
   const eta = new Float64Array(n);
+  const w = new Float64Array(n);
+  const r = new Float64Array(n);
   const predict = (theta: Float64Array) => {
     for (let i = 0; i < n; i++) {
       let s = theta[d]!;
@@ -145,8 +147,6 @@ export function fitLogisticRegression(
       objective,
       evaluate(theta, gradient, hessian) {
         const value = objective(theta);
-        const w = new Float64Array(n);
-        const r = new Float64Array(n);
         for (let i = 0; i < n; i++) {
           const p = sigmoid(eta[i]!);
           r[i] = p - y[i]!;
@@ -160,6 +160,7 @@ export function fitLogisticRegression(
     start,
     newtonOptions(`${model} (${task.kind})`, settings, rows),
   );
+  checkSeparation(`${model} (${task.kind})`, result.theta.subarray(0, d), data.featureNames);
   return {
     kind: model,
     featureNames: [...data.featureNames],
@@ -229,35 +230,59 @@ export function fitMultinomialLogit(
       objective,
       evaluate(theta, gradient, hessian) {
         const value = objective(theta);
-        const xi = new Float64Array(d + 1);
+        // Σᵢ Wₖₗ(i)·x̃ᵢx̃ᵢᵀ for each class pair k ≤ l (upper triangles), Wₖₗ = pₖ(δₖₗ − pₗ), x̃ = (x, 1):
+        // one small Gram matrix per pair, then scattered into the Hessian once.
+        const width = d + 1;
+        const pairs = (classes * (classes + 1)) / 2;
+        const gram = new Float64Array(pairs * width * width);
+        const gradientByClass = new Float64Array(classes * width);
+        const xi = new Float64Array(width);
+        const weights = new Float64Array(pairs);
         xi[d] = 1;
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < d; j++) xi[j] = x[i * d + j]!;
+          const offset = i * classes;
+          let pair = 0;
           for (let k = 0; k < classes; k++) {
-            const pk = p[i * classes + k]!;
-            const residual = (pk - (y[i] === k ? 1 : 0)) / n;
-            for (let j = 0; j <= d; j++) {
-              const a = at(k, j);
-              if (a >= 0) gradient[a]! += residual * xi[j]!;
+            const pk = p[offset + k]!;
+            const residual = pk - (y[i] === k ? 1 : 0);
+            for (let j = 0; j < width; j++) gradientByClass[k * width + j]! += residual * xi[j]!;
+            for (let l = k; l < classes; l++) weights[pair++] = pk * ((k === l ? 1 : 0) - p[offset + l]!);
+          }
+          for (let q = 0; q < pairs; q++) {
+            const w = weights[q]!;
+            const base = q * width * width;
+            for (let j = 0; j < width; j++) {
+              const wx = w * xi[j]!;
+              const row = base + j * width;
+              for (let j2 = j; j2 < width; j2++) gram[row + j2]! += wx * xi[j2]!;
             }
-            for (let l = k; l < classes; l++) {
-              const weight = (pk * ((k === l ? 1 : 0) - p[i * classes + l]!)) / n;
-              for (let j = 0; j <= d; j++) {
-                const a = at(k, j);
-                if (a < 0) continue;
-                const wx = weight * xi[j]!;
-                for (let j2 = 0; j2 <= d; j2++) {
-                  const b = at(l, j2);
-                  // Within a class block both orders of a pair come by: keep one. Across blocks each
-                  // pair comes once, and goes to the upper triangle whichever index is smaller.
-                  if (b < 0 || (k === l && b < a)) continue;
-                  hessian[Math.min(a, b) * size + Math.max(a, b)]! += wx * xi[j2]!;
-                }
+          }
+        }
+        for (let k = 0; k < classes; k++) {
+          for (let j = 0; j < width; j++) {
+            const a = at(k, j);
+            if (a >= 0) gradient[a] = gradientByClass[k * width + j]! / n;
+          }
+        }
+        let pair = 0;
+        for (let k = 0; k < classes; k++) {
+          for (let l = k; l < classes; l++, pair++) {
+            const base = pair * width * width;
+            for (let j = 0; j < width; j++) {
+              const a = at(k, j);
+              if (a < 0) continue;
+              for (let j2 = 0; j2 < width; j2++) {
+                const b = at(l, j2);
+                if (b < 0) continue;
+                // The Gram block holds only j ≤ j2; the other half is its mirror image.
+                const entry = gram[base + Math.min(j, j2) * width + Math.max(j, j2)]! / n;
+                hessian[a * size + b] = entry;
+                hessian[b * size + a] = entry;
               }
             }
           }
         }
-        symmetrise(hessian, size);
         addPenalty(theta, classes * d, size, settings.l2, gradient, hessian);
         return value;
       },
@@ -266,6 +291,7 @@ export function fitMultinomialLogit(
     newtonOptions(`${model} (${task.kind})`, settings, rows),
   );
   const theta = result.theta;
+  checkSeparation(`${model} (${task.kind})`, theta.subarray(0, classes * d), data.featureNames);
   return {
     kind: model,
     featureNames: [...data.featureNames],
@@ -394,6 +420,7 @@ export function fitOrdinalLogit(
     start,
     newtonOptions(`${model} (${task.kind})`, settings, rows),
   );
+  checkSeparation(`${model} (${task.kind})`, result.theta.subarray(0, d), data.featureNames);
   return {
     kind: model,
     featureNames: [...data.featureNames],
@@ -509,6 +536,8 @@ export function fitPoissonGlm(
     });
   }
   const eta = new Float64Array(n);
+  const w = new Float64Array(n);
+  const r = new Float64Array(n);
   const objective = (theta: Float64Array) => {
     let loss = 0;
     for (let i = 0; i < n; i++) {
@@ -527,8 +556,6 @@ export function fitPoissonGlm(
       objective,
       evaluate(theta, gradient, hessian) {
         const value = objective(theta);
-        const w = new Float64Array(n);
-        const r = new Float64Array(n);
         for (let i = 0; i < n; i++) {
           const mu = Math.exp(eta[i]!);
           r[i] = mu - y[i]!;
@@ -612,6 +639,23 @@ function prepare(
     });
   }
   return { rows: standardiseTrainingSet(data), settings };
+}
+
+/**
+ * Log-odds that move by more than this per standard deviation of a feature mean the classes are
+ * (almost) perfectly separated: the likelihood has no maximum and the weights only grew until the
+ * fall of the objective was lost in rounding.
+ */
+const separatedWeight = 30;
+
+function checkSeparation(model: string, weights: Float64Array, names: readonly string[]): void {
+  const index = weights.findIndex((w) => Math.abs(w) > separatedWeight);
+  if (index < 0) return;
+  throw new MlfolioError({
+    code: 'E_MODEL_NOT_CONVERGED',
+    message: `${model}: the weight of "${names[index % names.length]}" grew to ${weights[index]!.toFixed(1)} log-odds per standard deviation: the classes are (almost) perfectly separated in training, so the likelihood has no maximum.`,
+    hint: 'Raise l2 so the weights stay finite, or check the feature for information from after the event (leakage).',
+  });
 }
 
 function newtonOptions(model: string, settings: LinearParams, rows: StandardisedRows) {

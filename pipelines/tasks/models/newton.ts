@@ -1,10 +1,16 @@
 /**
  * Damped Newton's method for the smooth convex objectives of the linear models (penalised mean
  * negative log-likelihoods): a Cholesky solve of the Hessian per iteration, backtracking until
- * the objective falls enough (Armijo), and a stop when half the Newton decrement gᵀH⁻¹g — the
- * predicted fall of the objective — is below the tolerance. Deterministic; no Node imports.
+ * the objective falls enough (Armijo), and a final full step once half the Newton decrement
+ * gᵀH⁻¹g — the predicted fall of the objective — is below the tolerance. Deterministic; no Node imports.
  */
 import { MlfolioError } from '../../../portfolio/errors.ts';
+
+/**
+ * Below this Newton decrement (relative to the objective) the predicted fall is within a few
+ * hundred ulps of the objective, where a line search can no longer measure progress.
+ */
+const roundingDecrement = 1e-13;
 
 export interface NewtonProblem {
   /** Number of parameters. */
@@ -68,7 +74,10 @@ export function newtonMinimise(
     choleskySolve(hessian, p, gradient, step);
     let decrement = 0;
     for (let a = 0; a < p; a++) decrement += gradient[a]! * step[a]!;
-    if (decrement / 2 <= options.tolerance) {
+    // Close to the optimum the full Newton step squares the error, and its fall may be too small
+    // for a line search to measure against the objective's rounding: take it and stop.
+    if (decrement / 2 <= options.tolerance || decrement < roundingDecrement * Math.max(1, Math.abs(value))) {
+      for (let a = 0; a < p; a++) theta[a] = theta[a]! - step[a]!;
       return { theta, iterations: iteration, objective: value, cholesky: hessian };
     }
     let scale = 1;
@@ -82,20 +91,7 @@ export function newtonMinimise(
       }
       scale /= 2;
     }
-    if (!accepted) {
-      // Near the optimum the fall is below the objective's rounding error, so no step can be seen
-      // to lower it: take the full Newton step, which the quadratic model is accurate for there.
-      if (decrement < 1e-8) {
-        for (let a = 0; a < p; a++) candidate[a] = theta[a]! - step[a]!;
-        return {
-          theta: Float64Array.from(candidate),
-          iterations: iteration,
-          objective: value,
-          cholesky: hessian,
-        };
-      }
-      break;
-    }
+    if (!accepted) break;
     theta = Float64Array.from(candidate);
   }
   throw new MlfolioError({
