@@ -10,13 +10,14 @@
  *   TypeScript; train on 1960–2009, test on 2010 onwards.
  *
  * The feature rows are written to temporary CSVs that bench/task_models_sklearn.py reads, so both
- * sides fit exactly the same rows. Training time is the median of several fits of each model, in
- * one process per side (scikit-learn limited to one thread, like us). Prints the machine.
+ * sides fit exactly the same rows. Training time is the median of several fits of each model after
+ * one untimed warm-up fit, in one process per side (scikit-learn limited to one thread, like us).
+ * Prints the machine and its load average, since a loaded machine makes every timing noisier.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -362,7 +363,8 @@ try {
   for (const c of comparisons) {
     const { train, test } = splitOf(c.dataset, c.outcomes);
     const times: number[] = [];
-    let artifact: unknown;
+    // One untimed fit first on both sides: the timings are of warm code, not of the JIT compiling it.
+    let artifact: unknown = c.ours.fit(train);
     for (let r = 0; r < repeats; r++) {
       const t0 = performance.now();
       artifact = c.ours.fit(train);
@@ -387,7 +389,7 @@ try {
   }
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  console.log(`machine: ${machineLine()}`);
+  console.log(`machine: ${machineLine()}, load average ${loadavg()[0]!.toFixed(1)}`);
   console.log(
     `command: npm run bench:task-models (l2 = ${l2}, median of ${repeats} fits, Δ = mlfolio − scikit-learn; lower metric is better)\n`,
   );

@@ -3,7 +3,7 @@
 Usage: /usr/bin/python3 bench/task_models_sklearn.py <spec.json>
 spec.json: {"files": {dataset: csv}, "l2": λ, "repeats": r}; each CSV has the feature columns,
 is_test and outcome. Prints one JSON object keyed "<task>:<model>" with the test metric and the
-median fit time in ms over r fits (StandardScaler included where the model standardises).
+median fit time in ms over r fits after one untimed warm-up fit (StandardScaler included where the model standardises).
 
 Penalties match mlfolio's λ·Σw² on the mean loss: LogisticRegression C = 1/(2λn), Ridge
 alpha = 2λn, PoissonRegressor alpha = 2λ. Regressors give point forecasts only: for CRPS they get a
@@ -41,6 +41,7 @@ def load(name):
 
 
 def timed(make, X, y):
+    make().fit(X, y)  # one untimed warm-up fit, as on the mlfolio side
     times = []
     for _ in range(repeats):
         model = make()

@@ -133,10 +133,17 @@ export function fitLogisticRegression(
       eta[i] = s;
     }
   };
+  // probability[i] = σ(ηᵢ), kept from the last objective for the gradient: one exp per row serves both.
+  const probability = new Float64Array(n);
   const objective = (theta: Float64Array) => {
     predict(theta);
     let loss = 0;
-    for (let i = 0; i < n; i++) loss += softplus(eta[i]!) - y[i]! * eta[i]!;
+    for (let i = 0; i < n; i++) {
+      const z = eta[i]!;
+      const e = Math.exp(-Math.abs(z));
+      loss += Math.max(z, 0) + Math.log1p(e) - y[i]! * z;
+      probability[i] = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    }
     return loss / n + penalty(theta, d, settings.l2);
   };
   const start = new Float64Array(d + 1);
@@ -148,7 +155,7 @@ export function fitLogisticRegression(
       evaluate(theta, gradient, hessian) {
         const value = objective(theta);
         for (let i = 0; i < n; i++) {
-          const p = sigmoid(eta[i]!);
+          const p = probability[i]!;
           r[i] = p - y[i]!;
           w[i] = p * (1 - p);
         }
@@ -758,10 +765,6 @@ function sigmoid(z: number): number {
 function logisticDensity(z: number): number {
   const s = sigmoid(z);
   return s * (1 - s);
-}
-
-function softplus(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
 /** σ(upper) − σ(lower), computed on the side of 0 where it does not cancel. */
