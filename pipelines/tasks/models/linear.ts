@@ -238,32 +238,51 @@ export function fitMultinomialLogit(
       evaluate(theta, gradient, hessian) {
         const value = objective(theta);
         // Σᵢ Wₖₗ(i)·x̃ᵢx̃ᵢᵀ for each class pair k ≤ l (upper triangles), Wₖₗ = pₖ(δₖₗ − pₗ), x̃ = (x, 1):
-        // one small Gram matrix per pair, then scattered into the Hessian once.
+        // one small Gram matrix per pair, then scattered into the Hessian once. Each row of W sums
+        // to 0, so only the pairs without the last class are accumulated; the others follow.
         const width = d + 1;
-        const pairs = (classes * (classes + 1)) / 2;
-        const gram = new Float64Array(pairs * width * width);
+        const block = width * width;
+        const last = classes - 1;
+        const pairOf = new Int32Array(classes * classes);
+        const accumulated: number[] = [];
+        let pairs = 0;
+        for (let k = 0; k < classes; k++) {
+          for (let l = k; l < classes; l++) {
+            pairOf[k * classes + l] = pairs;
+            pairOf[l * classes + k] = pairs;
+            if (l < last) accumulated.push(k * classes + l);
+            pairs++;
+          }
+        }
+        const gram = new Float64Array(pairs * block);
         const gradientByClass = new Float64Array(classes * width);
         const xi = new Float64Array(width);
-        const weights = new Float64Array(pairs);
         xi[d] = 1;
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < d; j++) xi[j] = x[i * d + j]!;
           const offset = i * classes;
-          let pair = 0;
           for (let k = 0; k < classes; k++) {
-            const pk = p[offset + k]!;
-            const residual = pk - (y[i] === k ? 1 : 0);
+            const residual = p[offset + k]! - (y[i] === k ? 1 : 0);
             for (let j = 0; j < width; j++) gradientByClass[k * width + j]! += residual * xi[j]!;
-            for (let l = k; l < classes; l++) weights[pair++] = pk * ((k === l ? 1 : 0) - p[offset + l]!);
           }
-          for (let q = 0; q < pairs; q++) {
-            const w = weights[q]!;
-            const base = q * width * width;
+          for (const kl of accumulated) {
+            const k = Math.floor(kl / classes);
+            const l = kl % classes;
+            const w = p[offset + k]! * ((k === l ? 1 : 0) - p[offset + l]!);
+            const base = pairOf[kl]! * block;
             for (let j = 0; j < width; j++) {
               const wx = w * xi[j]!;
               const row = base + j * width;
               for (let j2 = j; j2 < width; j2++) gram[row + j2]! += wx * xi[j2]!;
             }
+          }
+        }
+        // G(k, last) = −Σ_{l<last} G(k, l), then G(last, last) = −Σ_{k<last} G(k, last).
+        for (let k = 0; k <= last; k++) {
+          const target = pairOf[k * classes + last]! * block;
+          for (let l = 0; l < last; l++) {
+            const source = pairOf[(k === last ? l : k) * classes + (k === last ? last : l)]! * block;
+            for (let e = 0; e < block; e++) gram[target + e]! -= gram[source + e]!;
           }
         }
         for (let k = 0; k < classes; k++) {
