@@ -370,7 +370,16 @@ try {
       artifact = c.ours.fit(train);
       times.push(performance.now() - t0);
     }
-    const forecasts = test.rows.map((row) => c.ours.forecast(artifact, row));
+    // A forecast takes the row in the artifact's own feature order (a baseline uses one feature).
+    const columns = (artifact as { featureNames: string[] }).featureNames.map((name) =>
+      c.dataset.featureNames.indexOf(name),
+    );
+    const forecasts = test.rows.map((row) =>
+      c.ours.forecast(
+        artifact,
+        columns.map((j) => row[j]!),
+      ),
+    );
     const ours = metricValue(c.metric, c.task, forecasts, test.outcomes);
     const ms = median(times);
     const theirs = c.sklearn ? sklearn[`${c.task.kind}:${c.sklearn}`] : undefined;
