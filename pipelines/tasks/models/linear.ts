@@ -187,7 +187,8 @@ export function forecastLogisticRegression(
 
 /**
  * Multinomial logit: one weight vector per class (all penalised, as in scikit-learn's
- * multinomial LogisticRegression) and an intercept per class, the last fixed at 0.
+ * multinomial LogisticRegression; with l2 = 0 the last class's is fixed at 0) and an intercept per
+ * class, the last fixed at 0.
  */
 export function fitMultinomialLogit(
   task: Task,
@@ -202,8 +203,11 @@ export function fitMultinomialLogit(
   const { x, n, d } = rows;
   const y = data.outcomes;
   const classes = counts.length;
-  const size = classes * d + classes - 1;
-  const bias = (k: number) => classes * d + k;
+  // Penalised, every class has its own weights (the penalty identifies them, as in scikit-learn);
+  // unpenalised, the last class's weights are fixed at 0, since a common shift changes nothing.
+  const weighted = settings.l2 > 0 ? classes : classes - 1;
+  const size = weighted * d + classes - 1;
+  const bias = (k: number) => weighted * d + k;
   const p = new Float64Array(n * classes);
   const predict = (theta: Float64Array) => {
     let loss = 0;
@@ -211,7 +215,7 @@ export function fitMultinomialLogit(
       let max = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < classes; k++) {
         let s = k < classes - 1 ? theta[bias(k)]! : 0;
-        for (let j = 0; j < d; j++) s += x[i * d + j]! * theta[k * d + j]!;
+        if (k < weighted) for (let j = 0; j < d; j++) s += x[i * d + j]! * theta[k * d + j]!;
         p[i * classes + k] = s;
         if (s > max) max = s;
       }
@@ -226,11 +230,12 @@ export function fitMultinomialLogit(
     }
     return loss;
   };
-  const objective = (theta: Float64Array) => predict(theta) / n + penalty(theta, classes * d, settings.l2);
+  const objective = (theta: Float64Array) => predict(theta) / n + penalty(theta, weighted * d, settings.l2);
   const start = new Float64Array(size);
   for (let k = 0; k < classes - 1; k++) start[bias(k)] = Math.log(counts[k]! / counts[classes - 1]!);
   // Index of parameter (class k, column j), the intercept being column d; undefined for the fixed last intercept.
-  const at = (k: number, j: number) => (j < d ? k * d + j : k < classes - 1 ? bias(k) : -1);
+  const at = (k: number, j: number) =>
+    j < d ? (k < weighted ? k * d + j : -1) : k < classes - 1 ? bias(k) : -1;
   const result = newtonMinimise(
     {
       size,
@@ -309,7 +314,7 @@ export function fitMultinomialLogit(
             }
           }
         }
-        addPenalty(theta, classes * d, size, settings.l2, gradient, hessian);
+        addPenalty(theta, weighted * d, size, settings.l2, gradient, hessian);
         return value;
       },
     },
@@ -317,12 +322,14 @@ export function fitMultinomialLogit(
     newtonOptions(`${model} (${task.kind})`, settings, rows),
   );
   const theta = result.theta;
-  checkSeparation(`${model} (${task.kind})`, theta.subarray(0, classes * d), data.featureNames);
+  checkSeparation(`${model} (${task.kind})`, theta.subarray(0, weighted * d), data.featureNames);
   return {
     kind: model,
     featureNames: [...data.featureNames],
     standardisation: rows.standardisation,
-    weights: Array.from({ length: classes }, (_, k) => Array.from(theta.subarray(k * d, (k + 1) * d))),
+    weights: Array.from({ length: classes }, (_, k) =>
+      k < weighted ? Array.from(theta.subarray(k * d, (k + 1) * d)) : new Array<number>(d).fill(0),
+    ),
     intercepts: Array.from({ length: classes }, (_, k) => (k < classes - 1 ? theta[bias(k)]! : 0)),
   };
 }
