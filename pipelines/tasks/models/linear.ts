@@ -233,7 +233,7 @@ export function fitMultinomialLogit(
   const objective = (theta: Float64Array) => predict(theta) / n + penalty(theta, weighted * d, settings.l2);
   const start = new Float64Array(size);
   for (let k = 0; k < classes - 1; k++) start[bias(k)] = Math.log(counts[k]! / counts[classes - 1]!);
-  // Index of parameter (class k, column j), the intercept being column d; undefined for the fixed last intercept.
+  // Index of parameter (class k, column j), the intercept being column d; −1 for one fixed at 0.
   const at = (k: number, j: number) =>
     j < d ? (k < weighted ? k * d + j : -1) : k < classes - 1 ? bias(k) : -1;
   const result = newtonMinimise(
