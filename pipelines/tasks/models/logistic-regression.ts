@@ -69,8 +69,8 @@ export function fitLogisticRegression(
     {
       size: d + 1,
       objective,
-      evaluate(theta, gradient, hessian) {
-        const value = objective(theta);
+      evaluate(theta, gradient, hessian, known) {
+        const value = known ?? objective(theta);
         for (let i = 0; i < n; i++) {
           const p = probability[i]!;
           r[i] = p - y[i]!;

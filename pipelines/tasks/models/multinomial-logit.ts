@@ -82,8 +82,8 @@ export function fitMultinomialLogit(
     {
       size,
       objective,
-      evaluate(theta, gradient, hessian) {
-        const value = objective(theta);
+      evaluate(theta, gradient, hessian, known) {
+        const value = known ?? objective(theta);
         // Σᵢ Wₖₗ(i)·x̃ᵢx̃ᵢᵀ for each class pair k ≤ l (upper triangles), Wₖₗ = pₖ(δₖₗ − pₗ), x̃ = (x, 1):
         // one small Gram matrix per pair, then scattered into the Hessian once. Each row of W sums
         // to 0, so only the pairs without the last class are accumulated; the others follow.

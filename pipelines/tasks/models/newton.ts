@@ -17,9 +17,11 @@ export interface NewtonProblem {
   size: number;
   /**
    * The objective at `theta`, writing its gradient into `gradient` and its Hessian (row-major,
-   * size × size, both triangles) into `hessian`, which arrive zeroed.
+   * size × size, both triangles) into `hessian`, which arrive zeroed. `known`, when given, is the
+   * objective at `theta` from the latest `objective` call, which was at this same `theta`: whatever
+   * that call left behind (predictions, residuals) is current and need not be recomputed.
    */
-  evaluate(theta: Float64Array, gradient: Float64Array, hessian: Float64Array): number;
+  evaluate(theta: Float64Array, gradient: Float64Array, hessian: Float64Array, known?: number): number;
   /** The objective alone; +∞ where `theta` is outside the domain (e.g. unordered thresholds). */
   objective(theta: Float64Array): number;
 }
@@ -53,10 +55,11 @@ export function newtonMinimise(
   const step = new Float64Array(p);
   const candidate = new Float64Array(p);
   let value = Number.NaN;
+  let known: number | undefined;
   for (let iteration = 1; iteration <= options.maxIterations; iteration++) {
     gradient.fill(0);
     hessian.fill(0);
-    value = problem.evaluate(theta, gradient, hessian);
+    value = problem.evaluate(theta, gradient, hessian, known);
     if (!Number.isFinite(value)) {
       throw new MlfolioError({
         code: 'E_MODEL_NOT_CONVERGED',
@@ -81,17 +84,17 @@ export function newtonMinimise(
       return { theta, iterations: iteration, objective: value, cholesky: hessian };
     }
     let scale = 1;
-    let accepted = false;
+    known = undefined;
     for (let halving = 0; halving < 50; halving++) {
       for (let a = 0; a < p; a++) candidate[a] = theta[a]! - scale * step[a]!;
       const next = problem.objective(candidate);
       if (next <= value - 1e-4 * scale * decrement) {
-        accepted = true;
+        known = next;
         break;
       }
       scale /= 2;
     }
-    if (!accepted) break;
+    if (known === undefined) break;
     theta = Float64Array.from(candidate);
   }
   throw new MlfolioError({

@@ -83,8 +83,8 @@ export function fitOrdinalLogit(
     {
       size,
       objective,
-      evaluate(theta, gradient, hessian) {
-        const value = objective(theta);
+      evaluate(theta, gradient, hessian, known) {
+        const value = known ?? objective(theta);
         for (let i = 0; i < n; i++) {
           const k = y[i]!;
           const hasUpper = k < cuts;

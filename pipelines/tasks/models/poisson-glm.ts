@@ -65,8 +65,8 @@ export function fitPoissonGlm(
     {
       size: d + 1,
       objective,
-      evaluate(theta, gradient, hessian) {
-        const value = objective(theta);
+      evaluate(theta, gradient, hessian, known) {
+        const value = known ?? objective(theta);
         for (let i = 0; i < n; i++) {
           const mu = Math.exp(eta[i]!);
           r[i] = mu - y[i]!;

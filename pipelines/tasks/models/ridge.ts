@@ -64,8 +64,8 @@ export function fitRidge(
     {
       size: d + 1,
       objective,
-      evaluate(theta, gradient, hessian) {
-        const value = objective(theta);
+      evaluate(theta, gradient, hessian, known) {
+        const value = known ?? objective(theta);
         accumulateGlm(x, n, d, residual, ones, gradient, hessian);
         addPenalty(theta, d, d + 1, settings.l2, gradient, hessian);
         return value;
