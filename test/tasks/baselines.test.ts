@@ -131,6 +131,16 @@ describe('the single-feature rating model', () => {
     );
   });
 
+  it('is an unpenalised multinomial logit for a multiclass task, with the last class as reference', () => {
+    const multiclass: Task = { kind: 'multiclass', classes: ['away', 'draw', 'home'] };
+    const rating = fitRating(multiclass, events, { feature: 'rating_diff' });
+    expect((rating.model as { weights: number[][] }).weights[2]).toEqual([0]);
+    const forecast = forecastRating(rating, [150]);
+    if (forecast.kind !== 'probabilities') throw new Error('expected probabilities');
+    expect(forecast.p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(forecast.p[2]!).toBeGreaterThan(forecast.p[0]!);
+  });
+
   it('names the nearest feature when the declared one is not in the training set', () => {
     const error = catchError(() => fitRating(ordinal, events, { feature: 'ratingdiff' }));
     expect(error.code).toBe('E_MODEL_FEATURE_UNKNOWN');

@@ -108,6 +108,29 @@ describe('linear model artifacts', () => {
     },
   );
 
+  it('multinomial logit on two classes is logistic regression when neither is penalised', () => {
+    const data = set(golden.binary.y);
+    const multinomial = fitMultinomialLogit(binary, data, { l2: 0 });
+    const logistic = fitLogisticRegression(binary, data, { l2: 0 });
+    for (const row of golden.rows.slice(0, 20)) {
+      const a = forecastLinear(multinomial, row);
+      const b = forecastLinear(logistic, row);
+      if (a.kind !== 'probabilities' || b.kind !== 'probabilities') throw new Error('expected probabilities');
+      expectClose(a.p, b.p, 10);
+    }
+  });
+
+  it('keeps ordinal thresholds ordered when the middle class is rare', () => {
+    // Keep one middle-class row in fifty.
+    const outcomes = golden.ordinal.y.map((y, i) => (y === 1 && i % 50 !== 0 ? 2 : y));
+    const fit = fitOrdinalLogit(ordinal, set(outcomes), params);
+    expect(fit.thresholds[1]! - fit.thresholds[0]!).toBeGreaterThan(0);
+    const forecast = forecastOrdinalLogit(fit, golden.rows[3]!);
+    if (forecast.kind !== 'probabilities') throw new Error('expected probabilities');
+    expect(forecast.p[1]!).toBeGreaterThan(0);
+    expect(forecast.p[1]!).toBeLessThan(0.1);
+  });
+
   it('rejects a saved artifact with a missing field', () => {
     const fit = fitRidge(regression, set(golden.ridge.y), params);
     const { sd: _sd, ...broken } = fit;

@@ -109,6 +109,16 @@ export const baselineTasks: Readonly<Record<BaselineKind, readonly Task['kind'][
   rating: ['binary', 'multiclass', 'ordinal', 'regression', 'count'],
 };
 
+/** Each baseline's params schema (strict, with defaults), for the project file's model entries. */
+export const baselineParamsSchemas = {
+  'class-prior': classPriorParamsSchema,
+  mean: noParamsSchema,
+  median: noParamsSchema,
+  'mean-rate': noParamsSchema,
+  persistence: persistenceParamsSchema,
+  rating: ratingParamsSchema,
+} as const satisfies Record<BaselineKind, z.ZodType>;
+
 /** The smallest Poisson mean a persistence forecast uses, so a feature value of 0 scores finitely. */
 export const minimumPoissonMean = 1e-6;
 

@@ -1,19 +1,27 @@
 /**
  * Damped Newton's method for the smooth convex objectives of the linear models (penalised mean
  * negative log-likelihoods): a Cholesky solve of the Hessian per iteration, backtracking until
- * the objective falls enough (Armijo), and a stop when half the Newton decrement gᵀH⁻¹g — the
- * predicted fall of the objective — is below the tolerance. Deterministic; no Node imports.
+ * the objective falls enough (Armijo), and a final full step once half the Newton decrement
+ * gᵀH⁻¹g — the predicted fall of the objective — is below the tolerance. Deterministic; no Node imports.
  */
 import { MlfolioError } from '../../../portfolio/errors.ts';
+
+/**
+ * Below this Newton decrement (relative to the objective) the predicted fall is within a few
+ * hundred ulps of the objective, where a line search can no longer measure progress.
+ */
+const roundingDecrement = 1e-13;
 
 export interface NewtonProblem {
   /** Number of parameters. */
   size: number;
   /**
    * The objective at `theta`, writing its gradient into `gradient` and its Hessian (row-major,
-   * size × size, both triangles) into `hessian`, which arrive zeroed.
+   * size × size, both triangles) into `hessian`, which arrive zeroed. `known`, when given, is the
+   * objective at `theta` from the latest `objective` call, which was at this same `theta`: whatever
+   * that call left behind (predictions, residuals) is current and need not be recomputed.
    */
-  evaluate(theta: Float64Array, gradient: Float64Array, hessian: Float64Array): number;
+  evaluate(theta: Float64Array, gradient: Float64Array, hessian: Float64Array, known?: number): number;
   /** The objective alone; +∞ where `theta` is outside the domain (e.g. unordered thresholds). */
   objective(theta: Float64Array): number;
 }
@@ -47,10 +55,11 @@ export function newtonMinimise(
   const step = new Float64Array(p);
   const candidate = new Float64Array(p);
   let value = Number.NaN;
+  let known: number | undefined;
   for (let iteration = 1; iteration <= options.maxIterations; iteration++) {
     gradient.fill(0);
     hessian.fill(0);
-    value = problem.evaluate(theta, gradient, hessian);
+    value = problem.evaluate(theta, gradient, hessian, known);
     if (!Number.isFinite(value)) {
       throw new MlfolioError({
         code: 'E_MODEL_NOT_CONVERGED',
@@ -68,34 +77,24 @@ export function newtonMinimise(
     choleskySolve(hessian, p, gradient, step);
     let decrement = 0;
     for (let a = 0; a < p; a++) decrement += gradient[a]! * step[a]!;
-    if (decrement / 2 <= options.tolerance) {
+    // Close to the optimum the full Newton step squares the error, and its fall may be too small
+    // for a line search to measure against the objective's rounding: take it and stop.
+    if (decrement / 2 <= options.tolerance || decrement < roundingDecrement * Math.max(1, Math.abs(value))) {
+      for (let a = 0; a < p; a++) theta[a] = theta[a]! - step[a]!;
       return { theta, iterations: iteration, objective: value, cholesky: hessian };
     }
     let scale = 1;
-    let accepted = false;
+    known = undefined;
     for (let halving = 0; halving < 50; halving++) {
       for (let a = 0; a < p; a++) candidate[a] = theta[a]! - scale * step[a]!;
       const next = problem.objective(candidate);
       if (next <= value - 1e-4 * scale * decrement) {
-        accepted = true;
+        known = next;
         break;
       }
       scale /= 2;
     }
-    if (!accepted) {
-      // Near the optimum the fall is below the objective's rounding error, so no step can be seen
-      // to lower it: take the full Newton step, which the quadratic model is accurate for there.
-      if (decrement < 1e-8) {
-        for (let a = 0; a < p; a++) candidate[a] = theta[a]! - step[a]!;
-        return {
-          theta: Float64Array.from(candidate),
-          iterations: iteration,
-          objective: value,
-          cholesky: hessian,
-        };
-      }
-      break;
-    }
+    if (known === undefined) break;
     theta = Float64Array.from(candidate);
   }
   throw new MlfolioError({

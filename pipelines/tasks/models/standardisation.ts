@@ -25,13 +25,22 @@ export interface StandardisedRows {
 export function standardiseTrainingSet(data: TrainingSet): StandardisedRows {
   const n = data.rows.length;
   const d = data.featureNames.length;
-  const mean = new Array<number>(d).fill(0);
-  for (const row of data.rows) for (let j = 0; j < d; j++) mean[j]! += row[j]!;
-  for (let j = 0; j < d; j++) mean[j]! /= n;
-  const variance = new Array<number>(d).fill(0);
-  for (const row of data.rows) for (let j = 0; j < d; j++) variance[j]! += (row[j]! - mean[j]!) ** 2;
+  // One pass copies the rows into a flat typed array; the rest runs over that array alone.
+  const x = new Float64Array(n * d);
+  const sum = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const row = data.rows[i]!;
+    for (let j = 0; j < d; j++) {
+      const value = row[j]!;
+      x[i * d + j] = value;
+      sum[j]! += value;
+    }
+  }
+  const mean = Array.from(sum, (s) => s / n);
+  const squares = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) squares[j]! += (x[i * d + j]! - mean[j]!) ** 2;
   const constant: string[] = [];
-  const std = variance.map((v, j) => {
+  const std = Array.from(squares, (v, j) => {
     const s = Math.sqrt(v / n);
     // Relative to the column's size, so a large constant column with rounding noise counts as constant.
     if (!(s > 1e-12 * Math.max(1, Math.abs(mean[j]!)))) {
@@ -40,11 +49,9 @@ export function standardiseTrainingSet(data: TrainingSet): StandardisedRows {
     }
     return s;
   });
-  const isConstant = data.featureNames.map((name) => constant.includes(name));
-  const x = new Float64Array(n * d);
+  const scale = std.map((s, j) => (constant.includes(data.featureNames[j]!) ? 0 : 1 / s));
   for (let i = 0; i < n; i++) {
-    const row = data.rows[i]!;
-    for (let j = 0; j < d; j++) x[i * d + j] = isConstant[j] ? 0 : (row[j]! - mean[j]!) / std[j]!;
+    for (let j = 0; j < d; j++) x[i * d + j] = (x[i * d + j]! - mean[j]!) * scale[j]!;
   }
   return { x, n, d, standardisation: { mean, std }, constant };
 }

@@ -1,6 +1,7 @@
 """Golden values for test/tasks/metrics.test.ts, from scikit-learn and scipy.
 
 Usage: /usr/bin/python3 test/tasks/golden/metrics_golden.py > test/tasks/golden/metrics.json
+(then `npx biome check --write test/tasks/golden` formats the JSON as committed)
 (Debian's python3-sklearn 1.2.1, scipy 1.10.1, numpy 1.24.2 produced the committed file.)
 Inputs are drawn here with a fixed seed and written out with the expected values, so the test
 scores exactly these rows. CRPS is integrated numerically (scipy.integrate.quad) rather than from
