@@ -168,10 +168,11 @@ function train(
     shuffle(order, random);
     for (let from = 0; from < n; from += batchSize) {
       const rows = Math.min(batchSize, n - from);
+      // Plain loops: a subarray view per row would allocate millions of objects over a fit.
       for (let r = 0; r < rows; r++) {
         const i = order[from + r]!;
-        batchX.set(x.subarray(i * d, i * d + d), r * d);
-        batchY.set(y.subarray(i * K, i * K + K), r * K);
+        for (let j = 0; j < d; j++) batchX[r * d + j] = x[i * d + j]!;
+        for (let k = 0; k < K; k++) batchY[r * K + k] = y[i * K + k]!;
       }
       single.set(parameters);
       const gradient = batchGradient(
