@@ -94,6 +94,9 @@ describe('MLP', () => {
       const parameters = Float32Array.from({ length: size }, () => random() - 0.5);
       const rows = 6;
       const x = Float32Array.from({ length: rows * 2 }, () => random() * 2 - 1);
+      // batchGradient takes each row with a trailing 1 (the first layer's bias input).
+      const augmented = new Float32Array(rows * 3);
+      for (let i = 0; i < rows; i++) augmented.set([x[2 * i]!, x[2 * i + 1]!, 1], 3 * i);
       const y = new Float32Array(rows * width);
       for (let i = 0; i < rows; i++) {
         if (head === 'softmax') y[i * width + (i % width)] = 1;
@@ -117,8 +120,8 @@ describe('MLP', () => {
         }
         return total;
       };
-      const gradient = batchGradient(tf, widths, parameters, x, y, rows, head);
-      expect(gradient).toHaveLength(size);
+      const gradient = new Float32Array(size).fill(Number.NaN);
+      batchGradient(tf, widths, parameters, augmented, y, rows, head, gradient);
       const h = 1e-5;
       for (let p = 0; p < size; p++) {
         const plus = Float64Array.from(parameters);

@@ -158,10 +158,12 @@ function train(
   const beta2 = 0.999;
   const epsilon = 1e-8;
   const batchSize = Math.min(options.batchSize, n);
-  const batchX = new Float32Array(batchSize * d);
+  // Each batch row ends with a constant 1, so the first layer's bias is one more weight row.
+  const batchX = new Float32Array(batchSize * (d + 1));
   const batchY = new Float32Array(batchSize * K);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const single = new Float32Array(parameters.length);
+  const gradient = new Float32Array(parameters.length);
   let step = 0;
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
@@ -171,18 +173,20 @@ function train(
       // Plain loops: a subarray view per row would allocate millions of objects over a fit.
       for (let r = 0; r < rows; r++) {
         const i = order[from + r]!;
-        for (let j = 0; j < d; j++) batchX[r * d + j] = x[i * d + j]!;
+        for (let j = 0; j < d; j++) batchX[r * (d + 1) + j] = x[i * d + j]!;
+        batchX[r * (d + 1) + d] = 1;
         for (let k = 0; k < K; k++) batchY[r * K + k] = y[i * K + k]!;
       }
       single.set(parameters);
-      const gradient = batchGradient(
+      batchGradient(
         tf,
         widths,
         single,
-        batchX.subarray(0, rows * d),
+        batchX.subarray(0, rows * (d + 1)),
         batchY.subarray(0, rows * K),
         rows,
         head,
+        gradient,
       );
       step++;
       const rate = (options.learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
@@ -198,9 +202,11 @@ function train(
 }
 
 /**
- * The gradient of the batch's summed loss (log loss, half squared error or Poisson negative
- * log-likelihood, by head) with respect to the flat parameters (per layer: weights in-major, then
- * biases), by a hand-written backward pass in TensorFlow.js ops.
+ * Writes into `gradient` the gradient of the batch's summed loss (log loss, half squared error or
+ * Poisson negative log-likelihood, by head) with respect to the flat parameters (per layer: weights
+ * in-major, then biases), by a hand-written backward pass in TensorFlow.js ops. `x` has `rows` rows
+ * of `widths[0]` inputs followed by a constant 1: the first layer's weights and bias are then one
+ * (inputs + 1) × units matrix, in the flat layout as stored, which saves a bias add and a sum.
  */
 export function batchGradient(
   tf: TF,
@@ -210,36 +216,42 @@ export function batchGradient(
   y: Float32Array,
   rows: number,
   head: MlpHead,
-): Float32Array {
-  const gradient = tf.tidy(() => {
+  gradient: Float32Array,
+): void {
+  const layers = widths.length - 1;
+  const offsets: number[] = [];
+  let offset = 0;
+  for (let l = 0; l < layers; l++) {
+    offsets.push(offset);
+    offset += (widths[l]! + 1) * widths[l + 1]!;
+  }
+  const pieces = tf.tidy(() => {
     const weights: tfjs.Tensor2D[] = [];
     const biases: tfjs.Tensor1D[] = [];
-    let offset = 0;
-    for (let l = 0; l < widths.length - 1; l++) {
-      const size = widths[l]! * widths[l + 1]!;
-      weights.push(tf.tensor2d(parameters.subarray(offset, offset + size), [widths[l]!, widths[l + 1]!]));
-      offset += size;
-      biases.push(tf.tensor1d(parameters.subarray(offset, offset + widths[l + 1]!)));
-      offset += widths[l + 1]!;
+    for (let l = 0; l < layers; l++) {
+      const fanIn = widths[l]!;
+      const fanOut = widths[l + 1]!;
+      const at = offsets[l]!;
+      if (l === 0) {
+        weights.push(tf.tensor2d(parameters.subarray(at, at + (fanIn + 1) * fanOut), [fanIn + 1, fanOut]));
+      } else {
+        weights.push(tf.tensor2d(parameters.subarray(at, at + fanIn * fanOut), [fanIn, fanOut]));
+        biases[l] = tf.tensor1d(parameters.subarray(at + fanIn * fanOut, at + (fanIn + 1) * fanOut));
+      }
     }
-    const activations: tfjs.Tensor2D[] = [tf.tensor2d(x, [rows, widths[0]!])];
-    const last = weights.length - 1;
-    for (let l = 0; l < last; l++) {
+    const activations: tfjs.Tensor2D[] = [tf.tensor2d(x, [rows, widths[0]! + 1])];
+    for (let l = 0; l < layers; l++) {
       activations.push(
         tf.fused.matMul({
           a: activations[l]!,
           b: weights[l]!,
-          bias: biases[l]!,
-          activation: 'relu',
+          ...(l > 0 ? { bias: biases[l]! } : {}),
+          ...(l < layers - 1 ? { activation: 'relu' as const } : {}),
         }) as tfjs.Tensor2D,
       );
     }
-    const out = tf.fused.matMul({
-      a: activations[last]!,
-      b: weights[last]!,
-      bias: biases[last]!,
-    }) as tfjs.Tensor2D;
-    const labels = tf.tensor2d(y, [rows, widths.at(-1)!]);
+    const out = activations[layers]!;
+    const labels = tf.tensor2d(y, [rows, widths[layers]!]);
     const predicted =
       head === 'softmax'
         ? tf.softmax(out)
@@ -250,19 +262,21 @@ export function batchGradient(
             : out;
     // For each head with its canonical loss, d(loss)/d(output) is prediction − label.
     let delta = predicted.sub<tfjs.Tensor2D>(labels);
-    const pieces: tfjs.Tensor[] = [];
-    for (let l = last; l >= 0; l--) {
-      pieces.push(tf.matMul(activations[l]!, delta, true, false).reshape([-1]), delta.sum(0));
-      if (l > 0) delta = tf.matMul(delta, weights[l]!, false, true).mul(tf.step(activations[l]!));
+    const result: { at: number; tensor: tfjs.Tensor }[] = [];
+    for (let l = layers - 1; l >= 0; l--) {
+      result.push({ at: offsets[l]!, tensor: tf.matMul(activations[l]!, delta, true, false) });
+      if (l > 0) {
+        result.push({ at: offsets[l]! + widths[l]! * widths[l + 1]!, tensor: delta.sum(0) });
+        delta = tf.matMul(delta, weights[l]!, false, true).mul<tfjs.Tensor2D>(tf.step(activations[l]!));
+      }
     }
-    // Back to forward order: layer 0's weights and bias first.
-    const ordered: tfjs.Tensor[] = [];
-    for (let l = 0; l <= last; l++) ordered.push(pieces[2 * (last - l)]!, pieces[2 * (last - l) + 1]!);
-    return tf.concat(ordered);
+    return result;
   });
-  const values = gradient.dataSync() as Float32Array;
-  gradient.dispose();
-  return values;
+  // One read-back per piece costs less than the reshapes and concat that would make them one.
+  for (const { at, tensor } of pieces) {
+    gradient.set(tensor.dataSync() as Float32Array, at);
+    tensor.dispose();
+  }
 }
 
 /** Glorot-uniform weights and biases, as scikit-learn's MLP: bound √(6 / (fan-in + fan-out)), √(2 / …) for a sigmoid output. */
