@@ -111,6 +111,25 @@ describe('gradient-boosted trees', () => {
     expect(artifact.training.heldBackRows).toBe(1000);
   });
 
+  it("keep rows outside each round's subsample up to date, so subsampled boosting still converges", () => {
+    const data = synthetic(3000, 13, (row, random) => (row[0]! > 0.3 ? 5 : 1) + 0.2 * normal(random));
+    const artifact = fitGradientBoosting(
+      { kind: 'regression' },
+      data,
+      { rounds: 150, maxLeaves: 4, subsample: 0.5 },
+      2,
+    );
+    // Stale scores on unsampled rows would keep their gradients large and the ensemble would overshoot.
+    for (const [x0, expected] of [
+      [0.1, 1],
+      [0.9, 5],
+    ] as const) {
+      const forecast = forecastGradientBoosting(artifact, [x0, 0.5, 0.5]);
+      if (forecast.kind === 'gaussian') expect(Math.abs(forecast.mean - expected)).toBeLessThan(0.1);
+      else expect.unreachable('a regression artifact forecasts a Gaussian');
+    }
+  });
+
   it('recover a Poisson rate that steps with a feature (count, log link)', () => {
     const rate = (row: readonly number[]) => (row[1]! > 0.5 ? 6 : 1.5);
     const data = synthetic(4000, 12, (row, random) => poisson(rate(row), random));

@@ -5,8 +5,8 @@
  * the in-browser demo; training lives in `gradient-boosting-fit.ts`.
  */
 import { z } from 'zod';
-import { MlfolioError } from '../../../portfolio/errors.ts';
 import type { Forecast } from '../task.ts';
+import { checkRow } from './forecast-row.ts';
 import { taskSchema } from './task-schema.ts';
 
 export const gradientBoostingParamsSchema = z.strictObject({
@@ -156,26 +156,6 @@ export function forecastGradientBoosting(
       return { kind: 'gaussian', mean: raw[0]!, sd: artifact.sd! };
     case 'count':
       return { kind: 'poisson', mean: Math.exp(raw[0]!) };
-  }
-}
-
-/** Throws `E_FORECAST_ROW_INVALID` unless `row` has one finite value per feature. */
-export function checkRow(featureNames: readonly string[], row: readonly number[]): void {
-  if (row.length !== featureNames.length) {
-    throw new MlfolioError({
-      code: 'E_FORECAST_ROW_INVALID',
-      message: `Expected ${featureNames.length} feature values (${featureNames.join(', ')}), but got ${row.length}.`,
-      hint: "Pass the row's values in the artifact's featureNames order.",
-    });
-  }
-  for (let j = 0; j < row.length; j++) {
-    if (!Number.isFinite(row[j])) {
-      throw new MlfolioError({
-        code: 'E_FORECAST_ROW_INVALID',
-        message: `Feature "${featureNames[j]}" is ${String(row[j])}, not a finite number.`,
-        hint: 'Fill the missing value the way the feature store does for training, or skip this row.',
-      });
-    }
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Forecast, Task } from '../task.ts';
-import { checkRow } from './gradient-boosting.ts';
+import { checkRow } from './forecast-row.ts';
 import { taskSchema } from './task-schema.ts';
 
 export const mlpParamsSchema = z.strictObject({
