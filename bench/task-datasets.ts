@@ -81,7 +81,8 @@ export function mlbTeamSeasons(dataDir: string): BenchDataset[] {
  * Men's international matches from 1980 (ratings warmed up since 1872): a running Elo (K 20 for
  * friendlies, 30 otherwise, a goal-margin multiplier, 100 points home advantage unless neutral),
  * each side's mean goal difference over its last five matches, its matches played, and whether
- * the match is neutral or a friendly → home win (binary) and home/draw/away (multiclass).
+ * the match is neutral or a friendly → home win (binary) and home/draw/away (multiclass, and
+ * ordinal: the same rows with the classes' order used).
  * Test: matches from 2018.
  */
 export function internationalMatches(dataDir: string): BenchDataset[] {
@@ -167,6 +168,13 @@ export function internationalMatches(dataDir: string): BenchDataset[] {
       name: 'intl-result',
       description: 'International football: home/draw/away (multiclass)',
       task: { kind: 'multiclass', classes: ['home', 'draw', 'away'] },
+      train,
+      test,
+    },
+    {
+      name: 'intl-result-ordinal',
+      description: 'International football: home/draw/away as ordered classes (ordinal)',
+      task: { kind: 'ordinal', classes: ['home', 'draw', 'away'] },
       train,
       test,
     },

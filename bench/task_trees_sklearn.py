@@ -22,8 +22,13 @@ config = json.load(open(sys.argv[1]))
 
 
 def primary(task, y, predicted):
-    """Log loss (classification, predicted = probabilities), RMSE, or mean Poisson deviance."""
-    if task in ("binary", "multiclass", "ordinal"):
+    """Log loss (binary, multiclass), RPS (ordinal), RMSE, or mean Poisson deviance."""
+    if task == "ordinal":
+        k = predicted.shape[1]
+        observed = np.eye(k)[y.astype(int)]
+        gaps = np.cumsum(predicted, axis=1)[:, :-1] - np.cumsum(observed, axis=1)[:, :-1]
+        return float(np.mean(np.sum(gaps**2, axis=1) / (k - 1)))
+    if task in ("binary", "multiclass"):
         p = np.clip(predicted[np.arange(len(y)), y.astype(int)], 1e-15, 1)
         return float(np.mean(-np.log(p)))
     if task == "regression":
