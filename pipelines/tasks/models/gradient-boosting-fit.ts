@@ -12,6 +12,7 @@ import {
   gradientBoostingParamsSchema,
 } from './gradient-boosting.ts';
 import { type GrownTree, HistogramTreeGrower, leafOfBinnedRow, type TreeGrowth } from './histogram-tree.ts';
+import { plainTask } from './task-schema.ts';
 import { checkTrainingSet } from './training-set-check.ts';
 
 /**
@@ -33,10 +34,14 @@ export function fitGradientBoosting(
   const options = gradientBoostingParamsSchema.parse(params);
   checkTrainingSet(task, data, 'gradient-boosting');
   const makeLoss = () => boostingLossFor(task, options.ordinalLoss);
-  const loss = makeLoss();
+  const lossName = makeLoss().name;
   const n = data.rows.length;
   const holdOut = task.kind === 'regression' || options.earlyStoppingRounds > 0;
-  const base = { kind: 'gradient-boosting' as const, task, featureNames: [...data.featureNames] };
+  const base = {
+    kind: 'gradient-boosting' as const,
+    task: plainTask(task),
+    featureNames: [...data.featureNames],
+  };
 
   if (!holdOut) {
     const fit = boost(makeLoss(), data, 0, n, undefined, options, options.rounds, seed);
@@ -45,7 +50,7 @@ export function fitGradientBoosting(
       init: [...fit.init],
       ...(fit.thresholds ? { thresholds: fit.thresholds } : {}),
       trees: fit.trees,
-      training: { loss: loss.name, rows: n, heldBackRows: 0, rounds: fit.trees.length, refit: false },
+      training: { loss: lossName, rows: n, heldBackRows: 0, rounds: fit.trees.length, refit: false },
     };
   }
   const heldBack = Math.round(n * options.heldBackFraction);
@@ -68,7 +73,7 @@ export function fitGradientBoosting(
     trees: final.trees,
     ...(task.kind === 'regression' ? { sd: Math.max(Math.sqrt(2 * first.heldBackLoss), 1e-9) } : {}),
     training: {
-      loss: loss.name,
+      loss: lossName,
       rows: n,
       heldBackRows: heldBack,
       rounds: final.trees.length,

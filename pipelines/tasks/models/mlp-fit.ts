@@ -13,6 +13,7 @@ import {
   mlpOutputs,
   mlpParamsSchema,
 } from './mlp.ts';
+import { plainTask } from './task-schema.ts';
 import { checkTrainingSet } from './training-set-check.ts';
 
 type TF = typeof tfjs;
@@ -80,7 +81,7 @@ function artifactOf(
 ): MlpArtifact {
   const artifact: MlpArtifact = {
     kind: 'mlp',
-    task,
+    task: plainTask(task),
     featureNames: [...data.featureNames],
     standardisation: fit.standardisation,
     layers: unflatten(fit.parameters, fit.widths),
