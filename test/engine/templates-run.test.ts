@@ -61,7 +61,7 @@ describe.each(templates)('the $template template', ({ template, slug, task, prim
     expect(record?.leakageGuard?.checkedValues).toBeGreaterThan(0);
     expect(record?.featureStore?.skewCheck.mismatches).toBe(0);
     expect(record?.impact?.gains.length).toBeGreaterThan(0);
-    expect(record?.split.train.to < record!.split.test.from).toBe(true);
+    expect(String(record?.split.train.to) < String(record?.split.test.from)).toBe(true);
 
     const rerun = await mlfolio(root, ['run', slug]);
     expect(rerun.stdout).toContain('unchanged, latest run');

@@ -111,6 +111,53 @@ describe('gradient-boosted trees', () => {
     expect(artifact.training.heldBackRows).toBe(1000);
   });
 
+  it("keep rows outside each round's subsample up to date, so subsampled boosting still converges", () => {
+    const data = synthetic(3000, 13, (row, random) => (row[0]! > 0.3 ? 5 : 1) + 0.2 * normal(random));
+    const artifact = fitGradientBoosting(
+      { kind: 'regression' },
+      data,
+      { rounds: 150, maxLeaves: 4, subsample: 0.5 },
+      2,
+    );
+    // Stale scores on unsampled rows would keep their gradients large and the ensemble would overshoot.
+    for (const [x0, expected] of [
+      [0.1, 1],
+      [0.9, 5],
+    ] as const) {
+      const forecast = forecastGradientBoosting(artifact, [x0, 0.5, 0.5]);
+      if (forecast.kind === 'gaussian') expect(Math.abs(forecast.mean - expected)).toBeLessThan(0.1);
+      else expect.unreachable('a regression artifact forecasts a Gaussian');
+    }
+  });
+
+  it('recover ordinal probabilities from a latent logistic model with the cumulative logit', () => {
+    const cuts = [-1, 1.2];
+    const latent = (row: readonly number[]) => 4 * (row[0]! - 0.5);
+    const truth = (row: readonly number[]) => {
+      const below = cuts.map((c) => 1 / (1 + Math.exp(-(c - latent(row)))));
+      return [below[0]!, below[1]! - below[0]!, 1 - below[1]!];
+    };
+    const data = synthetic(6000, 14, (row, random) => {
+      const p = truth(row);
+      const u = random();
+      return u < p[0]! ? 0 : u < p[0]! + p[1]! ? 1 : 2;
+    });
+    const task: Task = { kind: 'ordinal', classes: ['low', 'mid', 'high'] };
+    const artifact = fitGradientBoosting(task, data, { rounds: 150, maxLeaves: 4, minLeafRows: 100 }, 1);
+    expect(artifact.training.loss).toBe('cumulative-logit');
+    expect(artifact.trees[0]).toHaveLength(1);
+    for (const x0 of [0.1, 0.5, 0.9]) {
+      const forecast = forecastGradientBoosting(artifact, [x0, 0.5, 0.5]);
+      expect(forecast.kind).toBe('probabilities');
+      const p = forecast.kind === 'probabilities' ? forecast.p : [];
+      const expected = truth([x0]);
+      for (let k = 0; k < 3; k++) expect(Math.abs(p[k]! - expected[k]!)).toBeLessThan(0.05);
+    }
+    const softmax = fitGradientBoosting(task, data, { rounds: 10, ordinalLoss: 'softmax' }, 1);
+    expect(softmax.trees[0]).toHaveLength(3);
+    expect(softmax.thresholds).toBeUndefined();
+  });
+
   it('recover a Poisson rate that steps with a feature (count, log link)', () => {
     const rate = (row: readonly number[]) => (row[1]! > 0.5 ? 6 : 1.5);
     const data = synthetic(4000, 12, (row, random) => poisson(rate(row), random));

@@ -12,6 +12,7 @@ import {
   gradientBoostingParamsSchema,
 } from './gradient-boosting.ts';
 import { type GrownTree, HistogramTreeGrower, leafOfBinnedRow, type TreeGrowth } from './histogram-tree.ts';
+import { plainTask } from './task-schema.ts';
 import { checkTrainingSet } from './training-set-check.ts';
 
 /**
@@ -32,18 +33,24 @@ export function fitGradientBoosting(
 ): GradientBoostingArtifact {
   const options = gradientBoostingParamsSchema.parse(params);
   checkTrainingSet(task, data, 'gradient-boosting');
-  const loss = boostingLossFor(task);
+  const makeLoss = () => boostingLossFor(task, options.ordinalLoss);
+  const lossName = makeLoss().name;
   const n = data.rows.length;
   const holdOut = task.kind === 'regression' || options.earlyStoppingRounds > 0;
-  const base = { kind: 'gradient-boosting' as const, task, featureNames: [...data.featureNames] };
+  const base = {
+    kind: 'gradient-boosting' as const,
+    task: plainTask(task),
+    featureNames: [...data.featureNames],
+  };
 
   if (!holdOut) {
-    const fit = boost(loss, data, 0, n, undefined, options, options.rounds, seed);
+    const fit = boost(makeLoss(), data, 0, n, undefined, options, options.rounds, seed);
     return {
       ...base,
       init: [...fit.init],
+      ...(fit.thresholds ? { thresholds: fit.thresholds } : {}),
       trees: fit.trees,
-      training: { loss: loss.name, rows: n, heldBackRows: 0, rounds: fit.trees.length, refit: false },
+      training: { loss: lossName, rows: n, heldBackRows: 0, rounds: fit.trees.length, refit: false },
     };
   }
   const heldBack = Math.round(n * options.heldBackFraction);
@@ -55,15 +62,18 @@ export function fitGradientBoosting(
       hint: 'Train on more rows, raise heldBackFraction, or (classification, count) set earlyStoppingRounds to 0.',
     });
   }
-  const first = boost(loss, data, 0, head, { start: head, end: n }, options, options.rounds, seed);
-  const final = options.refit ? boost(loss, data, 0, n, undefined, options, first.trees.length, seed) : first;
+  const first = boost(makeLoss(), data, 0, head, { start: head, end: n }, options, options.rounds, seed);
+  const final = options.refit
+    ? boost(makeLoss(), data, 0, n, undefined, options, first.trees.length, seed)
+    : first;
   return {
     ...base,
     init: [...final.init],
+    ...(final.thresholds ? { thresholds: final.thresholds } : {}),
     trees: final.trees,
     ...(task.kind === 'regression' ? { sd: Math.max(Math.sqrt(2 * first.heldBackLoss), 1e-9) } : {}),
     training: {
-      loss: loss.name,
+      loss: lossName,
       rows: n,
       heldBackRows: heldBack,
       rounds: final.trees.length,
@@ -77,6 +87,8 @@ interface BoostResult {
   trees: BoostedTree[][];
   /** Mean loss on the held-back rows at the kept round (NaN without them). */
   heldBackLoss: number;
+  /** The cumulative logit's cut points after the last round. */
+  thresholds: number[] | undefined;
 }
 
 /**
@@ -170,6 +182,7 @@ function boost(
       roundTrees.push(stored);
     }
     trees.push(roundTrees);
+    loss.afterRound?.(raw, outcomes);
     if (v > 0) {
       const current = validationLoss();
       // As scikit-learn's tol: an improvement smaller than 1e-7 does not count.
@@ -182,9 +195,16 @@ function boost(
     }
   }
   if (v === 0 || options.earlyStoppingRounds === 0) {
-    return { init, trees, heldBackLoss: v > 0 ? validationLoss() : Number.NaN };
+    return {
+      init,
+      trees,
+      heldBackLoss: v > 0 ? validationLoss() : Number.NaN,
+      thresholds: loss.thresholds?.(),
+    };
   }
-  return { init, trees: trees.slice(0, bestRounds), heldBackLoss: bestLoss };
+  // Early stopping keeps the best rounds; the cut points are those after the last round run, a
+  // slight mismatch that the refit (the default) removes.
+  return { init, trees: trees.slice(0, bestRounds), heldBackLoss: bestLoss, thresholds: loss.thresholds?.() };
 }
 
 /** Draws `sample.length` distinct rows (partial Fisher–Yates), sorted for memory locality. */

@@ -5,8 +5,9 @@
  * the in-browser demo; training lives in `gradient-boosting-fit.ts`.
  */
 import { z } from 'zod';
-import { MlfolioError } from '../../../portfolio/errors.ts';
 import type { Forecast } from '../task.ts';
+import { boostingLossNames } from './boosting-loss.ts';
+import { checkRow } from './forecast-row.ts';
 import { taskSchema } from './task-schema.ts';
 
 export const gradientBoostingParamsSchema = z.strictObject({
@@ -37,6 +38,11 @@ export const gradientBoostingParamsSchema = z.strictObject({
    * fitted without the held-back rows (false: the sd then describes exactly that model).
    */
   refit: z.boolean().default(true),
+  /**
+   * Ordinal tasks: `cumulative-logit` (one score and ordered cut points, P(y ≤ k) = σ(θ_k − f)) or
+   * `softmax` (the classes' order unused by the model, as for multiclass).
+   */
+  ordinalLoss: z.enum(['cumulative-logit', 'softmax']).default('cumulative-logit'),
 });
 export type GradientBoostingParams = z.output<typeof gradientBoostingParamsSchema>;
 export type GradientBoostingParamsInput = z.input<typeof gradientBoostingParamsSchema>;
@@ -81,10 +87,12 @@ export const gradientBoostingArtifactSchema = z
     init: z.array(z.number()).min(1),
     /** trees[round][output]: each adds its leaf value to one raw score. */
     trees: z.array(z.array(boostedTreeSchema).min(1)),
+    /** Cumulative-logit ordinal only: increasing cut points θ_k, one fewer than the classes. */
+    thresholds: z.array(z.number()).min(1).optional(),
     /** Regression only: the Gaussian forecast's sd, the root mean square of held-back residuals. */
     sd: z.number().positive().optional(),
     training: z.strictObject({
-      loss: z.enum(['logistic', 'softmax', 'squared-error', 'poisson']),
+      loss: z.enum(boostingLossNames),
       rows: z.int().min(1),
       /** Rows held back at the end of the training set (0 when nothing was held back). */
       heldBackRows: z.int().min(0),
@@ -94,10 +102,28 @@ export const gradientBoostingArtifactSchema = z
     }),
   })
   .superRefine((artifact, context) => {
-    const outputs =
-      artifact.task.kind === 'multiclass' || artifact.task.kind === 'ordinal'
-        ? artifact.task.classes.length
-        : 1;
+    const softmaxOutputs = artifact.training.loss === 'softmax' && 'classes' in artifact.task;
+    const outputs = softmaxOutputs && 'classes' in artifact.task ? artifact.task.classes.length : 1;
+    const cumulative = artifact.training.loss === 'cumulative-logit';
+    if (cumulative !== (artifact.task.kind === 'ordinal' && artifact.thresholds !== undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['thresholds'],
+        message: 'an ordinal cumulative-logit artifact has thresholds, and only one',
+      });
+    }
+    const cuts = artifact.thresholds ?? [];
+    if (
+      cumulative &&
+      'classes' in artifact.task &&
+      (cuts.length !== artifact.task.classes.length - 1 || cuts.some((c, k) => k > 0 && c <= cuts[k - 1]!))
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['thresholds'],
+        message: `expected ${artifact.task.classes.length - 1} increasing thresholds`,
+      });
+    }
     if (artifact.init.length !== outputs || artifact.trees.some((round) => round.length !== outputs)) {
       context.addIssue({
         code: 'custom',
@@ -150,32 +176,25 @@ export function forecastGradientBoosting(
       return { kind: 'probabilities', p: [1 - p, p] };
     }
     case 'multiclass':
-    case 'ordinal':
       return { kind: 'probabilities', p: softmax(raw) };
+    case 'ordinal': {
+      if (!artifact.thresholds) return { kind: 'probabilities', p: softmax(raw) };
+      // P(y = k) = σ(θ_k − f) − σ(θ_{k−1} − f), with σ(θ_{−1} − f) = 0 and σ(θ_{K−1} − f) = 1.
+      const f = raw[0]!;
+      const p: number[] = [];
+      let below = 0;
+      for (const cut of artifact.thresholds) {
+        const cumulative = logistic(cut - f);
+        p.push(Math.max(cumulative - below, 0));
+        below = cumulative;
+      }
+      p.push(1 - below);
+      return { kind: 'probabilities', p };
+    }
     case 'regression':
       return { kind: 'gaussian', mean: raw[0]!, sd: artifact.sd! };
     case 'count':
       return { kind: 'poisson', mean: Math.exp(raw[0]!) };
-  }
-}
-
-/** Throws `E_FORECAST_ROW_INVALID` unless `row` has one finite value per feature. */
-export function checkRow(featureNames: readonly string[], row: readonly number[]): void {
-  if (row.length !== featureNames.length) {
-    throw new MlfolioError({
-      code: 'E_FORECAST_ROW_INVALID',
-      message: `Expected ${featureNames.length} feature values (${featureNames.join(', ')}), but got ${row.length}.`,
-      hint: "Pass the row's values in the artifact's featureNames order.",
-    });
-  }
-  for (let j = 0; j < row.length; j++) {
-    if (!Number.isFinite(row[j])) {
-      throw new MlfolioError({
-        code: 'E_FORECAST_ROW_INVALID',
-        message: `Feature "${featureNames[j]}" is ${String(row[j])}, not a finite number.`,
-        hint: 'Fill the missing value the way the feature store does for training, or skip this row.',
-      });
-    }
   }
 }
 

@@ -16,7 +16,7 @@ export interface TreeGrowth {
 /**
  * A grown tree, as flat node arrays (root 0). A leaf has `feature[n] === -1` and is worth `value[n]`;
  * other nodes send a row left when its bin on `feature[n]` is at most `bin[n]`, i.e. when
- * `x ≤ threshold[n]`. `leafStart`/`leafEnd` give each leaf's rows in the grower's `rows` order.
+ * `x ≤ threshold[n]`. `leaves` gives each leaf's rows as a range of the reordered `rows`.
  */
 export interface GrownTree {
   feature: number[];

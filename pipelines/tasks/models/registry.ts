@@ -15,6 +15,8 @@ import type { TaskArtifact } from './forecast.ts';
 import { gradientBoostingParamsSchema } from './gradient-boosting.ts';
 import { fitGradientBoosting } from './gradient-boosting-fit.ts';
 import { fitLinear, type LinearKind, linearModelTasks, linearParamsSchema } from './linear.ts';
+import { mlpParamsSchema } from './mlp.ts';
+import { fitMlp } from './mlp-fit.ts';
 
 /** What the engine knows about a model kind: the tasks it fits, its params, how to fit it. */
 export interface ModelKind {

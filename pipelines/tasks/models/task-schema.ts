@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Task } from '../task.ts';
 
 /**
  * A `Task` as stored inside a model artifact, so a loaded artifact knows its own link function.
@@ -26,3 +27,8 @@ export const taskSchema = z
       });
     }
   });
+
+/** A copy of `task` with only the fields the schema knows, so a stored artifact always reloads. */
+export function plainTask(task: Task): Task {
+  return 'classes' in task ? { kind: task.kind, classes: [...task.classes] } : { kind: task.kind };
+}
