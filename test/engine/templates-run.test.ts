@@ -65,7 +65,8 @@ describe.each(templates)('the $template template', ({ template, slug, task, prim
 
     const rerun = await mlfolio(root, ['run', slug]);
     expect(rerun.stdout).toContain('unchanged, latest run');
-  });
+    // 49,520 international matches through the feature store twice, on a 2-core machine.
+  }, 600_000);
 });
 
 describe('the portfolio of scaffolded templates', () => {
@@ -81,5 +82,5 @@ describe('the portfolio of scaffolded templates', () => {
       expect(page).not.toContain(`/projects/${slug}/demo/`);
       expect(page).toMatch(/<svg/);
     }
-  });
+  }, 300_000);
 });

@@ -76,6 +76,15 @@ export const modelKinds: Readonly<Record<string, ModelKind>> = Object.fromEntrie
       fit: async (task, data, p, seed) =>
         fitGradientBoosting(task, data, p as z.input<typeof gradientBoostingParamsSchema>, seed),
     } satisfies ModelKind,
+    {
+      kind: 'mlp',
+      label: 'Neural network (MLP)',
+      baseline: false,
+      tasks: ['binary', 'multiclass', 'ordinal', 'regression', 'count'],
+      interpretability: 'low',
+      params: mlpParamsSchema,
+      fit: (task, data, p, seed) => fitMlp(task, data, p as z.input<typeof mlpParamsSchema>, seed),
+    } satisfies ModelKind,
   ].map((kind) => [kind.kind, kind]),
 );
 
