@@ -29,10 +29,11 @@ const repoRoot = join(import.meta.dirname, '..');
 const dataDir = process.env.MLFOLIO_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data');
 const python = process.env.MLFOLIO_PYTHON ?? '/usr/bin/python3';
 if (!existsSync(join(dataDir, 'csv', 'baseballdatabank_Teams.csv'))) {
-  console.error(
-    `bench:task-trees needs the open datasets in ${dataDir}/csv (baseballdatabank_Teams.csv, international_results.csv.gz); set MLFOLIO_SHARED_DATA to the folder that holds csv/.`,
+  // Skipped, not failed, as test:real does: the data lives outside the repository.
+  console.log(
+    `bench:task-trees skipped: it needs the open datasets in ${dataDir}/csv (baseballdatabank_Teams.csv, international_results.csv.gz); set MLFOLIO_SHARED_DATA to the folder that holds csv/.`,
   );
-  process.exit(2);
+  process.exit(0);
 }
 
 /** scikit-learn's HistGradientBoosting defaults, on both sides. */
@@ -135,6 +136,7 @@ try {
     trees,
     treeFits,
     mlpSeeds,
+    heldBackFraction: 0.2,
     datasets: await Promise.all(
       datasets.map(async (dataset) => {
         const csv = join(work, `${dataset.name}.csv`);
@@ -229,7 +231,7 @@ try {
   );
   const sklearn = JSON.parse(stdout) as Record<
     string,
-    Record<'trees' | 'mlp', { metric: number; cpu_s: number[]; wall_s: number[] }>
+    Record<'trees' | 'mlp', { metric: number; cpu_s: number[]; wall_s: number[]; cpu_s_with_sd?: number[] }>
   >;
 
   const header = [
@@ -241,6 +243,7 @@ try {
     'diff',
     'fit CPU s (median)',
     'ratio',
+    'ratio, same work',
     'fit wall s (median)',
     'first fit CPU s',
   ];
@@ -260,6 +263,7 @@ try {
         (a.metric - b.metric >= 0 ? '+' : '') + (a.metric - b.metric).toFixed(4),
         `${median(a.cpu).toFixed(3)} / ${median(b.cpu_s).toFixed(3)}`,
         `${(median(a.cpu) / median(b.cpu_s)).toFixed(2)}×`,
+        b.cpu_s_with_sd ? `${(median(a.cpu) / median(b.cpu_s_with_sd)).toFixed(2)}×` : '',
         `${median(a.wall).toFixed(3)} / ${median(b.wall_s).toFixed(3)}`,
         `${a.cpu[0]!.toFixed(3)} / ${b.cpu_s[0]!.toFixed(3)}`,
       ]);
@@ -283,7 +287,7 @@ try {
   console.log(
     `\nTimes are mlfolio / scikit-learn; ratio = mlfolio CPU ÷ scikit-learn CPU. Trees: ${treeFits} fits each (deterministic); MLP: seeds ${mlpSeeds.join(', ')} on both sides (metric = their mean). ` +
       'For the ordinal task scikit-learn has only the softmax classifier, so its trees ignore the order; ours use the cumulative logit. ' +
-      "Regression fits include mlfolio's held-back pass for the Gaussian sd (a fit on the first 80% of rows, then the refit on all), work scikit-learn's point model does not do.",
+      "Regression fits include mlfolio's held-back pass for the Gaussian sd (a fit on the first 80% of rows, then the refit on all), work scikit-learn's point model does not do: 'ratio, same work' times scikit-learn doing it too.",
   );
   console.log(
     `previous implementation (pipelines/models) on intl-result, one fit, CPU s: trees (depth 5) ${previous.trees.cpu[0]!.toFixed(3)} (${(previous.trees.cpu[0]! / median(ours['intl-result']!.trees.cpu)).toFixed(1)}× ours), MLP ${previous.mlp.cpu[0]!.toFixed(3)} (${(previous.mlp.cpu[0]! / median(ours['intl-result']!.mlp.cpu)).toFixed(1)}× ours).`,
