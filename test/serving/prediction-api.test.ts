@@ -332,6 +332,17 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     expect(response.body.error.message).toMatch(/more than 16 deep \(at line 1, column \d+\)/);
   });
 
+  test('brackets and escaped quotes inside strings do not count as nesting', async () => {
+    const name = `${'['.repeat(20)}\\"${'{'.repeat(20)}\\\\`;
+    const response = await postRaw(
+      'v1/predictions',
+      `{"fixture": {"homeTeam": "${name}", "awayTeam": "Chelsea", "date": "2017-08-12"}}`,
+    );
+    expect(response.statusCode).toBe(400);
+    expect(response.body.error.code).toBe('E_INVALID_REQUEST');
+    expect(response.body.error.issues[0].field).toBe('body.fixture.homeTeam');
+  });
+
   test('nesting up to the limit reaches validation', async () => {
     const response = await postRaw('v1/predictions', `{"features":${'['.repeat(15)}${']'.repeat(15)}}`);
     expect(response.statusCode).toBe(400);
