@@ -8,6 +8,9 @@ import { type RequestIssue, RequestValidationError } from './request-issues.ts';
  */
 export const maxBodyDepth = 16;
 
+/** Unsafe values listed in one answer, so a body full of them cannot make the answer huge. */
+const maxListedIssues = 20;
+
 /** A body that is not a JSON value the API can read: answered with 400 and a code of its own. */
 export class RequestBodyError extends Error {
   override readonly name = 'RequestBodyError';
@@ -42,6 +45,13 @@ export function parseJsonBody(text: string): unknown {
   }
   const issues: RequestIssue[] = [];
   unsafeValues(value, ['body'], issues);
+  if (issues.length > maxListedIssues) {
+    issues.length = maxListedIssues;
+    issues.push({
+      field: 'body',
+      message: `more values like these; only the first ${maxListedIssues} are listed.`,
+    });
+  }
   if (issues.length) throw new RequestValidationError(issues, 'body');
   return value;
 }
@@ -119,6 +129,7 @@ function lineAndColumn(text: string, index: number): string {
  * built only for an issue, so a batch of 256 items costs little more than parsing it.
  */
 function unsafeValues(value: unknown, path: PropertyKey[], issues: RequestIssue[]): void {
+  if (issues.length > maxListedIssues) return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
       issues.push({

@@ -256,6 +256,21 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     expect(JSON.stringify(response.body)).not.toMatch(/null/);
   });
 
+  test('a body full of such numbers gets the first 20 named, not one issue per value', async () => {
+    const response = await postRaw(
+      'v1/predictions',
+      `{"features": [${Array(5000).fill('1e400').join(',')}]}`,
+    );
+    expect(response.statusCode).toBe(400);
+    const issues = response.body.error.issues;
+    expect(issues).toHaveLength(21);
+    expect(issues[19].field).toBe('body.features[19]');
+    expect(issues[20]).toEqual({
+      field: 'body',
+      message: 'more values like these; only the first 20 are listed.',
+    });
+  });
+
   test.each(['NaN', '-Infinity'])(
     'a bare %s is named, with where it is and why JSON refuses it',
     async (token) => {
