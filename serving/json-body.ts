@@ -8,6 +8,9 @@ import { type RequestIssue, RequestValidationError } from './request-issues.ts';
  */
 export const maxBodyDepth = 16;
 
+/** Unsafe values listed in one answer, so a body full of them cannot make the answer huge. */
+const maxListedIssues = 20;
+
 /** A body that is not a JSON value the API can read: answered with 400 and a code of its own. */
 export class RequestBodyError extends Error {
   override readonly name = 'RequestBodyError';
@@ -40,23 +43,33 @@ export function parseJsonBody(text: string): unknown {
   } catch (error) {
     throw new RequestBodyError('E_INVALID_JSON', invalidJsonMessage(text, error as Error), { cause: error });
   }
-  const issues = unsafeValues(value);
+  const issues: RequestIssue[] = [];
+  unsafeValues(value, ['body'], issues);
+  if (issues.length > maxListedIssues) {
+    issues.length = maxListedIssues;
+    issues.push({
+      field: 'body',
+      message: `more values like these; only the first ${maxListedIssues} are listed.`,
+    });
+  }
   if (issues.length) throw new RequestValidationError(issues, 'body');
   return value;
 }
 
-/** Scans brackets outside strings: linear, no recursion, stops at the first level too deep. */
+/**
+ * Counts brackets outside strings: linear, no recursion, stops at the first level too deep. Strings
+ * are skipped with indexOf, which is native, so the keys that make up most of a request cost little.
+ * Unterminated strings and other syntax errors are left to JSON.parse to report.
+ */
 function checkDepth(text: string): void {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
+    if (c === 0x22) {
+      const end = closingQuote(text, i);
+      if (end === -1) return;
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) {
       depth++;
       if (depth > maxBodyDepth) {
         throw new RequestBodyError(
@@ -66,6 +79,18 @@ function checkDepth(text: string): void {
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
+}
+
+/** Index of the quote that ends the string opened at `open`, or -1 when it never ends. */
+function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return -1;
 }
 
 function invalidJsonMessage(text: string, error: Error): string {
@@ -78,14 +103,13 @@ function invalidJsonMessage(text: string, error: Error): string {
 
 /** The first `NaN`, `Infinity` or `-Infinity` outside a string, as JavaScript (not JSON) would write it. */
 function firstBareNonNumber(text: string): { token: string; index: number } | undefined {
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === 'N' || c === 'I' || c === '-') {
+    if (c === '"') {
+      const end = closingQuote(text, i);
+      if (end === -1) return undefined;
+      i = end;
+    } else if (c === 'N' || c === 'I' || c === '-') {
       const token = /^-?(?:NaN|Infinity)/.exec(text.slice(i, i + 9))?.[0];
       if (token) return { token, index: i };
     }
@@ -99,38 +123,43 @@ function lineAndColumn(text: string, index: number): string {
   return `line ${line}, column ${index - before.lastIndexOf('\n')}`;
 }
 
-/** Keys that could alter prototypes downstream, and numbers JSON.parse turned into ±Infinity. */
-function unsafeValues(root: unknown): RequestIssue[] {
-  const issues: RequestIssue[] = [];
-  // Depth is bounded by checkDepth, so an explicit stack is for clarity, not safety.
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: ['body'] }];
-  while (stack.length) {
-    const { value, path } = stack.pop()!;
-    if (typeof value === 'number' && !Number.isFinite(value)) {
+/**
+ * Keys that could alter prototypes downstream, and numbers JSON.parse turned into ±Infinity. The
+ * recursion is bounded by checkDepth; the path is one array pushed and popped, and a field name is
+ * built only for an issue, so a batch of 256 items costs little more than parsing it.
+ */
+function unsafeValues(value: unknown, path: PropertyKey[], issues: RequestIssue[]): void {
+  if (issues.length > maxListedIssues) return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
       issues.push({
         field: fieldPath(path),
         message:
           'received a number beyond the range of a double (about ±1.8e308), which would be read as Infinity; send a finite number.',
       });
-    } else if (value && typeof value === 'object') {
-      const children: { value: unknown; path: PropertyKey[] }[] = [];
-      for (const [key, item] of Object.entries(value)) {
-        const at = [...path, Array.isArray(value) ? Number(key) : key];
-        if (
-          !Array.isArray(value) &&
-          (key === '__proto__' || (key === 'constructor' && hasPrototypeKey(item)))
-        ) {
-          issues.push({
-            field: fieldPath(at),
-            message: `refused: "${key === '__proto__' ? '__proto__' : 'constructor.prototype'}" is valid JSON, but as a key it can rewrite the prototype of objects a JavaScript server builds from the body (prototype poisoning), so no request may carry it. Remove the key.`,
-          });
-        } else children.push({ value: item, path: at });
-      }
-      // Reversed onto the stack, so issues come out in the body's order.
-      stack.push(...children.reverse());
     }
+    return;
   }
-  return issues;
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      unsafeValues(value[i], path, issues);
+      path.pop();
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    path.push(key);
+    if (key === '__proto__' || (key === 'constructor' && hasPrototypeKey(record[key]))) {
+      issues.push({
+        field: fieldPath(path),
+        message: `refused: "${key === '__proto__' ? '__proto__' : 'constructor.prototype'}" is valid JSON, but as a key it can rewrite the prototype of objects a JavaScript server builds from the body (prototype poisoning), so no request may carry it. Remove the key.`,
+      });
+    } else unsafeValues(record[key], path, issues);
+    path.pop();
+  }
 }
 
 function hasPrototypeKey(value: unknown): boolean {

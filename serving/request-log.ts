@@ -42,6 +42,7 @@ export async function openRequestLog(options: RequestLogOptions): Promise<Reques
     return { logger: false, description: '', close: async () => {} };
   }
   const level = checkLevel(options.level ?? (options.file === undefined ? 'warn' : 'info'));
+  if (level === 'silent') return { logger: false, description: '', close: async () => {} };
   if (options.file === undefined) {
     return {
       logger: { level, stream: process.stderr },

@@ -340,7 +340,7 @@ export type IncompleteRunReporter = (message: string) => void;
 
 const reported = new Set<string>();
 
-/** Reports each incomplete run folder once per process, as a process warning (printed on stderr). */
+/** Reports each set of incomplete run folders once per process, as a process warning (printed on stderr). */
 const warnOnce: IncompleteRunReporter = (message) => {
   if (reported.has(message)) return;
   reported.add(message);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,6 +11,7 @@ import {
   listRunIds,
   type RunRecord,
   readLatestRun,
+  readRunRecord,
   runFileName,
 } from '../../pipelines/runs/run-record.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
@@ -188,5 +190,41 @@ describe('readers skip and report a run folder left incomplete', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(first.runId);
     expect(result.stdout).toContain(second.runId);
+  });
+});
+
+describe('the real `mlfolio run --force` killed with SIGKILL while it writes its run', () => {
+  test('leaves every run folder whole: the new run is complete or absent, and only its hidden scratch remains', async () => {
+    const before = await listRunFolders(runsDir);
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '..', '..', 'cli', 'bin.ts'), 'run', fixture.project.slug, '--force'],
+      { env: { ...process.env, MLFOLIO_ROOT: fixture.workspace.root }, stdio: 'ignore' },
+    );
+    // Killed the moment anything new appears in runs/: the report stage has started writing.
+    const existing = new Set(await readdir(runsDir));
+    const watcher = watch(runsDir, (_, name) => {
+      if (name && !existing.has(String(name))) child.kill('SIGKILL');
+    });
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    watcher.close();
+    // On a loaded machine the kill may land after the run finished; what follows holds either way.
+    expect([
+      { code: null, signal: 'SIGKILL' },
+      { code: 0, signal: null },
+    ]).toContainEqual(exit);
+
+    const after = await listRunFolders(runsDir);
+    expect(after.incomplete).toEqual(before.incomplete);
+    const added = after.complete.filter((id) => !before.complete.includes(id));
+    expect(added.length).toBeLessThanOrEqual(1);
+    for (const id of after.complete) await readRunRecord(join(runsDir, id, runFileName));
+    for (const name of await readdir(runsDir)) {
+      if (name.startsWith('.')) expect(name).toMatch(new RegExp(`^\\.partial-.*~${child.pid}~`));
+    }
+    const listed = await mlfolio(fixture.workspace.root, ['runs', fixture.project.slug]);
+    expect(listed.code).toBe(0);
   });
 });

@@ -256,6 +256,21 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     expect(JSON.stringify(response.body)).not.toMatch(/null/);
   });
 
+  test('a body full of such numbers gets the first 20 named, not one issue per value', async () => {
+    const response = await postRaw(
+      'v1/predictions',
+      `{"features": [${Array(5000).fill('1e400').join(',')}]}`,
+    );
+    expect(response.statusCode).toBe(400);
+    const issues = response.body.error.issues;
+    expect(issues).toHaveLength(21);
+    expect(issues[19].field).toBe('body.features[19]');
+    expect(issues[20]).toEqual({
+      field: 'body',
+      message: 'more values like these; only the first 20 are listed.',
+    });
+  });
+
   test.each(['NaN', '-Infinity'])(
     'a bare %s is named, with where it is and why JSON refuses it',
     async (token) => {
@@ -330,6 +345,17 @@ describe('hostile and malformed requests get a 4xx naming the problem, never a p
     expect(response.statusCode).toBe(400);
     expect(response.body.error.code).toBe('E_BODY_TOO_DEEP');
     expect(response.body.error.message).toMatch(/more than 16 deep \(at line 1, column \d+\)/);
+  });
+
+  test('brackets and escaped quotes inside strings do not count as nesting', async () => {
+    const name = `${'['.repeat(20)}\\"${'{'.repeat(20)}\\\\`;
+    const response = await postRaw(
+      'v1/predictions',
+      `{"fixture": {"homeTeam": "${name}", "awayTeam": "Chelsea", "date": "2017-08-12"}}`,
+    );
+    expect(response.statusCode).toBe(400);
+    expect(response.body.error.code).toBe('E_INVALID_REQUEST');
+    expect(response.body.error.issues[0].field).toBe('body.fixture.homeTeam');
   });
 
   test('nesting up to the limit reaches validation', async () => {
