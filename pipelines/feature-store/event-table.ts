@@ -273,7 +273,8 @@ export async function loadEvents(
 
 /**
  * Builds one long timeline per entity type, `tl_<entity>`: a row per (event, role) with the
- * entity's key and its perspective columns as DOUBLE. Throws naming the role and column when a
+ * entity's key (`__entity`, and `__e` a dense number) and its perspective columns as DOUBLE, stored
+ * in (entity, time, input row) order. Throws naming the role and column when a
  * perspective expression does not evaluate.
  */
 export async function buildTimelines(connection: DuckDBConnection, plan: FeatureStorePlan): Promise<void> {
@@ -298,6 +299,9 @@ export async function buildTimelines(connection: DuckDBConnection, plan: Feature
         `SELECT __row, __t, __avail, __season, ${literal(role)} AS __role, CAST(${quote(declared.key)} AS VARCHAR) AS __entity${values.length ? `, ${values.join(', ')}` : ''} FROM events`,
       );
     }
-    await connection.run(`CREATE OR REPLACE TABLE ${quote(`tl_${entity}`)} AS ${parts.join(' UNION ALL ')}`);
+    // Stored sorted by entity number, time and input row: the sweep reads it in that order.
+    await connection.run(
+      `CREATE OR REPLACE TABLE ${quote(`tl_${entity}`)} AS SELECT *, CAST(dense_rank() OVER (ORDER BY __entity) AS INTEGER) AS __e FROM (${parts.join(' UNION ALL ')}) ORDER BY __e, __t, __row`,
+    );
   }
 }
