@@ -55,29 +55,41 @@ export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOu
     return { value, asOf };
   }
   const fallback = view.aggregate === 'count' ? 0 : (view.default ?? NaN);
-  const window = view.window;
+  const aggregate = view.aggregate;
+  const sameSeason = view.sameSeason === true;
+  const unit = 'events' in view.window ? 0 : 'days' in view.window ? 1 : 2;
+  const span =
+    'events' in view.window
+      ? view.window.events
+      : 'days' in view.window
+        ? view.window.days
+        : view.window.seasons;
   let left = 0;
+  let low = 0;
   for (let k = 0; k < size; k++) {
-    let low = segment[k]!;
-    if (view.sameSeason) {
-      // Seasons are contiguous within an entity's time-sorted rows.
-      while (low < k && season[low] !== season[k]) low++;
+    if (k === segment[k]) low = k;
+    // Seasons are contiguous within an entity's time-sorted rows.
+    if (sameSeason && season[low] !== season[k]) {
+      low = k;
+      while (low > segment[k]! && season[low - 1] === season[k]) low--;
     }
     let from: number;
     let to = k;
-    if ('events' in window) from = Math.max(low, k - window.events);
-    else if ('days' in window) {
+    if (unit === 0) from = k - span > low ? k - span : low;
+    else {
       if (left < low || left > k) left = low;
-      while (left < k && t[left]! < t[k]! - window.days) left++;
+      if (unit === 1) {
+        const start = t[k]! - span;
+        while (left < k && t[left]! < start) left++;
+      } else {
+        const start = season[k]! - span;
+        while (left < k && season[left]! < start) left++;
+        while (to > left && season[to - 1]! >= season[k]!) to--;
+      }
       from = left;
-    } else {
-      if (left < low || left > k) left = low;
-      while (left < k && season[left]! < season[k]! - window.seasons) left++;
-      from = left;
-      while (to > from && season[to - 1]! >= season[k]!) to--;
     }
     if (to > from) asOf[k] = t[to - 1]!;
-    const result = aggregateRange(view.aggregate, column, from, to);
+    const result = aggregateRange(aggregate, column, from, to);
     value[k] = Number.isNaN(result) ? fallback : result;
   }
   return { value, asOf };
