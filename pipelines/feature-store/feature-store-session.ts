@@ -400,7 +400,7 @@ async function correctLateRows(session: FeatureStoreSession, set: TrainingSet): 
  * corrections), uploaded column by column; a formula's as-of is the latest of its inputs'.
  */
 async function computeFormulas(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
-  const { plan, connection } = session;
+  const { plan } = session;
   const all = orderFormulas(plan.formulas, plan.source);
   // Declared differences and ratios need no SQL; the online path evaluates them in SQL, so the
   // skew check still compares the two.

@@ -75,7 +75,7 @@ export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOu
     }
     let from: number;
     let to = k;
-    if (unit === 0) from = k - span > low ? k - span : low;
+    if (unit === 0) from = Math.max(k - span, low);
     else {
       if (left < low || left > k) left = low;
       if (unit === 1) {
