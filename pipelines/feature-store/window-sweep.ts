@@ -26,7 +26,9 @@ export interface SweepOutput {
  * (then "before k" is "strictly earlier time") and the view's history is every event of the
  * entity; other views take the as-of join in SQL. Semantics equal the SQL and the as-of
  * evaluator: missing values are skipped, `count` of nothing is 0, `std` is the sample deviation,
- * `default` replaces a missing result.
+ * `default` replaces a missing result. Sums and means slide (add what enters, subtract what leaves,
+ * restarting at each entity), so they may differ from SQL's in the last bits; min and max use a
+ * monotonic queue; std sums its window directly, as sliding sums of squares lose precision.
  */
 export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOutput {
   const { size, t, season, segment } = timeline;
@@ -66,6 +68,14 @@ export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOu
         : view.window.seasons;
   let left = 0;
   let low = 0;
+  let windowFrom = 0;
+  let windowTo = 0;
+  let sum = 0;
+  let count = 0;
+  const extreme = aggregate === 'min' || aggregate === 'max';
+  const deque = new Int32Array(extreme ? size : 0);
+  let head = 0;
+  let tail = 0;
   for (let k = 0; k < size; k++) {
     if (k === segment[k]) low = k;
     // Seasons are contiguous within an entity's time-sorted rows.
@@ -89,7 +99,49 @@ export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOu
       from = left;
     }
     if (to > from) asOf[k] = t[to - 1]!;
-    const result = aggregateRange(aggregate, column, from, to);
+    let result: number;
+    if (aggregate === 'std') result = aggregateRange(aggregate, column, from, to);
+    else {
+      // Windows only slide forward within an entity: add what enters, drop what leaves.
+      if (from < windowFrom || to < windowTo || from > windowTo) {
+        windowFrom = from;
+        windowTo = from;
+        sum = 0;
+        count = 0;
+        head = 0;
+        tail = 0;
+      }
+      while (windowTo < to) {
+        const v = column[windowTo]!;
+        if (!Number.isNaN(v)) {
+          sum += v;
+          count++;
+          if (extreme) {
+            while (
+              tail > head &&
+              (aggregate === 'min' ? column[deque[tail - 1]!]! >= v : column[deque[tail - 1]!]! <= v)
+            )
+              tail--;
+            deque[tail++] = windowTo;
+          }
+        }
+        windowTo++;
+      }
+      while (windowFrom < from) {
+        const v = column[windowFrom]!;
+        if (!Number.isNaN(v)) {
+          sum -= v;
+          count--;
+        }
+        windowFrom++;
+      }
+      if (extreme) while (tail > head && deque[head]! < from) head++;
+      if (aggregate === 'count') result = count;
+      else if (count === 0) result = NaN;
+      else if (aggregate === 'sum') result = sum;
+      else if (aggregate === 'mean') result = sum / count;
+      else result = column[deque[head]!]!;
+    }
     value[k] = Number.isNaN(result) ? fallback : result;
   }
   return { value, asOf };
