@@ -301,7 +301,10 @@ export async function buildTimelines(connection: DuckDBConnection, plan: Feature
     }
     // Stored sorted by entity number, time and input row: the sweep reads it in that order.
     await connection.run(
-      `CREATE OR REPLACE TABLE ${quote(`tl_${entity}`)} AS SELECT *, CAST(dense_rank() OVER (ORDER BY __entity) AS INTEGER) AS __e FROM (${parts.join(' UNION ALL ')}) ORDER BY __e, __t, __row`,
+      `CREATE OR REPLACE TABLE ${quote(`tl_${entity}`)} AS
+        WITH timeline AS (${parts.join(' UNION ALL ')}),
+        numbers AS (SELECT __entity, CAST(row_number() OVER () AS INTEGER) AS __e FROM (SELECT DISTINCT __entity FROM timeline))
+        SELECT timeline.*, numbers.__e FROM timeline JOIN numbers USING (__entity) ORDER BY __e, __t, __row`,
     );
   }
 }
