@@ -138,8 +138,11 @@ export async function loadEvents(
         ? 'read_json_auto'
         : 'read_csv_auto';
     await connection.run(
-      // A view: the file is read once, when the events table is created from it.
-      `CREATE OR REPLACE VIEW __raw AS SELECT (row_number() OVER () - 1)::INTEGER AS __row, * FROM ${reader}(${literal(source.path)})`,
+      // Read in parallel; insertion order is kept, so rowid is the row's position in the file.
+      `CREATE OR REPLACE TABLE __file AS SELECT * FROM ${reader}(${literal(source.path)})`,
+    );
+    await connection.run(
+      `CREATE OR REPLACE VIEW __raw AS SELECT CAST(rowid AS INTEGER) AS __row, * FROM __file`,
     );
   }
   const described = await connection.runAndReadAll(`DESCRIBE __raw`);
@@ -213,7 +216,7 @@ export async function loadEvents(
       ${seasonOrdinal} AS __season,
       ${ingestion} AS __ingested
     FROM __raw)`);
-  await connection.run('rows' in source ? 'DROP TABLE __raw' : 'DROP VIEW __raw');
+  await connection.run('rows' in source ? 'DROP TABLE __raw' : 'DROP VIEW __raw; DROP TABLE __file');
   const badTimes = await connection.runAndReadAll(
     `SELECT __row, CAST(${time} AS VARCHAR) FROM events WHERE __t IS NULL ORDER BY __row LIMIT 5`,
   );
