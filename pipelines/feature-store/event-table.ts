@@ -138,8 +138,11 @@ export async function loadEvents(
         ? 'read_json_auto'
         : 'read_csv_auto';
     await connection.run(
-      // A view: the file is read once, when the events table is created from it.
-      `CREATE OR REPLACE VIEW __raw AS SELECT (row_number() OVER () - 1)::INTEGER AS __row, * FROM ${reader}(${literal(source.path)})`,
+      // Read in parallel; insertion order is kept, so rowid is the row's position in the file.
+      `CREATE OR REPLACE TABLE __file AS SELECT * FROM ${reader}(${literal(source.path)})`,
+    );
+    await connection.run(
+      `CREATE OR REPLACE VIEW __raw AS SELECT CAST(rowid AS INTEGER) AS __row, * FROM __file`,
     );
   }
   const described = await connection.runAndReadAll(`DESCRIBE __raw`);
@@ -213,7 +216,7 @@ export async function loadEvents(
       ${seasonOrdinal} AS __season,
       ${ingestion} AS __ingested
     FROM __raw)`);
-  await connection.run('rows' in source ? 'DROP TABLE __raw' : 'DROP VIEW __raw');
+  await connection.run('rows' in source ? 'DROP TABLE __raw' : 'DROP VIEW __raw; DROP TABLE __file');
   const badTimes = await connection.runAndReadAll(
     `SELECT __row, CAST(${time} AS VARCHAR) FROM events WHERE __t IS NULL ORDER BY __row LIMIT 5`,
   );
@@ -273,7 +276,8 @@ export async function loadEvents(
 
 /**
  * Builds one long timeline per entity type, `tl_<entity>`: a row per (event, role) with the
- * entity's key and its perspective columns as DOUBLE. Throws naming the role and column when a
+ * entity's key (`__entity`, and `__e` a dense number) and its perspective columns as DOUBLE, stored
+ * in (entity, time, input row) order. Throws naming the role and column when a
  * perspective expression does not evaluate.
  */
 export async function buildTimelines(connection: DuckDBConnection, plan: FeatureStorePlan): Promise<void> {
@@ -298,6 +302,12 @@ export async function buildTimelines(connection: DuckDBConnection, plan: Feature
         `SELECT __row, __t, __avail, __season, ${literal(role)} AS __role, CAST(${quote(declared.key)} AS VARCHAR) AS __entity${values.length ? `, ${values.join(', ')}` : ''} FROM events`,
       );
     }
-    await connection.run(`CREATE OR REPLACE TABLE ${quote(`tl_${entity}`)} AS ${parts.join(' UNION ALL ')}`);
+    // Stored sorted by entity number, time and input row: the sweep reads it in that order.
+    await connection.run(
+      `CREATE OR REPLACE TABLE ${quote(`tl_${entity}`)} AS
+        WITH timeline AS (${parts.join(' UNION ALL ')}),
+        numbers AS (SELECT __entity, CAST(row_number() OVER () AS INTEGER) AS __e FROM (SELECT DISTINCT __entity FROM timeline))
+        SELECT timeline.*, numbers.__e FROM timeline JOIN numbers USING (__entity) ORDER BY __e, __t, __row`,
+    );
   }
 }

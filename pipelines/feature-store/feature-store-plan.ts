@@ -24,6 +24,13 @@ export interface EntityPlan {
   columns: string[];
 }
 
+/** A formula view's SQL; `difference` and `ratio` are also computed directly, without SQL. */
+export interface FormulaPlan {
+  expression: string;
+  inputs: string[];
+  form: 'expression' | 'difference' | 'ratio';
+}
+
 /** A validated feature store declaration with everything derived from it that later stages need. */
 export interface FeatureStorePlan {
   spec: FeatureStoreSpec;
@@ -33,7 +40,7 @@ export interface FeatureStorePlan {
   outputs: FeatureOutput[];
   ttl: Record<string, Ttl>;
   /** For a formula view: its SQL expression and the output columns it reads. */
-  formulas: Record<string, { expression: string; inputs: string[] }>;
+  formulas: Record<string, FormulaPlan>;
 }
 
 export function storeError(code: string, message: string, hint: string): MlfolioError {
@@ -218,7 +225,7 @@ export function planFeatureStore(input: unknown, source: string): FeatureStorePl
   return { spec, source, entities, outputs, ttl, formulas };
 }
 
-function formulaOf(view: FormulaView, source: string): { expression: string; inputs: string[] } {
+function formulaOf(view: FormulaView, source: string): FormulaPlan {
   const forms = [view.expression, view.difference, view.ratio].filter((form) => form !== undefined);
   if (forms.length !== 1) {
     throw storeError(
@@ -229,13 +236,13 @@ function formulaOf(view: FormulaView, source: string): { expression: string; inp
   }
   if (view.difference) {
     const [a, b] = view.difference;
-    return { expression: `"${a}" - "${b}"`, inputs: [a, b] };
+    return { expression: `"${a}" - "${b}"`, inputs: [a, b], form: 'difference' };
   }
   if (view.ratio) {
     const [a, b] = view.ratio;
-    return { expression: `"${a}" / NULLIF("${b}", 0)`, inputs: [a, b] };
+    return { expression: `"${a}" / NULLIF("${b}", 0)`, inputs: [a, b], form: 'ratio' };
   }
-  return { expression: view.expression!, inputs: [] };
+  return { expression: view.expression!, inputs: [], form: 'expression' };
 }
 
 /** Whether `expression` mentions `column` as a whole identifier (quoted or not). */

@@ -234,7 +234,7 @@ async function readSortedTimeline(
   // Integers only: the role's index and a dense entity number, so no string crosses into JS.
   const roleCase = `CASE __role ${roles.map((role, i) => `WHEN ${literal(role)} THEN ${i}`).join(' ')} END`;
   const result = await connection.stream(
-    `SELECT __row, ${roleCase}, __t, __season, dense_rank() OVER (ORDER BY __entity)::INTEGER AS __e${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __e, __t, __row`,
+    `SELECT __row, ${roleCase}, __t, __season, __e${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)}`,
   );
   let offset = 0;
   let previous = -1;
@@ -251,6 +251,17 @@ async function readSortedTimeline(
       timeline.t[k] = t!.getItem(r) as number;
       timeline.season[k] = season!.getItem(r) as number;
       const entityNumber = key!.getItem(r) as number;
+      if (
+        k > 0 &&
+        (entityNumber < previous ||
+          (entityNumber === previous && timeline.t[k]! < timeline.t[k - 1]!) ||
+          (entityNumber === previous &&
+            timeline.t[k] === timeline.t[k - 1] &&
+            timeline.row[k]! < timeline.row[k - 1]!))
+      ) {
+        // Tables keep insertion order in DuckDB; if that ever changed, the sweep would be wrong.
+        throw new Error(`Timeline tl_${entity} is not stored in (entity, time, row) order at row ${k}.`);
+      }
       if (entityNumber !== previous) {
         start = k;
         previous = entityNumber;
@@ -389,13 +400,48 @@ async function correctLateRows(session: FeatureStoreSession, set: TrainingSet): 
  * corrections), uploaded column by column; a formula's as-of is the latest of its inputs'.
  */
 async function computeFormulas(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
-  const { plan, connection } = session;
-  const order = orderFormulas(plan.formulas, plan.source);
+  const { plan } = session;
+  const all = orderFormulas(plan.formulas, plan.source);
+  // Declared differences and ratios need no SQL; the online path evaluates them in SQL, so the
+  // skew check still compares the two.
+  for (const name of all) {
+    const formula = plan.formulas[name]!;
+    if (formula.form === 'expression') break;
+    const [a, b] = formula.inputs.map((input) => set.values[input]!) as [Float64Array, Float64Array];
+    const target = set.values[name]!;
+    for (let i = 0; i < set.size; i++) {
+      target[i] = formula.form === 'difference' ? a[i]! - b[i]! : b[i] === 0 ? NaN : a[i]! / b[i]!;
+    }
+  }
+  const firstExpression = all.findIndex((name) => plan.formulas[name]!.form === 'expression');
+  const order = firstExpression < 0 ? [] : all.slice(firstExpression);
   const inputs = [
     ...new Set(
-      order.flatMap((name) => plan.formulas[name]!.inputs).filter((column) => !plan.formulas[column]),
+      order.flatMap((name) => plan.formulas[name]!.inputs).filter((column) => !order.includes(column)),
     ),
   ];
+  if (order.length) await evaluateFormulaSql(session, set, order, inputs);
+  for (const name of all) {
+    const asOf = set.asOf[name]!;
+    const sources = plan.formulas[name]!.inputs.map((input) => set.asOf[input]!);
+    for (let i = 0; i < set.size; i++) {
+      let latest = Number.NaN;
+      for (const source of sources) {
+        const value = source[i]!;
+        if (!Number.isNaN(value) && !(value <= latest)) latest = value;
+      }
+      asOf[i] = latest;
+    }
+  }
+}
+
+async function evaluateFormulaSql(
+  session: FeatureStoreSession,
+  set: TrainingSet,
+  order: readonly string[],
+  inputs: readonly string[],
+): Promise<void> {
+  const { plan, connection } = session;
   await createTableFromColumns(connection, '__formula_inputs', [
     { name: '__i', type: 'integer', values: Int32Array.from({ length: set.size }, (_, i) => i) },
     ...inputs.map((column) => ({ name: column, type: 'double' as const, values: set.values[column]! })),
@@ -431,18 +477,6 @@ async function computeFormulas(session: FeatureStoreSession, set: TrainingSet): 
     });
   }
   await connection.run('DROP TABLE __formula_inputs');
-  for (const name of order) {
-    const asOf = set.asOf[name]!;
-    const sources = plan.formulas[name]!.inputs.map((input) => set.asOf[input]!);
-    for (let i = 0; i < set.size; i++) {
-      let latest = Number.NaN;
-      for (const source of sources) {
-        const value = source[i]!;
-        if (!Number.isNaN(value) && !(value <= latest)) latest = value;
-      }
-      asOf[i] = latest;
-    }
-  }
 }
 
 async function readHistories(

@@ -26,7 +26,9 @@ export interface SweepOutput {
  * (then "before k" is "strictly earlier time") and the view's history is every event of the
  * entity; other views take the as-of join in SQL. Semantics equal the SQL and the as-of
  * evaluator: missing values are skipped, `count` of nothing is 0, `std` is the sample deviation,
- * `default` replaces a missing result.
+ * `default` replaces a missing result. Sums and means slide (add what enters, subtract what leaves,
+ * restarting at each entity), so they may differ from SQL's in the last bits; min and max use a
+ * monotonic queue; std sums its window directly, as sliding sums of squares lose precision.
  */
 export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOutput {
   const { size, t, season, segment } = timeline;
@@ -55,29 +57,91 @@ export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOu
     return { value, asOf };
   }
   const fallback = view.aggregate === 'count' ? 0 : (view.default ?? NaN);
-  const window = view.window;
+  const aggregate = view.aggregate;
+  const sameSeason = view.sameSeason === true;
+  const unit = 'events' in view.window ? 0 : 'days' in view.window ? 1 : 2;
+  const span =
+    'events' in view.window
+      ? view.window.events
+      : 'days' in view.window
+        ? view.window.days
+        : view.window.seasons;
   let left = 0;
+  let low = 0;
+  let windowFrom = 0;
+  let windowTo = 0;
+  let sum = 0;
+  let count = 0;
+  const extreme = aggregate === 'min' || aggregate === 'max';
+  const deque = new Int32Array(extreme ? size : 0);
+  let head = 0;
+  let tail = 0;
   for (let k = 0; k < size; k++) {
-    let low = segment[k]!;
-    if (view.sameSeason) {
-      // Seasons are contiguous within an entity's time-sorted rows.
-      while (low < k && season[low] !== season[k]) low++;
+    if (k === segment[k]) low = k;
+    // Seasons are contiguous within an entity's time-sorted rows.
+    if (sameSeason && season[low] !== season[k]) {
+      low = k;
+      while (low > segment[k]! && season[low - 1] === season[k]) low--;
     }
     let from: number;
     let to = k;
-    if ('events' in window) from = Math.max(low, k - window.events);
-    else if ('days' in window) {
+    if (unit === 0) from = Math.max(k - span, low);
+    else {
       if (left < low || left > k) left = low;
-      while (left < k && t[left]! < t[k]! - window.days) left++;
+      if (unit === 1) {
+        const start = t[k]! - span;
+        while (left < k && t[left]! < start) left++;
+      } else {
+        const start = season[k]! - span;
+        while (left < k && season[left]! < start) left++;
+        while (to > left && season[to - 1]! >= season[k]!) to--;
+      }
       from = left;
-    } else {
-      if (left < low || left > k) left = low;
-      while (left < k && season[left]! < season[k]! - window.seasons) left++;
-      from = left;
-      while (to > from && season[to - 1]! >= season[k]!) to--;
     }
     if (to > from) asOf[k] = t[to - 1]!;
-    const result = aggregateRange(view.aggregate, column, from, to);
+    let result: number;
+    if (aggregate === 'std') result = aggregateRange(aggregate, column, from, to);
+    else {
+      // Windows only slide forward within an entity: add what enters, drop what leaves.
+      if (from < windowFrom || to < windowTo || from > windowTo) {
+        windowFrom = from;
+        windowTo = from;
+        sum = 0;
+        count = 0;
+        head = 0;
+        tail = 0;
+      }
+      while (windowTo < to) {
+        const v = column[windowTo]!;
+        if (!Number.isNaN(v)) {
+          sum += v;
+          count++;
+          if (extreme) {
+            while (
+              tail > head &&
+              (aggregate === 'min' ? column[deque[tail - 1]!]! >= v : column[deque[tail - 1]!]! <= v)
+            )
+              tail--;
+            deque[tail++] = windowTo;
+          }
+        }
+        windowTo++;
+      }
+      while (windowFrom < from) {
+        const v = column[windowFrom]!;
+        if (!Number.isNaN(v)) {
+          sum -= v;
+          count--;
+        }
+        windowFrom++;
+      }
+      if (extreme) while (tail > head && deque[head]! < from) head++;
+      if (aggregate === 'count') result = count;
+      else if (count === 0) result = NaN;
+      else if (aggregate === 'sum') result = sum;
+      else if (aggregate === 'mean') result = sum / count;
+      else result = column[deque[head]!]!;
+    }
     value[k] = Number.isNaN(result) ? fallback : result;
   }
   return { value, asOf };

@@ -43,6 +43,55 @@ describe('training–serving skew check', () => {
     expect(report.mismatches).toEqual([]);
   });
 
+  it('agrees on same-season windows over events and days, and on windows over some roles', async () => {
+    const matches = (await bundledMatches()) as unknown as Record<string, unknown>[];
+    const seasonal = {
+      ...clubFootball,
+      views: [
+        ...clubFootball.views,
+        {
+          name: 'season_points',
+          description: 'Points per match this season, last 10',
+          kind: 'rolling',
+          entity: 'team',
+          ttl: '200d',
+          column: 'points',
+          aggregate: 'mean',
+          window: { events: 10 },
+          sameSeason: true,
+          default: 1.37,
+        },
+        {
+          name: 'month_goals',
+          description: 'Goals in the last 30 days this season',
+          kind: 'rolling',
+          entity: 'team',
+          ttl: '30d',
+          column: 'goals_for',
+          aggregate: 'sum',
+          window: { days: 30 },
+          sameSeason: true,
+        },
+        {
+          name: 'home_goals_std',
+          description: 'Spread of goals in the last 90 days at home',
+          kind: 'rolling',
+          entity: 'team',
+          ttl: '90d',
+          historyRoles: ['home'],
+          column: 'goals_for',
+          aggregate: 'std',
+          window: { days: 90 },
+        },
+      ],
+    } as FeatureStoreSpecInput;
+    const { report, training } = await skewOf(seasonal, matches, 40);
+    expect(report.mismatches).toEqual([]);
+    // The windows really restart each season: some teams' first match of a season has no history.
+    const first = training.values.season_points_home!.filter((v) => v === 1.37).length;
+    expect(first).toBeGreaterThan(50);
+  });
+
   it('agrees on late rows, ties, same-day windows and formulas, on international matches and team seasons', async () => {
     for (const [spec, rows] of [
       [readings, readingsRows],
