@@ -8,6 +8,7 @@ export class LabelState {
   private readonly byKey = new Map<string, LabelRecord[]>();
   private readonly stacks = new Map<string, LabelRecord[]>();
   private readonly bySeq = new Map<number, LabelRecord>();
+  private readonly counts = new Map<string, number>();
 
   static replay(records: Iterable<LogRecord>): LabelState {
     const state = new LabelState();
@@ -19,8 +20,11 @@ export class LabelState {
     if (record.type === 'label') {
       const key = pairKey(record.annotator, record.item);
       const list = this.byKey.get(key);
-      if (list) list.push(record);
-      else this.byKey.set(key, [record]);
+      if (list?.length) list.push(record);
+      else {
+        this.byKey.set(key, [record]);
+        this.counts.set(record.annotator, (this.counts.get(record.annotator) ?? 0) + 1);
+      }
       const stack = this.stacks.get(record.annotator);
       if (stack) stack.push(record);
       else this.stacks.set(record.annotator, [record]);
@@ -30,7 +34,10 @@ export class LabelState {
     const target = this.bySeq.get(record.undoes);
     if (!target) return;
     this.bySeq.delete(record.undoes);
-    remove(this.byKey.get(pairKey(target.annotator, target.item)), target);
+    const list = this.byKey.get(pairKey(target.annotator, target.item));
+    remove(list, target);
+    if (list && list.length === 0)
+      this.counts.set(target.annotator, (this.counts.get(target.annotator) ?? 1) - 1);
     remove(this.stacks.get(target.annotator), target);
   }
 
@@ -64,6 +71,11 @@ export class LabelState {
     const items = new Set<string>();
     for (const record of this.stacks.get(annotator) ?? []) items.add(record.item);
     return items;
+  }
+
+  /** How many distinct items `annotator` has a current label for. */
+  countOf(annotator: string): number {
+    return this.counts.get(annotator) ?? 0;
   }
 
   annotators(): string[] {
