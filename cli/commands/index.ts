@@ -24,4 +24,5 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   audit: () => import('./audit.ts').then((m) => m.auditCommand),
   path: () => import('./path.ts').then((m) => m.pathCommand),
   new: () => import('./new.ts').then((m) => m.newCommand),
+  label: () => import('./label.ts').then((m) => m.labelCommand),
 };
