@@ -70,7 +70,7 @@ async function submit(label, suggestion) {
   else await nextItem();
 }
 async function onKey(event) {
-  if (busy || !task || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (!task || event.ctrlKey || event.metaKey || event.altKey) return;
   const label = task.keyToLabel[event.key];
   if (event.key === 'Backspace') {
     event.preventDefault();
