@@ -22,11 +22,11 @@ export const labelCommand = defineCommand({
     annotator: { type: 'string', description: 'Who is labelling (default: your user name).' },
     host: { type: 'string', description: 'Loopback address to bind (default 127.0.0.1).' },
     port: { type: 'string', description: 'Port (default 4323; 0 picks a free one).' },
-    noFsync: {
+    fsync: {
       type: 'boolean',
       description:
-        'Acknowledge a label once the OS has it, without flushing it to disk (survives kill -9, not a power cut).',
-      default: false,
+        'Flush each label to disk before acknowledging it (default). --no-fsync acknowledges once the OS has it: survives kill -9, not a power cut.',
+      default: true,
     },
   },
   async run({ args }) {
@@ -52,7 +52,7 @@ export const labelCommand = defineCommand({
       annotator: args.annotator ?? userInfo().username,
       ...(args.host ? { host: args.host } : {}),
       port,
-      durability: args.noFsync ? 'write' : 'fsync',
+      durability: args.fsync === false ? 'write' : 'fsync',
     });
     const { torn, records } = server.store.opened;
     if (torn)

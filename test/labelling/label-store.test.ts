@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { labelsToCsv, labelsToJsonl } from '../../labelling/label-export.ts';
 import { readLabelLog } from '../../labelling/label-log.ts';
@@ -182,6 +183,16 @@ describe('the label store', () => {
     expect(labelsToCsv(labels).split('\n').slice(0, 2)).toEqual([
       'item,label,annotator,at,time_ms,guideline_version,round,suggestion,suggestion_confidence,suggestion_source',
       'm0001,friendly,"ana, ""the first""",2026-01-02T03:04:05.000Z,950,v1,queue,friendly,0.875,label-model',
+    ]);
+    store.submit({ item: 'm0003', label: 'other', annotator: 'line\nbreak, "quoted"' });
+    const parsed = parseCsv(labelsToCsv(store.state.current()), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(parsed.map((r) => [r.item, r.annotator, r.suggestion_confidence])).toEqual([
+      ['m0001', 'ana, "the first"', '0.875'],
+      ['m0002', 'ben', ''],
+      ['m0003', 'line\nbreak, "quoted"', ''],
     ]);
     store.close();
   });
