@@ -49,7 +49,6 @@ function show(next) {
   });
   $('context').replaceChildren(...rows);
   $('suggestion').textContent = next.suggestion ? 'Suggestion (Enter): ' + labelText(next.suggestion.label) + ' — ' + Math.round(next.suggestion.confidence * 100) + '% (' + next.suggestion.source + ')' : 'No suggestion.';
-  $('round').textContent = next.round === 'self-overlap' ? 'Shown again to measure your own consistency.' : next.round === 'gold' ? '' : '';
   status(next.current !== undefined ? 'Labelled ' + labelText(next.current) + '. A key relabels it.' : '');
   for (const li of $('keys').children) li.classList.toggle('on', chosen.has(li.dataset.label));
   document.body.dataset.item = next.item.id;
@@ -151,7 +150,6 @@ export function labelPage(title: string): string {
 </head>
 <body>
 <header><h1 id="title">${escapeHtml(title)}</h1><span id="progress" aria-live="polite"></span></header>
-<p id="round"></p>
 <table id="context" aria-label="Item"></table>
 <p id="suggestion"></p>
 <ul id="keys" aria-label="Keys"></ul>

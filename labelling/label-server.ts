@@ -118,7 +118,10 @@ export async function startLabelServer(options: LabelServerOptions): Promise<Lab
         hint: 'Ask /api/next for the next item.',
       });
     }
-    return { ...session.describe(id, 'queue', -1, annotator), progress: session.progress(annotator) };
+    return {
+      ...session.describe(id, session.roundOf(id, annotator), -1, annotator),
+      progress: session.progress(annotator),
+    };
   });
   app.post('/api/labels', async (request) => {
     const body = (request.body ?? {}) as Record<string, unknown>;

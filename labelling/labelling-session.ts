@@ -84,6 +84,16 @@ export class LabellingSession {
     };
   }
 
+  /**
+   * The round a label of `id` belongs to when the annotator returns to it: a relabel if they have
+   * labelled it, otherwise the reason it stands in the queue.
+   */
+  roundOf(id: string, annotator: string): LabelRound {
+    if (this.store.state.labelOf(annotator, id)) return 'relabel';
+    const reason = this.queue[this.positionOf.get(id) ?? -1]?.reason;
+    return reason === 'evaluation' || reason === 'gold' ? reason : 'queue';
+  }
+
   /** Tells the session a label was recorded (keeps self-overlap bookkeeping). */
   recorded(record: LabelRecord): void {
     if (record.round === 'self-overlap') {
