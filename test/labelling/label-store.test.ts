@@ -262,3 +262,24 @@ describe('Label Studio JSON', () => {
     expect(readLabelLog(path).records).toHaveLength(1);
   });
 });
+
+describe('multi-label tasks', () => {
+  it('store a set of classes (sorted, without repeats) and refuse a single class', async () => {
+    const dir = await writeCompetitionTask(5, {
+      labels: {
+        kind: 'multi-label',
+        classes: [{ name: 'derby' }, { name: 'final' }, { name: 'neutral-venue' }],
+      },
+    });
+    const task = await loadTaskFile(dir);
+    const store = await LabelStore.open(task, join(dir, 'labels.jsonl'));
+    expect(
+      store.submit({ item: 'm0001', label: ['neutral-venue', 'derby', 'derby'], annotator: 'ana' }).label,
+    ).toEqual(['derby', 'neutral-venue']);
+    expect(() => store.submit({ item: 'm0002', label: 'final', annotator: 'ana' })).toThrow(
+      expect.objectContaining({ code: 'E_LABEL_SHAPE' }),
+    );
+    expect(labelsToCsv(store.state.current()).split('\n')[1]).toMatch(/^m0001,derby\|neutral-venue,ana,/);
+    store.close();
+  });
+});
