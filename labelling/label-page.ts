@@ -65,8 +65,10 @@ async function submit(label, suggestion) {
   const result = await call('POST', '/api/labels', body);
   document.body.dataset.labelled = String(result.progress.labelled);
   $('progress').textContent = result.progress.labelled + ' / ' + result.progress.total + ' labelled';
-  if (at < history.length - 1) { at++; show(await call('GET', '/api/items/' + encodeURIComponent(history[at]) + '?annotator=' + encodeURIComponent(who()))); }
-  else await nextItem();
+  if (at < history.length - 1) { at++; show(await call('GET', '/api/items/' + encodeURIComponent(history[at]) + '?annotator=' + encodeURIComponent(who()))); return; }
+  const next = result.next;
+  if (!next.done) { history.splice(at + 1); history.push(next.item.id); at = history.length - 1; }
+  show(next);
 }
 async function onKey(event) {
   if (!task || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -137,7 +137,9 @@ export async function startLabelServer(options: LabelServerOptions): Promise<Lab
       ...(isSuggestion(body.suggestion) ? { suggestion: body.suggestion } : {}),
     });
     session.recorded(record);
-    return { record, progress: session.progress(record.annotator) };
+    // The next item rides on the acknowledgement, so the page needs one round trip per label.
+    const progress = session.progress(record.annotator);
+    return { record, progress, next: { ...(session.next(record.annotator) ?? { done: true }), progress } };
   });
   app.post('/api/undo', async (request) => {
     const annotator = annotatorOf(request.body ?? {});
