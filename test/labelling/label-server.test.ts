@@ -42,6 +42,9 @@ describe('the labelling server', () => {
       round: next.body.round,
     });
     expect(posted.status).toBe(200);
+    // The acknowledgement carries the next item, so the page needs one round trip per label.
+    expect(posted.body.next.item.id).not.toBe(item);
+    expect(posted.body.next.progress.labelled).toBe(1);
     expect(readLabelLog(storePath).records).toMatchObject([
       { item, label: 'friendly', annotator: 'ana', timeMs: 1234 },
     ]);
