@@ -8,12 +8,15 @@ import { launchBrowser } from '../site/browser.ts';
 import { competitionClasses, competitionRows, writeCompetitionTask } from './task-fixture.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'cli', 'bin.ts');
+// Every server this file starts, so a failing test does not leave one running.
+const children: ChildProcess[] = [];
 
 /** Starts `mlfolio label` as a real child process and resolves with its URL. */
 function startServer(taskDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [bin, 'label', taskDir, '--port', '0', '--annotator', 'tester'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -44,6 +47,8 @@ describe('labelling in the browser with the keyboard alone', () => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await browser?.close();
   });
 

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readLabelLog } from '../../labelling/label-log.ts';
 import { writeCompetitionTask } from './task-fixture.ts';
 
@@ -38,6 +38,9 @@ describe('mlfolio label', () => {
     const dir = await writeCompetitionTask(10);
     const first = spawn(process.execPath, [bin, 'label', dir, '--port', '0', '--annotator', 'ana'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onTestFinished(() => {
+      if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
     });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { labelsToCsv, labelsToJsonl } from '../../labelling/label-export.ts';
 import { readLabelLog } from '../../labelling/label-log.ts';
 import { LabelStore, snapshotId } from '../../labelling/label-store.ts';
@@ -123,6 +123,9 @@ describe('the label store', () => {
       path,
       'write',
     ]);
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     const acknowledged: string[] = [];
     let buffer = '';
     await new Promise<void>((resolve) => {
