@@ -25,4 +25,5 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   path: () => import('./path.ts').then((m) => m.pathCommand),
   new: () => import('./new.ts').then((m) => m.newCommand),
   experiment: () => import('./experiment.ts').then((m) => m.experimentCommand),
+  label: () => import('./label.ts').then((m) => m.labelCommand),
 };
