@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabelLog } from '../../labelling/label-log.ts';
 import { LabelState } from '../../labelling/label-state.ts';
-import { launchBrowser } from '../site/browser.ts';
+import { findChromium } from '../../publish/chromium.ts';
+import { browserSuitePlan, launchBrowser } from '../site/browser.ts';
 import { competitionClasses, competitionRows, writeCompetitionTask } from './task-fixture.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'cli', 'bin.ts');
@@ -41,10 +42,17 @@ function killed(child: ChildProcess): Promise<void> {
 
 const itemShown = (page: Page) => page.evaluate(() => document.body.dataset.item ?? '');
 
-describe('labelling in the browser with the keyboard alone', () => {
+// Without a browser this suite is skipped, saying how to install one; under CI it fails instead.
+const plan = browserSuitePlan(process.env, findChromium());
+if (!plan.run) {
+  if (plan.fail) throw new Error(plan.message);
+  console.warn(plan.message);
+}
+
+describe.skipIf(!plan.run)('labelling in the browser with the keyboard alone', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    if (plan.run) browser = await launchBrowser(plan.path);
   });
   afterAll(async () => {
     for (const child of children)
