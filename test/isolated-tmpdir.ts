@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { removeAbandonedScratch, scratchName } from '../portfolio/scratch-space.ts';
 
 /** Prefix of the folder each test run keeps its temporary files in. */
@@ -14,6 +14,9 @@ export const testTmpPrefix = 'mlfolio-test-';
  */
 export default async function isolateTmpdir(): Promise<() => Promise<void>> {
   const parent = tmpdir();
+  // Both test projects run this setup: the second reuses the first's folder instead of nesting in
+  // it, which would push Chromium's socket path past the 107 bytes a Unix socket path may hold.
+  if (basename(parent).startsWith(testTmpPrefix)) return async () => {};
   await removeAbandonedScratch(parent, testTmpPrefix);
   const folder = join(parent, scratchName(testTmpPrefix));
   await mkdir(folder);

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { type ChromiumLookup, chromiumArgs, missingChromiumMessage } from '../../publish/chromium.ts';
 
@@ -32,6 +34,13 @@ export function browserSuitePlan(
     : { run: false, fail: false, message: `Skipping the browser tests. ${why}` };
 }
 
+/**
+ * Launches the browser. Chromium puts its singleton socket in TMPDIR and aborts ("Socket path too
+ * long") when that path passes the 107 bytes a Unix socket path may hold, so a deep TMPDIR (a test
+ * run's own folder on a host with a long name) is replaced by the system's for the browser alone.
+ */
 export function launchBrowser(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, args: chromiumArgs });
+  const socket = join(tmpdir(), 'org.chromium.Chromium.XXXXXX', 'SingletonSocket');
+  const env = socket.length > 100 ? { ...process.env, TMPDIR: '/tmp' } : undefined;
+  return chromium.launch({ executablePath, args: chromiumArgs, ...(env ? { env } : {}) });
 }
