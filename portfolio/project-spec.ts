@@ -281,6 +281,14 @@ export async function loadProject(workspace: Workspace, slug: string): Promise<P
     );
   }
   const raw = parseYamlText(specText, specFile, 'E_PROJECT_FILE_INVALID');
+  if ((raw as { version?: unknown } | null)?.version === 2) {
+    throw new MlfolioError({
+      code: 'E_PROJECT_VERSION',
+      message: `Project "${slug}" (${specFile}) is a version 2 project file; this command works on version 1 (match-outcome) projects only so far.`,
+      hint: `\`mlfolio run ${slug}\`, \`mlfolio features ${slug}\`, \`mlfolio audit ${slug}\` and the site take version 2 projects; serving, monitoring, retraining and replay do not yet.`,
+      exitCode: 2,
+    });
+  }
   const spec = parseWith(projectSpecSchema, raw, specFile, 'E_PROJECT_FILE_INVALID');
   return { slug, spec, specFile, specText };
 }

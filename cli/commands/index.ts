@@ -26,4 +26,5 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   new: () => import('./new.ts').then((m) => m.newCommand),
   experiment: () => import('./experiment.ts').then((m) => m.experimentCommand),
   label: () => import('./label.ts').then((m) => m.labelCommand),
+  features: () => import('./features.ts').then((m) => m.featuresCommand),
 };

@@ -35,6 +35,7 @@ import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from 
 import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
+import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
 import { StageGraph } from './stage-graph.ts';
 import { readTarget } from './target.ts';
 
@@ -572,33 +573,6 @@ export async function runEngine(
 }
 
 /** The feature store's training set joined to the target, as plain rows in time order. */
-/** The events table's rows, up to `dataUntil` when a replay asks for the data as it stood then. */
-function keptRows(spec: ProjectFile, events: CollectedTable, dataUntil: string | undefined): Row[] {
-  const timeColumn = eventsSpecOf(spec).time.column;
-  return dataUntil === undefined
-    ? events.rows
-    : events.rows.filter((r) => String(r[timeColumn]) <= dataUntil);
-}
-
-function eventsSpecOf(spec: ProjectFile) {
-  return spec.data.tables[spec.data.events ?? Object.keys(spec.data.tables)[0]!]!;
-}
-
-/** The feature store's declaration: the events table with its roles, and the project's views. */
-function featureStoreSpecOf(spec: ProjectFile) {
-  const eventsSpec = eventsSpecOf(spec);
-  return {
-    table: {
-      name: 'events',
-      time: eventsSpec.time,
-      ...(eventsSpec.season ? { season: eventsSpec.season } : {}),
-      ...(eventsSpec.ingestedAt ? { ingestedAt: eventsSpec.ingestedAt } : {}),
-      roles: spec.data.roles,
-    },
-    views: spec.features,
-  };
-}
-
 /** Times of the test period (the latest seasons, or from `testFrom`), where leakage probes go. */
 function testPeriodTimes(rows: EngineRows, split: ProjectFile['split']): string[] {
   if (split.by === 'date' && split.testFrom) return rows.times.filter((t) => t >= split.testFrom!);

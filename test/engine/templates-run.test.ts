@@ -65,6 +65,12 @@ describe.each(templates)('the $template template', ({ template, slug, task, prim
 
     const rerun = await mlfolio(root, ['run', slug]);
     expect(rerun.stdout).toContain('unchanged, latest run');
+
+    const features = await mlfolio(root, ['features', slug, 'check', '--probes', '2']);
+    expect(features.code, features.stderr).toBe(0);
+    expect(features.stdout).toMatch(/lineage: events\.\{/);
+    expect(features.stdout).toContain('check: passed');
+    expect(features.stdout).toMatch(/training–serving skew: 0 of \d/);
     // 49,520 international matches through the feature store twice, on a 2-core machine.
   }, 600_000);
 });
