@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { auditProject } from '../../learning/audit/audit-project.ts';
 import { formatAudit } from '../../learning/audit/format-audit.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
-import { loadProject } from '../../portfolio/project-spec.ts';
+import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { projectsFor } from './shared-args.ts';
 
@@ -27,7 +27,7 @@ export const auditCommand = defineCommand({
   async run({ args }) {
     const workspace = workspaceAt();
     // An unknown slug fails here with the nearest valid name, before any check runs.
-    if (args.project) await loadProject(workspace, args.project).catch(rethrowIfUnknown);
+    if (args.project) await loadAnyProject(workspace, args.project).catch(rethrowIfUnknown);
     const audits = [];
     for (const slug of await projectsFor(workspace, args.project))
       audits.push(await auditProject(workspace, slug));

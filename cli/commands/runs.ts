@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { loadProject } from '../../portfolio/project-spec.ts';
+import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
 
 export const runsCommand = defineCommand({
@@ -27,7 +27,7 @@ export const runsCommand = defineCommand({
     );
     const { listRunIds, readRunRecord, runFileName } = await import('../../pipelines/runs/run-record.ts');
     const workspace = workspaceAt();
-    const project = await loadProject(workspace, args.project);
+    const project = await loadAnyProject(workspace, args.project);
     const { runsDir } = projectPaths(workspace, project.slug);
     const ids = await listRunIds(runsDir, (message) => console.error(`Warning: ${message}`));
     if (ids.length === 0) {
