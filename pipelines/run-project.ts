@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { hashTree, hashValue, sha256 } from '../portfolio/hash.ts';
@@ -33,6 +31,7 @@ import {
   runFileName,
 } from './runs/run-record.ts';
 import { specHash } from './runs/spec-hash.ts';
+import { recordedVersions } from './runs/versions.ts';
 import { assertInformativeFeatures, type SeasonSplit, splitBySeason } from './split/season-split.ts';
 import { runStage, type StageResult } from './stage-cache.ts';
 
@@ -405,7 +404,11 @@ export async function runProject(
     key,
     seed: spec.seed,
     ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
-    versions: await versions(),
+    versions: await recordedVersions({
+      tfjs: '@tensorflow/tfjs',
+      'tfjs-backend-wasm': '@tensorflow/tfjs-backend-wasm',
+      'danfojs-node': 'danfojs-node',
+    }),
     inputs: {
       projectFileSha256: sha256(project.specText),
       projectSpecSha256,
@@ -480,27 +483,6 @@ export async function runProject(
   });
   progress.stage('report', `run ${runId} (${(await listRunIds(paths.runsDir)).length} run(s) recorded)`);
   return { record, runDir, reused: false };
-}
-
-async function versions(): Promise<Record<string, string>> {
-  const read = async (name: string) => {
-    try {
-      const dir = join(codeRoot, 'node_modules', name, 'package.json');
-      return (JSON.parse(await readFile(dir, 'utf8')) as { version: string }).version;
-    } catch {
-      return 'not installed';
-    }
-  };
-  const own = JSON.parse(await readFile(join(codeRoot, 'package.json'), 'utf8')) as { version: string };
-  return {
-    mlfolio: own.version,
-    node: process.version,
-    tfjs: await read('@tensorflow/tfjs'),
-    'tfjs-backend-wasm': await read('@tensorflow/tfjs-backend-wasm'),
-    'danfojs-node': await read('danfojs-node'),
-    platform: `${process.platform}-${process.arch}`,
-    cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown'}`,
-  };
 }
 
 function mapModels<T>(models: readonly { id: string }[], value: (id: string) => T): Record<string, T> {

@@ -254,7 +254,14 @@ export async function listProjects(workspace: Workspace): Promise<string[]> {
   }
 }
 
-export async function loadProject(workspace: Workspace, slug: string): Promise<Project> {
+/**
+ * The project file of `slug` as text: an unknown slug (with the nearest one) or a missing file is
+ * an error saying what to do. Shared by both file versions' loaders.
+ */
+export async function readProjectText(
+  workspace: Workspace,
+  slug: string,
+): Promise<{ specFile: string; specText: string }> {
   const known = await listProjects(workspace);
   if (!known.includes(slug)) {
     throw new MlfolioError({
@@ -267,9 +274,8 @@ export async function loadProject(workspace: Workspace, slug: string): Promise<P
     });
   }
   const { specFile } = projectPaths(workspace, slug);
-  let specText: string;
   try {
-    specText = await readFile(specFile, 'utf8');
+    return { specFile, specText: await readFile(specFile, 'utf8') };
   } catch (error) {
     throw new MlfolioError(
       {
@@ -280,6 +286,10 @@ export async function loadProject(workspace: Workspace, slug: string): Promise<P
       { cause: error },
     );
   }
+}
+
+export async function loadProject(workspace: Workspace, slug: string): Promise<Project> {
+  const { specFile, specText } = await readProjectText(workspace, slug);
   const raw = parseYamlText(specText, specFile, 'E_PROJECT_FILE_INVALID');
   if ((raw as { version?: unknown } | null)?.version === 2) {
     throw new MlfolioError({

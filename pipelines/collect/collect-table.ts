@@ -9,6 +9,7 @@ import type { ColumnType, TableSpec } from '../../portfolio/project-file/data-sp
 import type { Workspace } from '../../portfolio/workspace.ts';
 import { createFetcher } from '../../scrapers/create-fetcher.ts';
 import { decodeBody } from '../../scrapers/extract/decode.ts';
+import { SnapshotStore } from '../../scrapers/snapshot-store/snapshot-store.ts';
 import type { ExcludedRecord, Provenance } from '../../scrapers/source.ts';
 import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
 import { deriveAndFilter } from './table-sql.ts';
@@ -272,4 +273,42 @@ export async function resolveDataFile(workspace: Workspace, file: string): Promi
   if (await pathExists(own)) return own;
   const shipped = resolve(toolRoot, file);
   return (await pathExists(shipped)) ? shipped : own;
+}
+
+/**
+ * What a table's collected rows depend on, cheaply: the bytes of its offline copy, the snapshot
+ * store's entry for its URL (a later `mlfolio scrape` changes it), the scraped dataset, or the
+ * bundled package's fingerprint. Equal fingerprints mean the collect stage can be reused.
+ */
+export async function tableFingerprint(
+  workspace: Workspace,
+  slug: string,
+  table: TableSpec,
+): Promise<string> {
+  const source = table.source;
+  const fileHash = async (path: string) => {
+    try {
+      return sha256(await readFile(path));
+    } catch {
+      return 'missing';
+    }
+  };
+  switch (source.kind) {
+    case 'openfootball': {
+      if (source.transport === 'live') return new Date().toISOString().slice(0, 10);
+      const { bundledDatasetFingerprint } = await import(
+        '../../scrapers/sources/openfootball/offline-transport.ts'
+      );
+      return bundledDatasetFingerprint();
+    }
+    case 'csv': {
+      const store = new SnapshotStore(join(workspace.stateDir, 'snapshots'));
+      return hashValue({
+        file: source.file ? await fileHash(await resolveDataFile(workspace, source.file)) : null,
+        stored: source.url ? ((await store.entry(source.url))?.sha256 ?? null) : null,
+      });
+    }
+    case 'html-stats-table':
+      return fileHash(join(workspace.stateDir, 'data', slug, 'dataset.json'));
+  }
 }

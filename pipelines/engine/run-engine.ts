@@ -1,14 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { hashValue, sha256 } from '../../portfolio/hash.ts';
+import { sha256 } from '../../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../../portfolio/progress.ts';
 import type { LoadedProject as EngineProject } from '../../portfolio/project-file/load.ts';
 import type { ProjectFile } from '../../portfolio/project-file/schema.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
-import { type CollectedTable, collectTable, resolveDataFile } from '../collect/collect-table.ts';
+import { type CollectedTable, collectTable, tableFingerprint } from '../collect/collect-table.ts';
 import type { Row } from '../collect/typed-rows.ts';
 import { evaluateForecasts, isBetter } from '../evaluation/evaluate-forecasts.ts';
 import { partialDependence, permutationImportance } from '../explain/forecast-explain.ts';
@@ -30,6 +28,7 @@ import {
   readLatestRun,
   runFileName,
 } from '../runs/run-record.ts';
+import { recordedVersions } from '../runs/versions.ts';
 import { rollingOriginFolds, seasonOrder, splitByTime, type TimeSplit } from '../split/time-split.ts';
 import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from '../tasks/metrics.ts';
 import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
@@ -103,7 +102,7 @@ export async function runEngine(
   for (const [name, table] of Object.entries(spec.data.tables)) {
     tables[name] = await graph.run({
       name: `collect:${name}`,
-      params: { table, fingerprint: await sourceFingerprint(workspace, project, table) },
+      params: { table, fingerprint: await tableFingerprint(workspace, project.slug, table) },
       code: ['scrapers', 'pipelines/collect'],
       describe: `${table.source.kind} → ${name}`,
       run: () => collectTable(name, table, { workspace, slug: project.slug, specFile: file, now }),
@@ -490,7 +489,7 @@ export async function runEngine(
     key,
     seed: spec.seed,
     ...(options.dataUntil === undefined ? {} : { dataUntil: options.dataUntil }),
-    versions: await versions(),
+    versions: await recordedVersions({ tfjs: '@tensorflow/tfjs', duckdb: '@duckdb/node-api' }),
     inputs: {
       projectFileSha256: sha256(project.specText),
       projectSpecSha256: project.normalisedSha256,
@@ -689,37 +688,6 @@ function measureLatency(artifact: TaskArtifact, rows: EngineRows, indices: reado
   return { predictP50Us: at(0.5), predictP99Us: at(0.99) };
 }
 
-async function sourceFingerprint(
-  workspace: Workspace,
-  project: EngineProject,
-  table: ProjectFile['data']['tables'][string],
-): Promise<string> {
-  const source = table.source;
-  const fileHash = async (path: string) => {
-    try {
-      return sha256(await readFile(path));
-    } catch {
-      return 'missing';
-    }
-  };
-  switch (source.kind) {
-    case 'openfootball': {
-      if (source.transport === 'live') return new Date().toISOString().slice(0, 10);
-      const { bundledDatasetFingerprint } = await import(
-        '../../scrapers/sources/openfootball/offline-transport.ts'
-      );
-      return bundledDatasetFingerprint();
-    }
-    case 'csv':
-      return hashValue({
-        file: source.file ? await fileHash(await resolveDataFile(workspace, source.file)) : null,
-        stored: source.url ? await fileHash(join(workspace.stateDir, 'snapshots')) : null,
-      });
-    case 'html-stats-table':
-      return fileHash(join(workspace.stateDir, 'data', project.slug, 'dataset.json'));
-  }
-}
-
 function defaultMetrics(task: Task): TaskMetricId[] {
   switch (task.kind) {
     case 'binary':
@@ -756,29 +724,6 @@ function countReasons(reasons: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
   return counts;
-}
-
-async function versions(): Promise<Record<string, string>> {
-  const read = async (name: string) => {
-    try {
-      return (
-        JSON.parse(await readFile(join(codeRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
-          version: string;
-        }
-      ).version;
-    } catch {
-      return 'not installed';
-    }
-  };
-  const own = JSON.parse(await readFile(join(codeRoot, 'package.json'), 'utf8')) as { version: string };
-  return {
-    mlfolio: own.version,
-    node: process.version,
-    tfjs: await read('@tensorflow/tfjs'),
-    duckdb: await read('@duckdb/node-api'),
-    platform: `${process.platform}-${process.arch}`,
-    cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown'}`,
-  };
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));

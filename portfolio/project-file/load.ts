@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { MlfolioError } from '../errors.ts';
 import { hashValue } from '../hash.ts';
-import { listProjects, projectSpecSchema } from '../project-spec.ts';
-import { didYouMean } from '../suggest.ts';
+import { projectSpecSchema, readProjectText } from '../project-spec.ts';
 import { parseWith } from '../validate.ts';
-import { projectPaths, type Workspace } from '../workspace.ts';
+import type { Workspace } from '../workspace.ts';
 import { parseYamlText } from '../yaml-file.ts';
 import { checkProjectFile } from './check-project.ts';
 import { type ProjectFile, projectFileSchema } from './schema.ts';
@@ -37,31 +35,7 @@ export async function loadProjectFile(
   slug: string,
   options: { notice?: (message: string) => void } = {},
 ): Promise<LoadedProject> {
-  const known = await listProjects(workspace);
-  if (!known.includes(slug)) {
-    throw new MlfolioError({
-      code: 'E_PROJECT_UNKNOWN',
-      message: `There is no project "${slug}" in ${workspace.projectsDir}.`,
-      hint: known.length
-        ? `${didYouMean(slug, known)} Projects here: ${known.join(', ')}.`
-        : 'Create one with `mlfolio new <slug> --template match-outcome`.',
-      exitCode: 2,
-    });
-  }
-  const { specFile } = projectPaths(workspace, slug);
-  let specText: string;
-  try {
-    specText = await readFile(specFile, 'utf8');
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_PROJECT_FILE_MISSING',
-        message: `Project "${slug}" has no project file at ${specFile}.`,
-        hint: 'Every project folder needs a project.yaml; see the README section "Project files".',
-      },
-      { cause: error },
-    );
-  }
+  const { specFile, specText } = await readProjectText(workspace, slug);
   return parseProjectText(slug, specText, specFile, options);
 }
 
