@@ -45,11 +45,11 @@ export const focusAreas: readonly FocusArea[] = [
         ],
       },
       {
-        id: 'football-player-value',
-        title: 'Which players are underrated?',
+        id: 'football-international-results',
+        title: 'International results, weighted by what a match is worth',
         question:
-          "From last season's per-player stats tables, whose output next season will beat what their minutes suggest?",
-        template: 'stats-table',
+          'Does the home side of an international win, once a World Cup match counts for more than a friendly and a neutral venue for nothing?',
+        template: 'international-match',
         skills: [
           'collecting-data',
           'annotation-infrastructure',
@@ -134,7 +134,7 @@ export const focusAreas: readonly FocusArea[] = [
         title: 'Team win forecasts from batting and pitching tables',
         question:
           'From team batting and pitching tables, how many games will a team win, against the Pythagorean rule?',
-        template: 'stats-table',
+        template: 'team-season',
         skills: [
           'collecting-data',
           'modelling',
@@ -162,7 +162,7 @@ export const focusAreas: readonly FocusArea[] = [
         title: 'A projection service with an A/B comparison',
         question:
           'Can a new projection model be served next to the old one and shown to be better over a season?',
-        template: 'stats-table',
+        template: 'team-season',
         skills: [
           'inference-infrastructure',
           'experimentation',
