@@ -1,12 +1,14 @@
 /**
- * `npm run bench:start`: times `mlfolio start` on a fresh copy of the example portfolio — first run
- * (nothing computed yet, dependencies installed) and an immediate rerun with nothing changed.
- * Each is the wall time of the real CLI in a child process. Repeats: BENCH_REPEATS (default 3).
+ * `npm run bench:start`: times `mlfolio start` on a fresh copy of the example portfolio, all its
+ * projects (their files, not their runs) — first run (nothing computed yet, dependencies installed)
+ * and an immediate rerun with nothing changed. Each is the wall time of the real CLI in a child
+ * process. Repeats: BENCH_REPEATS (default 3).
  */
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleWorkspace, repoRoot } from '../test/e2e/workspace.ts';
+import { repoRoot } from '../test/e2e/workspace.ts';
 import { machineLine } from './machine.ts';
 
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
@@ -23,10 +25,24 @@ function start(root: string): Promise<number> {
   });
 }
 
+/** A fresh portfolio with every example project's files; the shipped datasets are read from mlfolio's folder. */
+async function examplePortfolio(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'mlfolio-bench-start-'));
+  await mkdir(join(root, 'content', 'projects'), { recursive: true });
+  await cp(join(repoRoot, 'content', 'portfolio.yaml'), join(root, 'content', 'portfolio.yaml'));
+  for (const project of await readdir(join(repoRoot, 'content', 'projects'))) {
+    const from = join(repoRoot, 'content', 'projects', project);
+    await mkdir(join(root, 'content', 'projects', project));
+    for (const file of ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'])
+      await cp(join(from, file), join(root, 'content', 'projects', project, file));
+  }
+  return root;
+}
+
 const first: number[] = [];
 const rerun: number[] = [];
 for (let i = 0; i < repeats; i++) {
-  const root = await exampleWorkspace('mlfolio-bench-start-');
+  const root = await examplePortfolio();
   first.push(await start(root));
   rerun.push(await start(root));
   await rm(root, { recursive: true, force: true });
