@@ -66,8 +66,6 @@ export interface EngineRows {
   slices: Record<string, string[]>;
   /** Events left out, by reason. */
   leftOut: Record<string, number>;
-  /** Training-period reference for contributions and drift: filled after the split. */
-  asOfLatest: string;
 }
 
 const codeRoot = join(import.meta.dirname, '..', '..');
@@ -624,7 +622,6 @@ async function buildEngineRows(
     x: [],
     slices: Object.fromEntries(spec.data.sliceBy.map((c) => [c, [] as string[]])),
     leftOut,
-    asOfLatest: '',
   };
   for (let r = 0; r < set.size; r++) {
     const i = set.inputRow[r]!;
@@ -655,7 +652,6 @@ async function buildEngineRows(
       hint: 'Give the views defaults for entities without history, or check the target.',
     });
   }
-  out.asOfLatest = out.times.at(-1)!;
   return out;
 }
 

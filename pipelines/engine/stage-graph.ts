@@ -18,8 +18,6 @@ export interface StageSpec<T = unknown> {
   code?: readonly string[];
   /** What the stage reads and writes, in words, for the diagram. */
   describe?: string;
-  /** Not cached: the stage always runs (cheap stages whose outputs are not JSON). */
-  volatile?: boolean;
   /**
    * The cache entry's name when it differs from the stage's: stages that train the same model on
    * the same seasons (the final fit and the backtest's last fold) share one entry.
@@ -74,15 +72,13 @@ export class StageGraph {
       code: stage.code ? await this.#codeHash(stage.code) : null,
     };
     const cacheName = (stage.cacheName ?? stage.name).replace(/[^a-z0-9-]+/gi, '-');
-    const result = stage.volatile
-      ? await timed(() => stage.run(inputs), hashValue({ stage: cacheName, inputs: keyInputs }))
-      : await runStage({
-          cacheDir: this.#cacheDir,
-          name: cacheName,
-          inputs: keyInputs,
-          force: this.#force,
-          run: () => stage.run(inputs),
-        });
+    const result = await runStage({
+      cacheDir: this.#cacheDir,
+      name: cacheName,
+      inputs: keyInputs,
+      force: this.#force,
+      run: () => stage.run(inputs),
+    });
     this.#outputs.set(stage.name, result.output);
     this.#keys.set(stage.name, result.key);
     this.stages.push({
@@ -100,13 +96,6 @@ export class StageGraph {
     return result.output;
   }
 
-  /** The key of a stage that has run. */
-  keyOf(name: string): string {
-    const key = this.#keys.get(name);
-    if (!key) throw new Error(`Stage "${name}" has not run.`);
-    return key;
-  }
-
   /** Hash of every stage key: equal keys mean an identical run. */
   key(): string {
     return hashValue(this.stages.map((s) => s.key));
@@ -117,12 +106,6 @@ export class StageGraph {
     if (!this.#codeHashes.has(id)) this.#codeHashes.set(id, await hashTree(this.#codeRoot, [...dirs]));
     return this.#codeHashes.get(id)!;
   }
-}
-
-async function timed<T>(run: () => Promise<T>, key: string) {
-  const t0 = performance.now();
-  const output = await run();
-  return { output, key, cached: false, durationMs: performance.now() - t0 };
 }
 
 function formatMs(ms: number): string {

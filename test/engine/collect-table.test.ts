@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectTable } from '../../pipelines/collect/collect-table.ts';
+import { parseCell } from '../../pipelines/collect/typed-rows.ts';
+import { tableSpecSchema } from '../../portfolio/project-file/data-spec.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
+
+const roots: string[] = [];
+afterEach(async () => {
+  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+});
+
+async function portfolioWith(csv: string) {
+  const root = await mkdtemp(join(tmpdir(), 'mlfolio-collect-'));
+  roots.push(root);
+  await writeFile(join(root, 'teams.csv'), csv);
+  return workspaceAt(root);
+}
+
+const spec = (extra: object) =>
+  tableSpecSchema.parse({
+    source: { kind: 'csv', file: 'teams.csv', licence: 'CC0', attribution: 'test' },
+    columns: { year: 'integer', league: 'string', W: 'integer', G: 'integer' },
+    time: { column: 'year', kind: 'season' },
+    ...extra,
+  });
+
+describe('parseCell', () => {
+  it('keeps "NA" as text (a real league id) but reads it as a blank number', () => {
+    expect(parseCell('NA', 'string')).toEqual({ value: 'NA' });
+    expect(parseCell('NA', 'integer')).toEqual({ value: null });
+    expect(parseCell('3,511', 'integer')).toEqual({ value: 3511 });
+    expect(parseCell('2.5', 'integer')).toEqual({ error: '"2.5" is not an integer' });
+    expect(parseCell('yes', 'boolean')).toEqual({ value: true });
+  });
+});
+
+describe('collectTable', () => {
+  it('types rows, derives columns in SQL, and reports every row it leaves out with the reason', async () => {
+    const workspace = await portfolioWith('year,league,W,G\n1871,NA,20,31\n1901,AL,x,140\n1961,AL,95,163\n');
+    const table = await collectTable(
+      'teams',
+      spec({ derive: { wins162: 'W * 162.0 / G' }, where: 'year >= 1900' }),
+      {
+        workspace,
+        slug: 'p',
+        specFile: 'project.yaml',
+      },
+    );
+    expect(table.rows).toEqual([{ year: 1961, league: 'AL', W: 95, G: 163, wins162: (95 * 162) / 163 }]);
+    expect(table.excluded.map((e) => e.reason)).toEqual([
+      'W: "x" is not an integer',
+      '1 row(s) do not meet "year >= 1900"',
+    ]);
+    expect(table.provenance).toMatchObject({ licence: 'CC0', rows: 1, excludedRows: 2 });
+  });
+
+  it('names the file, the field and the columns the data has when a declared column is missing', async () => {
+    const workspace = await portfolioWith('year,league,Wins,G\n1961,AL,95,163\n');
+    await expect(
+      collectTable('teams', spec({}), { workspace, slug: 'p', specFile: 'content/projects/p/project.yaml' }),
+    ).rejects.toMatchObject({
+      code: 'E_PROJECT_COLUMN_UNKNOWN',
+      message: expect.stringContaining('data.tables.teams.columns names "W"'),
+      hint: 'Columns in the data: year, league, Wins, G.',
+    });
+  });
+
+  it('names the field of a derived column whose SQL does not compile', async () => {
+    const workspace = await portfolioWith('year,league,W,G\n1961,AL,95,163\n');
+    await expect(
+      collectTable('teams', spec({ derive: { rate: 'W / Games' } }), {
+        workspace,
+        slug: 'p',
+        specFile: 'project.yaml',
+      }),
+    ).rejects.toMatchObject({
+      code: 'E_PROJECT_EXPRESSION_INVALID',
+      message: expect.stringContaining('data.tables.teams.derive.rate ("W / Games")'),
+    });
+  });
+});
