@@ -24,13 +24,19 @@ describe('StageGraph', () => {
       const a = await graph.run({
         name: 'a',
         params: { data },
-        run: async () => (calls.push('a'), data * 2),
+        run: async () => {
+          calls.push('a');
+          return data * 2;
+        },
       });
       const b = await graph.run({
         name: 'b',
         needs: ['a'],
         code: ['pipelines/engine/stage-graph.ts'],
-        run: async (inputs) => (calls.push('b'), (inputs.a as number) + 1),
+        run: async (inputs) => {
+          calls.push('b');
+          return (inputs.a as number) + 1;
+        },
       });
       return { dir, graph, a, b };
     };
