@@ -11,7 +11,7 @@ import { createFetcher } from '../../scrapers/create-fetcher.ts';
 import { decodeBody } from '../../scrapers/extract/decode.ts';
 import { SnapshotStore } from '../../scrapers/snapshot-store/snapshot-store.ts';
 import type { ExcludedRecord, Provenance } from '../../scrapers/source.ts';
-import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
+import { collectOpenFootball, matchRecordColumns } from '../../scrapers/sources/openfootball/index.ts';
 import { deriveAndFilter } from './table-sql.ts';
 import { type Row, typeRows } from './typed-rows.ts';
 
@@ -23,16 +23,6 @@ export interface CollectedTable {
   excluded: ExcludedRecord[];
   provenance: Provenance;
 }
-
-const openFootballColumns: Record<string, ColumnType> = {
-  date: 'date',
-  season: 'string',
-  league: 'string',
-  homeTeam: 'string',
-  awayTeam: 'string',
-  homeGoals: 'integer',
-  awayGoals: 'integer',
-};
 
 export interface CollectContext {
   workspace: Workspace;
@@ -144,7 +134,7 @@ async function readSource(
       return {
         rows: dataset.records as unknown as Record<string, unknown>[],
         excluded: dataset.excluded,
-        columns: openFootballColumns,
+        columns: { ...matchRecordColumns },
         origin: dataset.provenance.origin,
         location: (i) => `${dataset.provenance.origin.join(', ')} record ${i + 1}`,
         provenance: {

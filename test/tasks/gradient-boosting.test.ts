@@ -236,7 +236,7 @@ describe('gradient-boosted trees', () => {
     const data = synthetic(50, 31, () => 1);
     const bad = { ...data, outcomes: data.outcomes.map((y, i) => (i === 7 ? 3 : y)) };
     expect(() => fitGradientBoosting({ kind: 'multiclass', classes: ['a', 'b', 'c'] }, bad, {}, 1)).toThrow(
-      /row 7 has outcome 3, but a multiclass task needs a class index from 0 to 2/,
+      /the outcome of row 7 is 3, but a multiclass task needs a class index from 0 to 2/,
     );
     expect(() =>
       fitGradientBoosting({ kind: 'count' }, { ...data, outcomes: data.outcomes.map(() => 1.5) }, {}, 1),
@@ -246,7 +246,7 @@ describe('gradient-boosted trees', () => {
       rows: data.rows.map((row, i) => (i === 3 ? [row[0]!, Number.NaN, row[2]!] : row)),
     };
     expect(() => fitGradientBoosting({ kind: 'regression' }, missing, {}, 1)).toThrow(
-      /row 3, feature "x1" is NaN/,
+      /feature "x1" is NaN in row 3/,
     );
   });
 

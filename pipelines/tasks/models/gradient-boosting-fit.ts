@@ -13,7 +13,7 @@ import {
 } from './gradient-boosting.ts';
 import { type GrownTree, HistogramTreeGrower, leafOfBinnedRow, type TreeGrowth } from './histogram-tree.ts';
 import { plainTask } from './task-schema.ts';
-import { checkTrainingSet } from './training-set-check.ts';
+import { checkTrainingSet } from './training-set.ts';
 
 /**
  * Fits gradient-boosted trees with the task's loss, after LightGBM and scikit-learn's
@@ -32,7 +32,7 @@ export function fitGradientBoosting(
   seed: number,
 ): GradientBoostingArtifact {
   const options = gradientBoostingParamsSchema.parse(params);
-  checkTrainingSet(task, data, 'gradient-boosting');
+  checkTrainingSet(task, data, 'gradient-boosting', { minRows: 2, needsFeatures: true });
   const makeLoss = () => boostingLossFor(task, options.ordinalLoss);
   const lossName = makeLoss().name;
   const n = data.rows.length;

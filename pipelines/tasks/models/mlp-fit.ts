@@ -14,7 +14,7 @@ import {
   mlpParamsSchema,
 } from './mlp.ts';
 import { plainTask } from './task-schema.ts';
-import { checkTrainingSet } from './training-set-check.ts';
+import { checkTrainingSet } from './training-set.ts';
 
 type TF = typeof tfjs;
 
@@ -36,7 +36,7 @@ export async function fitMlp(
   seed: number,
 ): Promise<MlpArtifact> {
   const options = mlpParamsSchema.parse(params);
-  checkTrainingSet(task, data, 'mlp');
+  checkTrainingSet(task, data, 'mlp', { minRows: 2, needsFeatures: true });
   const tf = await tensorflow();
   const n = data.rows.length;
   if (task.kind !== 'regression') {

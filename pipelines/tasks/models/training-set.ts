@@ -7,7 +7,12 @@ import { MlfolioError } from '../../../portfolio/errors.ts';
 import { didYouMean } from '../../../portfolio/suggest.ts';
 import { isClassification, type Task, type TrainingSet } from '../task.ts';
 
-export function checkTrainingSet(task: Task, data: TrainingSet, model: string): void {
+export function checkTrainingSet(
+  task: Task,
+  data: TrainingSet,
+  model: string,
+  options: { minRows?: number; needsFeatures?: boolean } = {},
+): void {
   const invalid = (message: string, hint: string) =>
     new MlfolioError({ code: 'E_TRAINING_SET_INVALID', message: `${model}: ${message}`, hint });
   if (data.rows.length === 0) {
@@ -15,6 +20,16 @@ export function checkTrainingSet(task: Task, data: TrainingSet, model: string): 
       'the training set has no rows.',
       'Check the split: the training seasons or dates select no events.',
     );
+  }
+  const minRows = options.minRows ?? 1;
+  if (data.rows.length < minRows) {
+    throw invalid(
+      `the training set has ${data.rows.length} rows; this model needs at least ${minRows}.`,
+      'Train on more seasons or dates (move the split later), or choose a baseline for so little data.',
+    );
+  }
+  if (options.needsFeatures && data.featureNames.length === 0) {
+    throw invalid('the training set has no features.', 'Declare at least one feature for this model.');
   }
   if (data.rows.length !== data.outcomes.length) {
     throw invalid(

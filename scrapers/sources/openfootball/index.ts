@@ -8,7 +8,7 @@ import type { MatchRecord } from './match-record.ts';
 import { normaliseMatches } from './normalise.ts';
 import { readBundledMatches } from './offline-transport.ts';
 
-export { type MatchRecord, matchRecordSchema, seasonOf } from './match-record.ts';
+export { type MatchRecord, matchRecordColumns, matchRecordSchema, seasonOf } from './match-record.ts';
 
 export type OpenFootballSourceSpec = ProjectSpec['source'];
 

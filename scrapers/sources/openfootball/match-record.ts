@@ -12,6 +12,17 @@ export const matchRecordSchema = z.strictObject({
 });
 export type MatchRecord = z.output<typeof matchRecordSchema>;
 
+/** The record's fields as table columns with their types, for a version 2 project's table. */
+export const matchRecordColumns = {
+  date: 'date',
+  season: 'string',
+  league: 'string',
+  homeTeam: 'string',
+  awayTeam: 'string',
+  homeGoals: 'integer',
+  awayGoals: 'integer',
+} as const satisfies Record<keyof MatchRecord, 'date' | 'string' | 'integer'>;
+
 /** European football seasons run from July to June: 2016-08-20 belongs to "2016-17". */
 export function seasonOf(date: string): string {
   const year = Number(date.slice(0, 4));
