@@ -21,6 +21,8 @@ export interface CollectedTable {
   columns: Record<string, ColumnType>;
   rows: Row[];
   excluded: ExcludedRecord[];
+  /** Rows the table's `where` condition keeps out of the project's scope (not data gaps). */
+  scope?: { where: string; rowsOutside: number };
   provenance: Provenance;
 }
 
@@ -68,21 +70,16 @@ export async function collectTable(
     file: context.specFile,
   });
   const excluded = [...raw.excluded, ...typed.excluded];
-  if (derived.filteredOut) {
-    excluded.push({
-      location: `${field}.where`,
-      reason: `${derived.filteredOut} row(s) do not meet ${JSON.stringify(spec.where)}`,
-      record: null,
-    });
-  }
   const rows = derived.rows;
   if (rows.length === 0) {
     throw new MlfolioError({
       code: 'E_TABLE_EMPTY',
-      message: `${context.specFile}: table "${name}" has no usable rows (${raw.rows.length} read, ${excluded.length} reason(s) to leave rows out).`,
+      message: `${context.specFile}: table "${name}" has no usable rows (${raw.rows.length} read, ${excluded.length} reason(s) to leave rows out${derived.filteredOut ? `, ${derived.filteredOut} outside ${field}.where` : ''}).`,
       hint: excluded[0]
         ? `First reason: ${excluded[0].location}: ${excluded[0].reason}.`
-        : 'Check the source.',
+        : derived.filteredOut
+          ? `Loosen ${field}.where (${JSON.stringify(spec.where)}): it keeps none of the rows.`
+          : 'Check the source.',
     });
   }
   const allColumns = { ...columns, ...derived.derivedTypes };
@@ -101,6 +98,7 @@ export async function collectTable(
     columns: allColumns,
     rows,
     excluded,
+    ...(spec.where ? { scope: { where: spec.where, rowsOutside: derived.filteredOut } } : {}),
     provenance: {
       ...raw.provenance,
       collectedAt: now().toISOString(),

@@ -20,6 +20,7 @@ import {
   openFeatureStore,
 } from '../feature-store/index.ts';
 import { decisionImpact } from '../impact/decision-impact.ts';
+import { profileTable, type TableProfile } from '../profile/profile-table.ts';
 import { writeRunDirectory } from '../runs/run-directory.ts';
 import {
   listRunIds,
@@ -110,6 +111,20 @@ export async function runEngine(
       progress.info(`${name}: ${excluded} row(s) left out at collection (reasons in the run record)`);
   }
   const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
+
+  // profile: each collected table's columns, in a DataFrame, for the data card
+  const profiles = await graph.run<TableProfile[]>({
+    name: 'profile',
+    needs: Object.keys(tables).map((name) => `collect:${name}`),
+    code: ['pipelines/profile'],
+    describe: 'column profiles for the data card (danfojs)',
+    run: async () => {
+      const out: TableProfile[] = [];
+      for (const table of Object.values(tables))
+        out.push(await profileTable(table.name, table.rows, table.columns));
+      return out;
+    },
+  });
 
   const storeSpec = featureStoreSpecOf(spec);
   const eventRows = keptRows(spec, tables[eventsName]!, options.dataUntil);
@@ -497,7 +512,11 @@ export async function runEngine(
         leagues: sliceValues(rows, spec.data.sliceBy[0]),
         firstDate: rows.times[0] ?? '',
         lastDate: rows.times.at(-1) ?? '',
+        table: eventsName,
+        ...(spec.data.sliceBy[0] ? { sliceBy: spec.data.sliceBy[0] } : {}),
+        ...(events.scope ? { scope: events.scope } : {}),
       },
+      profiles,
     },
     task: {
       kind: task.kind,

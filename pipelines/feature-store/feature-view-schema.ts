@@ -138,7 +138,7 @@ const eloView = z.strictObject({
   newcomer: z.number().optional(),
   /** Fraction of the distance to `initial` a rating moves back at an entity's first event of a season. */
   seasonRegression: z.number().min(0).max(1).optional(),
-  /** Scale K by the World Football Elo goal-margin multiplier. */
+  /** Scale K by the margin-of-victory multiplier of eloratings.net: 1 for a one-point margin, 1.5 for two, (11 + margin) / 8 above. */
   marginMultiplier: z.boolean().default(false),
   /** A column that marks neutral venues: there, no home advantage. */
   neutral: z.string().optional(),

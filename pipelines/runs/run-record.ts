@@ -97,10 +97,45 @@ export const runRecordSchema = z.looseObject({
       rows: z.number().int(),
       excludedRows: z.number().int(),
       excludedReasons: z.record(z.string(), z.number().int()),
+      /** Version 1: the leagues; version 2: the values of the first `sliceBy` column. */
       leagues: z.array(z.string()),
       firstDate: z.string(),
       lastDate: z.string(),
+      /** Version 2: the events table, the column `leagues` lists the values of, and the rows the project's `where` keeps out of scope. */
+      table: z.string().optional(),
+      sliceBy: z.string().optional(),
+      scope: z.strictObject({ where: z.string(), rowsOutside: z.number().int() }).optional(),
     }),
+    /** Version 2: a profile of each collected table's columns (danfojs), for the data card. */
+    profiles: z
+      .array(
+        z.strictObject({
+          table: z.string(),
+          rows: z.number().int(),
+          method: z.string(),
+          columns: z.array(
+            z.strictObject({
+              name: z.string(),
+              type: z.string(),
+              missing: z.number().int(),
+              distinct: z.number().int(),
+              summary: z
+                .strictObject({
+                  min: z.number(),
+                  p25: z.number(),
+                  median: z.number(),
+                  p75: z.number(),
+                  max: z.number(),
+                  mean: z.number(),
+                  std: z.number(),
+                })
+                .optional(),
+              top: z.array(z.strictObject({ value: z.string(), count: z.number().int() })).optional(),
+            }),
+          ),
+        }),
+      )
+      .optional(),
   }),
   task: z.strictObject({
     /** The task kind; version 1 records are ordinal (home win, draw, away win). */

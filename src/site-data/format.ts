@@ -81,3 +81,18 @@ const classNames: Record<string, string> = { H: 'Home win', D: 'Draw', A: 'Away 
 
 /** A readable name for an outcome class code. */
 export const className = (code: string) => classNames[code] ?? code;
+
+/**
+ * A list of seasons as the card shows it: each season when there are a few, else the first and
+ * last with the count ("1872 to 2022, 151 seasons"), so a long history does not fill the page.
+ */
+export function seasonSpan(seasons: readonly string[]): string {
+  if (seasons.length <= 6) return seasons.join(', ');
+  return `${seasons[0]} to ${seasons.at(-1)}, ${integer(seasons.length)} seasons`;
+}
+
+/** A profiled number at the precision a card needs: integers as integers, others to 3 significant digits. */
+export function compactNumber(value: number): string {
+  if (Number.isInteger(value)) return integer(value);
+  return Math.abs(value) >= 1000 ? integer(Math.round(value)) : String(Number(value.toPrecision(3)));
+}

@@ -50,11 +50,10 @@ describe('collectTable', () => {
       },
     );
     expect(table.rows).toEqual([{ year: 1961, league: 'AL', W: 95, G: 163, wins162: (95 * 162) / 163 }]);
-    expect(table.excluded.map((e) => e.reason)).toEqual([
-      'W: "x" is not an integer',
-      '1 row(s) do not meet "year >= 1900"',
-    ]);
-    expect(table.provenance).toMatchObject({ licence: 'CC0', rows: 1, excludedRows: 2 });
+    // A row that does not parse is a data gap; a row the project's `where` keeps out is scope.
+    expect(table.excluded.map((e) => e.reason)).toEqual(['W: "x" is not an integer']);
+    expect(table.scope).toEqual({ where: 'year >= 1900', rowsOutside: 1 });
+    expect(table.provenance).toMatchObject({ licence: 'CC0', rows: 1, excludedRows: 1 });
   });
 
   it('names the file, the field and the columns the data has when a declared column is missing', async () => {

@@ -87,6 +87,10 @@ describe('the portfolio of scaffolded templates', () => {
       const page = await readFile(join(dir, 'index.html'), 'utf8');
       expect(page).not.toContain(`/projects/${slug}/demo/`);
       expect(page).toMatch(/<svg/);
+      // The data card names the project's own table and profiles its columns; no football wording.
+      expect(page).toMatch(/rows? in table “\w+”/);
+      expect(page).toContain('Columns of “');
+      expect(page).not.toMatch(/matches in \d+ leagues?/);
     }
   }, 300_000);
 });
