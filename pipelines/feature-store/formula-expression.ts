@@ -189,6 +189,8 @@ function binary(operator: string, a: Value, b: Value): Value {
 
 function call(name: FunctionName, args: Value[]): Value {
   if (name === 'coalesce') return args.find((arg) => arg !== null) ?? null;
+  // NULLIF(a, NULL) is a: a NULL is equal to nothing.
+  if (name === 'nullif') return args[0] === null || args[0] === args[1] ? null : args[0]!;
   if (name === 'least' || name === 'greatest') {
     // DuckDB's least and greatest skip NULLs; NULL only when every argument is.
     const present = args.filter((arg): arg is number => arg !== null);
@@ -212,8 +214,6 @@ function call(name: FunctionName, args: Value[]): Value {
           `ln(${a}): cannot take the logarithm of ${a === 0 ? 'zero' : 'a negative number'}`,
         );
       return Math.log(a!);
-    case 'nullif':
-      return a === b ? null : a!;
     default:
       return a! ** b!;
   }
