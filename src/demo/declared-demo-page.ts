@@ -97,7 +97,11 @@ function start(): void {
     const request = ++latest;
     const asked = read();
     const unknown = data.roles
-      .filter(({ role, entity }) => !(data.store.keys[entity] ?? []).includes(asked.entities[role]!))
+      .filter(
+        ({ role, entity }) =>
+          data.plan.outputs.some((output) => output.role === role) &&
+          !(data.store.keys[entity] ?? []).includes(asked.entities[role]!),
+      )
       .map(
         ({ role, entity }) =>
           `${role}: no ${entity} "${asked.entities[role]}" in the store, so its features are each view's prior`,

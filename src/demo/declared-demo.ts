@@ -19,7 +19,7 @@ import type { Forecast, TaskKind } from '../../pipelines/tasks/task.ts';
 
 /** The online store with each entity's keys listed once and each view's values as arrays. */
 export interface PackedOnlineStore extends Omit<OnlineStore, 'views'> {
-  /** Entity keys per entity type, sorted. */
+  /** Entity keys per entity type, sorted: every key the store knows. */
   keys: Record<string, string[]>;
   /** Every as-of time once; views refer to them by index. */
   times: string[];
@@ -92,12 +92,12 @@ export interface DemoPrediction {
   forecast: Forecast | null;
 }
 
-/** Packs an online store for the page (see {@link PackedOnlineStore}); `views` limits it to those. */
+/** Packs an online store for the page (see {@link PackedOnlineStore}): every entity key, and the values of `views`. */
 export function packOnlineStore(store: OnlineStore, views: readonly string[]): PackedOnlineStore {
+  // Every key the store knows is listed, even for an entity none of the kept views describes:
+  // the reader still picks who the event is about.
   const keys: Record<string, Set<string>> = {};
-  for (const name of views) {
-    const view = store.views[name];
-    if (!view) continue;
+  for (const view of Object.values(store.views)) {
     keys[view.entity] ??= new Set();
     for (const key of Object.keys(view.values)) keys[view.entity]!.add(key);
   }

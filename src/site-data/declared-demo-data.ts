@@ -99,7 +99,10 @@ export async function declaredDemoData(
       kind: run.task.kind as TaskKind,
       target: run.task.target,
       classes: run.task.classes,
-      classLabels: run.task.classes.map(className),
+      classLabels: run.task.classes.map((code) =>
+        // A binary target's classes are often the words false and true: say no and yes.
+        code === 'true' ? 'Yes' : code === 'false' ? 'No' : className(code),
+      ),
     },
     plan,
     store: packed,
