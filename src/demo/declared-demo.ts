@@ -67,8 +67,6 @@ export interface DeclaredDemoData {
   roles: { role: string; entity: string }[];
   columns: DemoColumnInput[];
   formulas: DemoFormula[];
-  /** Feature descriptions by output column. */
-  descriptions: Record<string, string>;
   time: { kind: 'date' | 'season'; earliest: string };
   defaults: { entities: Record<string, string>; time: string };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
 import { type FeatureStorePlan, planFeatureStore } from '../../pipelines/feature-store/feature-store-plan.ts';
 import { compileFormula } from '../../pipelines/feature-store/formula-expression.ts';
-import { type OnlineStore, seasonOrdinal } from '../../pipelines/feature-store/online-serving.ts';
+import type { OnlineStore } from '../../pipelines/feature-store/online-serving.ts';
 import { timeLabel } from '../../pipelines/feature-store/training-set.ts';
 import type { TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
 import type { TaskKind } from '../../pipelines/tasks/task.ts';
@@ -72,20 +72,10 @@ export async function declaredDemoData(
       ...(compiled.supported ? {} : { unsupported: compiled.reason }),
     };
   });
-  const descriptions = Object.fromEntries(
-    plan.outputs.map((output) => [output.column, views.get(output.view)!.description]),
-  );
 
   const labels = { timeKind: store.timeKind, seasons: store.seasons };
   const earliest =
     store.timeKind === 'season' ? nextSeason(store.seasons) : timeLabel(labels, store.materializedAt)!;
-  if (store.timeKind === 'season' && seasonOrdinal(store.seasons, earliest) < store.materializedAt) {
-    throw siteError({
-      code: 'E_SITE_RUN_FILE_MISSING',
-      message: `${where}: the online store is materialised after its last season, which it cannot serve.`,
-      hint: `Rerun the pipeline: \`npm run mlfolio -- run ${project.slug} --force\`.`,
-    });
-  }
   const packed = packOnlineStore(
     store,
     Object.keys(store.views).filter((name) => views.has(name)),
@@ -116,7 +106,6 @@ export async function declaredDemoData(
     roles,
     columns,
     formulas,
-    descriptions,
     time: { kind: store.timeKind, earliest },
     defaults: { entities: defaultEntities(packed, roles), time: earliest },
   };
