@@ -22,5 +22,9 @@ export function modelArtifactHref(slug: string, modelId: string): string {
   return href(`projects/${slug}/models/${modelId}.json`);
 }
 
-/** Whether a project has an in-browser demo: the match-outcome pipeline's (version 1) runs do; the declared engine's do not yet. */
-export const hasDemo = (project: { version: 1 | 2 }) => project.version === 1;
+/**
+ * Whether a project has an in-browser demo: every match-outcome pipeline (version 1) project, and a
+ * declared (version 2) project once it has a run, whose model and online store the demo reads.
+ */
+export const hasDemo = (project: { version: 1 | 2; run?: unknown }) =>
+  project.version === 1 || project.run !== undefined;

@@ -76,21 +76,25 @@ describe.each(templates)('the $template template', ({ template, slug, task, prim
 });
 
 describe('the portfolio of scaffolded templates', () => {
-  it('publishes a page, model card and walkthrough for each, and no demo link where none exists', async () => {
+  it('publishes a page, model card, walkthrough and in-browser demo for each', async () => {
     const publish = await mlfolio(root, ['publish']);
     expect(publish.code, publish.stderr).toBe(0);
     for (const { slug } of templates) {
       const dir = join(root, 'dist', 'projects', slug);
       expect((await readdir(dir)).sort()).toEqual(
-        expect.arrayContaining(['index.html', 'model-card', 'walkthrough']),
+        expect.arrayContaining(['index.html', 'model-card', 'walkthrough', 'demo']),
       );
       const page = await readFile(join(dir, 'index.html'), 'utf8');
-      expect(page).not.toContain(`/projects/${slug}/demo/`);
+      expect(page).toContain(`/projects/${slug}/demo/`);
       expect(page).toMatch(/<svg/);
       // The data card names the project's own table and profiles its columns; no football wording.
       expect(page).toMatch(/rows? in table “\w+”/);
       expect(page).toContain('Columns of “');
       expect(page).not.toMatch(/matches in \d+ leagues?/);
+      // The demo's form is generated from the project, and its first forecast rendered at build time.
+      const demo = await readFile(join(dir, 'demo', 'index.html'), 'utf8');
+      expect(demo).toContain('id="declared-demo-form"');
+      expect(demo).toMatch(/data-forecast="\{&quot;kind&quot;:&quot;(gaussian|probabilities)/);
     }
   }, 300_000);
 });
