@@ -1,6 +1,8 @@
 /**
  * The feature store: feature views declared as data, computed point-in-time for training
  * (DuckDB), materialised per entity for serving, and checked for leakage and training–serving skew.
+ * Browser code imports `online-serving.ts` and `formula-expression.ts` directly: this entry
+ * brings DuckDB.
  */
 
 export { describeFeatureStore, type ViewDescription } from './describe-store.ts';
@@ -25,6 +27,12 @@ export {
   type Ttl,
   ttlSchema,
 } from './feature-view-schema.ts';
+export {
+  browserFormulaEvaluator,
+  type CompiledFormula,
+  compileFormula,
+  formulaFunctions,
+} from './formula-expression.ts';
 export { type FutureTarget, type FutureTargetOptions, futureTarget } from './future-target.ts';
 export {
   type BuildFromRows,
