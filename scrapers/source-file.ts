@@ -11,9 +11,7 @@ import { internationalResultsUrl } from './sources/international-results/index.t
  * Each record carries its page's season as `season`, which is the project's event time.
  */
 export const seasonPagesSchema = z.strictObject({
-  url: z
-    .string()
-    .includes('{season}', { message: 'the URL pattern needs "{season}" where the season goes' }),
+  url: z.string().includes('{season}', { message: 'the URL pattern needs "{season}" where the season goes' }),
   seasons: z.union([
     z.array(z.union([z.string().min(1), z.number().int()])).min(1),
     z
@@ -57,35 +55,41 @@ const common = {
 
 /** A scrape source file (`mlfolio scrape sources/<name>.yaml`). Validated here, then trusted. */
 export const sourceFileSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('html-stats-table'),
-    ...common,
-    /** Force a site profile; by default each URL's host picks its own. */
-    profile: z.enum(siteProfiles.map((profile) => profile.name) as [string, ...string[]]).optional(),
-    /** The pages, in order; or `pages`, one per season. */
-    urls: z.array(z.url({ protocol: /^https?$/ })).min(1).optional(),
-    pages: seasonPagesSchema.optional(),
-    table: tableSpecSchema,
-    licence: z.string().optional(),
-    attribution: z.string().optional(),
-  }).superRefine((source, context) => {
-    if ((source.urls === undefined) === (source.pages === undefined)) {
-      context.addIssue({
-        code: 'custom',
-        path: [source.urls ? 'pages' : 'urls'],
-        message: source.urls
-          ? 'give either urls or pages, not both'
-          : 'give the pages: `urls` (a list) or `pages` ({ url: "…{season}…", seasons: { from, to } })',
-      });
-    }
-    if (source.pages && 'season' in source.table.columns) {
-      context.addIssue({
-        code: 'custom',
-        path: ['table', 'columns', 'season'],
-        message: 'with `pages`, every record gets the season of its page as "season"; name this column otherwise',
-      });
-    }
-  }),
+  z
+    .strictObject({
+      kind: z.literal('html-stats-table'),
+      ...common,
+      /** Force a site profile; by default each URL's host picks its own. */
+      profile: z.enum(siteProfiles.map((profile) => profile.name) as [string, ...string[]]).optional(),
+      /** The pages, in order; or `pages`, one per season. */
+      urls: z
+        .array(z.url({ protocol: /^https?$/ }))
+        .min(1)
+        .optional(),
+      pages: seasonPagesSchema.optional(),
+      table: tableSpecSchema,
+      licence: z.string().optional(),
+      attribution: z.string().optional(),
+    })
+    .superRefine((source, context) => {
+      if ((source.urls === undefined) === (source.pages === undefined)) {
+        context.addIssue({
+          code: 'custom',
+          path: [source.urls ? 'pages' : 'urls'],
+          message: source.urls
+            ? 'give either urls or pages, not both'
+            : 'give the pages: `urls` (a list) or `pages` ({ url: "…{season}…", seasons: { from, to } })',
+        });
+      }
+      if (source.pages && 'season' in source.table.columns) {
+        context.addIssue({
+          code: 'custom',
+          path: ['table', 'columns', 'season'],
+          message:
+            'with `pages`, every record gets the season of its page as "season"; name this column otherwise',
+        });
+      }
+    }),
   z.strictObject({
     kind: z.literal('international-results'),
     ...common,

@@ -113,7 +113,12 @@ export async function scaffoldProject(
     );
   }
   if (templateFiles[kind].includes('source.yaml')) {
-    parseWith(sourceFileSchema, parseYaml(text('source.yaml')), `template ${kind}/source.yaml`, 'E_TEMPLATE_INVALID');
+    parseWith(
+      sourceFileSchema,
+      parseYaml(text('source.yaml')),
+      `template ${kind}/source.yaml`,
+      'E_TEMPLATE_INVALID',
+    );
   }
 
   const staging = join(workspace.projectsDir, `.${slug}.${process.pid}.tmp`);
@@ -200,7 +205,7 @@ function statsTableSource(kind: TemplateKind, sport: string, exampleSource: bool
     sourceNote: [
       `TODO: mlfolio has no example pages for ${sport}. Replace every value marked TODO below: pages.url (one public`,
       `# ${sport} table per season, {season} where the season goes) and pages.seasons, table.ids, and each column's`,
-      '# header (`mlfolio inspect <url>` lists a page\'s tables and headers). Until then scrape and run refuse, naming each.',
+      "# header (`mlfolio inspect <url>` lists a page's tables and headers). Until then scrape and run refuse, naming each.",
     ].join('\n'),
     urlPattern: `https://${sport}-stats.example.invalid/TODO-page-of-season-{season}.html`,
     tableId: 'TODO-table-id',
@@ -252,6 +257,12 @@ const leagueAbbreviations = new Set(
   focusAreas.flatMap((area) => area.aliases).filter((alias) => /^[a-z]{2,4}$/.test(alias)),
 );
 
+/**
+ * Fills `{{key}}` with its value. `"{{raw:key}}"`, quotes included, is replaced by the bare value,
+ * so a template stays valid YAML (and keeps its formatting) where the value is a number or a list.
+ */
 function render(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);
+  return text
+    .replace(/"\{\{raw:(\w+)\}\}"/g, (match, key: string) => values[key] ?? match)
+    .replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);
 }

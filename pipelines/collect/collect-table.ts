@@ -10,9 +10,9 @@ import type { Workspace } from '../../portfolio/workspace.ts';
 import { createFetcher } from '../../scrapers/create-fetcher.ts';
 import { decodeBody } from '../../scrapers/extract/decode.ts';
 import { SnapshotStore } from '../../scrapers/snapshot-store/snapshot-store.ts';
+import type { ExcludedRecord, Provenance } from '../../scrapers/source.ts';
 import { loadSourceFile, type SourceFile, seasonsOf } from '../../scrapers/source-file.ts';
 import { assertNoPlaceholders } from '../../scrapers/sources/html-stats-table/placeholders.ts';
-import type { ExcludedRecord, Provenance } from '../../scrapers/source.ts';
 import { collectOpenFootball, matchRecordColumns } from '../../scrapers/sources/openfootball/index.ts';
 import { deriveAndFilter } from './table-sql.ts';
 import { type Row, typeRows } from './typed-rows.ts';
@@ -220,7 +220,9 @@ async function readSource(
  * the page each row came from and, for one page per season, the season (a number when every
  * season is a year). A project need not declare them again.
  */
-function scrapedColumnTypes(source: Extract<SourceFile, { kind: 'html-stats-table' }>): Record<string, ColumnType> {
+function scrapedColumnTypes(
+  source: Extract<SourceFile, { kind: 'html-stats-table' }>,
+): Record<string, ColumnType> {
   const columns: Record<string, ColumnType> = {};
   for (const [field, column] of Object.entries(source.table.columns)) {
     const type = typeof column === 'string' ? 'text' : column.type;

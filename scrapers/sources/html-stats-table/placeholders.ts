@@ -33,7 +33,10 @@ export function placeholdersIn(source: StatsTableSource): Placeholder[] {
   for (const [name, column] of Object.entries(source.table.columns)) {
     const from = typeof column === 'string' ? [column] : [column.from].flat();
     for (const [i, header] of from.entries()) {
-      check(`table.columns.${name}${typeof column === 'string' ? '' : `.from${from.length > 1 ? `[${i}]` : ''}`}`, header);
+      check(
+        `table.columns.${name}${typeof column === 'string' ? '' : `.from${from.length > 1 ? `[${i}]` : ''}`}`,
+        header,
+      );
     }
   }
   return found;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { MlfolioError } from '../../../portfolio/errors.ts';
-import { loadProjectFile } from '../../../portfolio/project-file/load.ts';
 import { projectFileVersion } from '../../../portfolio/project-file/any-project.ts';
+import { loadProjectFile } from '../../../portfolio/project-file/load.ts';
 import { projectPaths, type Workspace } from '../../../portfolio/workspace.ts';
 
 /**
