@@ -1,12 +1,11 @@
-import { readFile, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { parse as parseYaml } from 'yaml';
 import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
-import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
 import { type CrawlFailure, formatSummary } from '../../scrapers/crawl/crawl.ts';
 import type { FetchPolicySpec } from '../../scrapers/fetch/fetch-policy.ts';
 import { ScrapeError } from '../../scrapers/scrape-error.ts';
@@ -107,7 +106,6 @@ async function resolveTarget(target: string): Promise<ResolvedTarget | undefined
   const workspace = workspaceAt();
   const projects = await listProjects(workspace).catch(() => [] as string[]);
   if (projects.includes(target)) {
-    const specFile = projectPaths(workspace, target).specFile;
     const scraped = await scrapedSourceOf(workspace, target);
     // A project reading scraped pages collects with the source file beside it, into its data folder.
     if (scraped) return fromSourceFile(scraped, target, { placeholders: 'refuse' });

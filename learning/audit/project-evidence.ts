@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
