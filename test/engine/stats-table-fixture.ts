@@ -18,7 +18,7 @@ export async function serveFixturePages(): Promise<FaultServer> {
     server.route(`/leagues/${pageFile(season)}`, ok(html));
     server.route(
       `/empty/${pageFile(season)}`,
-      ok(html.replace(/<tbody>[\s\S]*?<\/tbody>/, '<tbody></tbody>')),
+      ok(html.replace(/(id="team_standings"[\s\S]*?<tbody>)[\s\S]*?(<\/tbody>)/, '$1$2')),
     );
   }
   return server;

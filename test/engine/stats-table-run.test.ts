@@ -120,3 +120,84 @@ describe('the stats-table template', () => {
     expect(page).toMatch(/<svg/);
   }, 300_000);
 });
+
+describe('the stats-table template on bad input', () => {
+  let badRoot: string;
+  beforeAll(async () => {
+    badRoot = await mkdtemp(join(tmpdir(), 'mlfolio-stats-table-bad-'));
+    await mkdir(join(badRoot, 'content', 'projects'), { recursive: true });
+    await cp(join(repoRoot, 'content', 'portfolio.yaml'), join(badRoot, 'content', 'portfolio.yaml'));
+  });
+  afterAll(() => rm(badRoot, { recursive: true, force: true }));
+
+  async function scaffoldAt(name: string, options: Parameters<typeof pointSourceAtFixtures>[2]) {
+    const scaffold = await mlfolio(badRoot, [
+      'new',
+      name,
+      '--template',
+      'stats-table',
+      '--sport',
+      'baseball',
+    ]);
+    expect(scaffold.code, scaffold.stderr).toBe(0);
+    await pointSourceAtFixtures(join(badRoot, 'content', 'projects', name), server, options);
+  }
+
+  it('names the season, the file, the field and the tables found when a page has no such table; the stored pages are kept', async () => {
+    await scaffoldAt('no-such-table', { tableId: 'team_stats', seasons: { from: 2010, to: 2011 } });
+    const scrape = await mlfolio(badRoot, ['scrape', 'no-such-table']);
+    expect(scrape.code).toBe(3);
+    expect(scrape.stderr).toContain('E_LAYOUT_CHANGED');
+    expect(scrape.stderr).toMatch(/season 2010 \(.*no-such-table\/source\.yaml, pages\.seasons\)/);
+    expect(scrape.stderr).toContain(
+      'no table matches table#team_stats. The page has 2 table(s): league_leaders, team_standings',
+    );
+    expect(scrape.stderr).toContain('Fix table.ids or table.columns in');
+
+    // Fixed, the scrape reads the pages it already stored: nothing is fetched again.
+    await pointSourceAtFixtures(join(badRoot, 'content', 'projects', 'no-such-table'), server, {
+      seasons: { from: 2010, to: 2011 },
+    });
+    const hits = server.hits('/leagues/MLB_2010.html');
+    const again = await mlfolio(badRoot, ['scrape', 'no-such-table']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('no-such-table: 60 records, 2 left out');
+    expect(server.hits('/leagues/MLB_2010.html')).toBe(hits);
+  });
+
+  it('says which season has no rows and how to leave it out', async () => {
+    await scaffoldAt('empty-season', { path: '/empty', seasons: { from: 2010, to: 2011 } });
+    const scrape = await mlfolio(badRoot, ['scrape', 'empty-season']);
+    expect(scrape.code).toBe(3);
+    expect(scrape.stderr).toContain('E_SEASON_EMPTY');
+    expect(scrape.stderr).toContain('table#team_standings has 0 data row(s); expected at least 20');
+    expect(scrape.stderr).toMatch(
+      /If season 2010 really has no rows .*leave it out of pages\.seasons in .*empty-season\/source\.yaml/,
+    );
+  });
+
+  it('names a declared column the table lacks, with the columns it has', async () => {
+    await scaffoldAt('missing-column', { scoredFrom: 'Runs', seasons: { from: 2010, to: 2011 } });
+    const scrape = await mlfolio(badRoot, ['scrape', 'missing-column']);
+    expect(scrape.code).toBe(3);
+    expect(scrape.stderr).toContain('lacks expected column(s) scored ("Runs")');
+    expect(scrape.stderr).toContain('Found: Rk [ranker], Tm [team_name]');
+    expect(scrape.stderr).toMatch(/season 2010 \(.*missing-column\/source\.yaml/);
+  });
+
+  it('says how many seasons the split and backtest need when the pages are too few', async () => {
+    await scaffoldAt('too-few-seasons', { seasons: { from: 2015, to: 2019 } });
+    const scrape = await mlfolio(badRoot, ['scrape', 'too-few-seasons']);
+    expect(scrape.code, scrape.stderr).toBe(0);
+    const run = await mlfolio(badRoot, ['run', 'too-few-seasons']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('E_TOO_FEW_SEASONS');
+    expect(run.stderr).toContain(
+      '14 seasons with usable rows are needed, and the data has 3 (2016, 2017, 2018)',
+    );
+    expect(run.stderr).toContain('backtest.minTrainSeasons 13 needs 14 for one fold');
+    expect(run.stderr).toMatch(
+      /Collect 11 more season\(s\).*or lower those fields in .*too-few-seasons\/project\.yaml/,
+    );
+  }, 120_000);
+});
