@@ -300,7 +300,7 @@ export async function resolveDataFile(workspace: Workspace, file: string): Promi
 
 /**
  * What a table's collected rows depend on, cheaply: the bytes of its offline copy, the snapshot
- * store's entry for its URL (a later `mlfolio scrape` changes it), the scraped dataset, or the
+ * store's entry for its URL (a later `mlfolio scrape` changes it), the scraped dataset and its source file, or the
  * bundled package's fingerprint. Equal fingerprints mean the collect stage can be reused.
  */
 export async function tableFingerprint(
@@ -332,6 +332,10 @@ export async function tableFingerprint(
       });
     }
     case 'html-stats-table':
-      return fileHash(join(workspace.stateDir, 'data', slug, 'dataset.json'));
+      // The source file declares the column types the rows are read with.
+      return hashValue({
+        dataset: await fileHash(join(workspace.stateDir, 'data', slug, 'dataset.json')),
+        source: await fileHash(join(workspace.projectsDir, slug, source.file)),
+      });
   }
 }
