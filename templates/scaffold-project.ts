@@ -189,7 +189,8 @@ function statsTableSource(kind: TemplateKind, sport: string, exampleSource: bool
         'The pages are the example: NBA team advanced stats from basketball-reference.com (scored and allowed are offensive and defensive ratings, points per 100 possessions).',
       sourceNote: `The pages below are the template's example: NBA team advanced stats from basketball-reference.com, ${exampleSeasons.from} to ${exampleSeasons.to}.`,
       urlPattern: 'https://www.basketball-reference.com/leagues/NBA_{season}.html',
-      tableId: 'advanced-team',
+      // Renamed around 2018: the pages before call the same table misc_stats.
+      tableIds: '"advanced-team", "misc_stats"',
       teamFrom: '[Team, team]',
       winsFrom: '[W, wins]',
       lossesFrom: '[L, losses]',
@@ -208,7 +209,7 @@ function statsTableSource(kind: TemplateKind, sport: string, exampleSource: bool
       "# header (`mlfolio inspect <url>` lists a page's tables and headers). Until then scrape and run refuse, naming each.",
     ].join('\n'),
     urlPattern: `https://${sport}-stats.example.invalid/TODO-page-of-season-{season}.html`,
-    tableId: 'TODO-table-id',
+    tableIds: '"TODO-table-id"',
     teamFrom: 'TODO-team-column',
     winsFrom: 'TODO-wins-column',
     lossesFrom: 'TODO-losses-column',

@@ -68,7 +68,7 @@ describe('mlfolio new', () => {
         url: 'https://www.basketball-reference.com/leagues/NBA_{season}.html',
         seasons: { from: 2005, to: 2024 },
       },
-      table: { ids: ['advanced-team'] },
+      table: { ids: ['advanced-team', 'misc_stats'] },
     });
     const project = await loadAnyProject(ws, 'nba-team-wins');
     expect(project.version).toBe(2);
