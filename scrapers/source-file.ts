@@ -11,7 +11,12 @@ import { internationalResultsUrl } from './sources/international-results/index.t
  * Each record carries its page's season as `season`, which is the project's event time.
  */
 export const seasonPagesSchema = z.strictObject({
-  url: z.string().includes('{season}', { message: 'the URL pattern needs "{season}" where the season goes' }),
+  url: z
+    .string()
+    .includes('{season}', { message: 'the URL pattern needs "{season}" where the season goes' })
+    .refine((pattern) => /^https?:$/.test(urlProtocol(pattern.replaceAll('{season}', '2000'))), {
+      message: 'expected an http(s) URL with "{season}" where the season goes',
+    }),
   seasons: z.union([
     z.array(z.union([z.string().min(1), z.number().int()])).min(1),
     z
@@ -20,6 +25,14 @@ export const seasonPagesSchema = z.strictObject({
   ]),
 });
 export type SeasonPages = z.output<typeof seasonPagesSchema>;
+
+function urlProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
+  }
+}
 
 /** The seasons `pages` lists, in order, as text (a range of years is expanded). */
 export function seasonsOf(pages: SeasonPages): string[] {
