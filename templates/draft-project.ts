@@ -1,26 +1,22 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { pathExists } from '../portfolio/files.ts';
-import { projectSpecSchema } from '../portfolio/project-spec.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
+import { scrapedSourceOf } from '../scrapers/sources/html-stats-table/project-source.ts';
 
 /**
- * Why a project cannot run yet, or undefined when the pipeline can run it: a project file that
- * declares a task the pipeline does not run yet (a stats-table scaffold) is a draft, collected or not. `npm start` skips drafts instead of failing; `mlfolio audit` lists
- * what each one is missing.
+ * Why a project cannot run yet, or undefined when it can: a project that reads scraped pages (a
+ * stats-table scaffold) whose pages `mlfolio scrape` has not collected yet. `npm start` never
+ * fetches, so it skips such a project with the reason instead of failing; `mlfolio audit` lists
+ * what it is missing. A file that does not load is not a draft: the loader reports it precisely.
  */
 export async function draftReason(workspace: Workspace, slug: string): Promise<string | undefined> {
-  let raw: unknown;
+  let sourceFile: string | undefined;
   try {
-    raw = parseYaml(await readFile(projectPaths(workspace, slug).specFile, 'utf8'));
+    sourceFile = await scrapedSourceOf(workspace, slug);
   } catch {
-    return undefined; // loadProject reports a missing or broken file with its own, precise error.
+    return undefined;
   }
-  const task = (raw as { task?: unknown } | null)?.task;
-  if (task === undefined || projectSpecSchema.shape.task.safeParse(task).success) return undefined;
+  if (!sourceFile) return undefined;
   const collected = await pathExists(join(projectPaths(workspace, slug).dataDir, 'dataset.json'));
-  return collected
-    ? `its data is collected, but the pipeline does not run task "${String(task)}" yet`
-    : `its data is not collected yet (\`mlfolio scrape ${slug}\`) and the pipeline does not run task "${String(task)}" yet`;
+  return collected ? undefined : `its data is not collected yet (\`mlfolio scrape ${slug}\`)`;
 }

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { focusAreas } from '../learning/path/project-ideas.ts';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
@@ -9,7 +9,7 @@ import { projectSpecSchema, slugPattern } from '../portfolio/project-spec.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
-import { validateStatsTableProject } from './stats-table/stats-table-spec.ts';
+import { sourceFileSchema } from '../scrapers/source-file.ts';
 import {
   bundledDataTemplates,
   declaredTemplates,
@@ -104,18 +104,20 @@ export async function scaffoldProject(
   const text = (name: string) => rendered.find((file) => file.name === name)!.text;
   if ((declaredTemplates as readonly string[]).includes(kind)) {
     parseProjectText(slug, text('project.yaml'), `template ${kind}/project.yaml`);
-  } else if (kind === 'match-outcome') {
+  } else {
     parseWith(
       projectSpecSchema,
       parseYaml(text('project.yaml')),
       `template ${kind}/project.yaml`,
       'E_TEMPLATE_INVALID',
     );
-  } else {
-    await validateStatsTableProject(
-      text('project.yaml'),
-      join(import.meta.dirname, kind, 'project.yaml'),
-      async (file) => text(basename(file)),
+  }
+  if (templateFiles[kind].includes('source.yaml')) {
+    parseWith(
+      sourceFileSchema,
+      parseYaml(text('source.yaml')),
+      `template ${kind}/source.yaml`,
+      'E_TEMPLATE_INVALID',
     );
   }
 
@@ -159,32 +161,81 @@ function sportOf(requested: string | undefined, kind: TemplateKind): string {
   return sport;
 }
 
+/** The seasons the stats-table template's example pages cover: one page each. */
+const exampleSeasons = { from: 2005, to: 2024 };
+
 /**
- * The parts of a stats-table source file that depend on the sport: the template's example pages
- * for its example sport; for any other, placeholder URLs on example.invalid (a name reserved never
- * to resolve, so nothing is fetched by mistake) and a note saying what to replace.
+ * The parts of a stats-table scaffold that depend on the sport: the template's example pages for
+ * its example sport; for any other, placeholders marked TODO (pages on example.invalid, a name
+ * reserved never to resolve, so nothing is fetched by mistake), which `mlfolio scrape` and
+ * `mlfolio run` refuse, naming each. The split and backtest are sized to the seasons listed.
  */
 function statsTableSource(kind: TemplateKind, sport: string, exampleSource: boolean): Record<string, string> {
   if (kind !== 'stats-table') return {};
-  const urls = (make: (i: number) => string) =>
-    Object.fromEntries([0, 1, 2].map((i) => [`url${i + 1}`, make(i)]));
+  const seasons = exampleSeasons.to - exampleSeasons.from + 1;
+  const sized = sizeForSeasons(seasons);
+  const common = {
+    firstSeason: String(exampleSeasons.from),
+    lastSeason: String(exampleSeasons.to),
+    seasonCount: String(seasons),
+    testSeasons: String(sized.testSeasons),
+    minTrainSeasons: String(sized.minTrainSeasons),
+    maxFolds: String(sized.maxFolds),
+  };
   if (exampleSource) {
     return {
-      sourceNote: `The pages below are the template's example: NBA team advanced stats from basketball-reference.com.`,
-      ...urls((i) => `https://www.basketball-reference.com/leagues/NBA_${2022 + i}.html`),
-      tableId: 'advanced-team',
-      attribution: 'Sports Reference LLC',
+      ...common,
+      pagesNote:
+        'The pages are the example: NBA team advanced stats from basketball-reference.com (scored and allowed are offensive and defensive ratings, points per 100 possessions).',
+      sourceNote: `The pages below are the template's example: NBA team advanced stats from basketball-reference.com, ${exampleSeasons.from} to ${exampleSeasons.to}.`,
+      urlPattern: 'https://www.basketball-reference.com/leagues/NBA_{season}.html',
+      // Renamed around 2018: the pages before call the same table misc_stats.
+      tableIds: '"advanced-team", "misc_stats"',
+      teamFrom: '[Team, team]',
+      winsFrom: '[W, wins]',
+      lossesFrom: '[L, losses]',
+      scoredFrom: '[ORtg, off_rtg]',
+      allowedFrom: '[DRtg, def_rtg]',
+      minRows: '20',
+      attribution: 'Sports Reference LLC (basketball-reference.com)',
     };
   }
   return {
+    ...common,
+    pagesNote: `TODO: mlfolio has no example pages for ${sport}: replace the placeholders marked TODO in source.yaml first.`,
     sourceNote: [
-      `TODO: mlfolio has no example source for ${sport}. The URLs below are placeholders that never resolve,`,
-      `# and the columns are the ${templateExampleSport[kind]} example's: point urls at one public ${sport} table per season,`,
-      '# set table.ids and the columns to its headers (`mlfolio inspect <url>` lists them), and the attribution.',
+      `TODO: mlfolio has no example pages for ${sport}. Replace every value marked TODO below: pages.url (one public`,
+      `# ${sport} table per season, {season} where the season goes) and pages.seasons, table.ids, and each column's`,
+      "# header (`mlfolio inspect <url>` lists a page's tables and headers). Until then scrape and run refuse, naming each.",
     ].join('\n'),
-    ...urls((i) => `https://${sport}-stats.example.invalid/TODO-season-${i + 1}.html`),
-    tableId: 'TODO-table-id',
+    urlPattern: `https://${sport}-stats.example.invalid/TODO-page-of-season-{season}.html`,
+    tableIds: '"TODO-table-id"',
+    teamFrom: 'TODO-team-column',
+    winsFrom: 'TODO-wins-column',
+    lossesFrom: 'TODO-losses-column',
+    scoredFrom: 'TODO-points-scored-column',
+    allowedFrom: 'TODO-points-allowed-column',
+    minRows: '2',
     attribution: 'TODO: who publishes the tables',
+  };
+}
+
+/**
+ * A split and rolling-origin backtest for `pages` seasons of pages: the last season has no
+ * next-season target and each team's first has no history, so `pages - 2` seasons are usable; the
+ * backtest keeps up to 5 folds, and two test seasons once there are 12 or more.
+ */
+export function sizeForSeasons(pages: number): {
+  testSeasons: number;
+  minTrainSeasons: number;
+  maxFolds: number;
+} {
+  const usable = Math.max(0, pages - 2);
+  const maxFolds = Math.max(1, Math.min(5, usable - 3));
+  return {
+    testSeasons: usable >= 12 ? 2 : 1,
+    minTrainSeasons: Math.max(1, usable - maxFolds),
+    maxFolds,
   };
 }
 
@@ -207,6 +258,12 @@ const leagueAbbreviations = new Set(
   focusAreas.flatMap((area) => area.aliases).filter((alias) => /^[a-z]{2,4}$/.test(alias)),
 );
 
+/**
+ * Fills `{{key}}` with its value. `"{{raw:key}}"`, quotes included, is replaced by the bare value,
+ * so a template stays valid YAML (and keeps its formatting) where the value is a number or a list.
+ */
 function render(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);
+  return text
+    .replace(/"\{\{raw:(\w+)\}\}"/g, (match, key: string) => values[key] ?? match)
+    .replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);
 }

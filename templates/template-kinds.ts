@@ -3,9 +3,9 @@ export const templateKinds = ['match-outcome', 'international-match', 'team-seas
 export type TemplateKind = (typeof templateKinds)[number];
 
 /**
- * The sport of each template's bundled example: the match-outcome template runs on the bundled
- * football matches only; the stats-table template's example source is basketball's, and for any
- * other sport it is scaffolded with placeholders the builder replaces.
+ * The sport of each template's example: the match-outcome template runs on the bundled football
+ * matches only; the stats-table template's example pages are basketball's (NBA team tables), and
+ * for any other sport it is scaffolded with placeholders the builder replaces.
  */
 export const templateExampleSport: Record<TemplateKind, string> = {
   'match-outcome': 'football',
@@ -25,4 +25,8 @@ export const bundledDataTemplates: readonly TemplateKind[] = [
 ];
 
 /** Templates written as version 2 project files, run by the declared engine. */
-export const declaredTemplates: readonly TemplateKind[] = ['international-match', 'team-season'];
+export const declaredTemplates: readonly TemplateKind[] = [
+  'international-match',
+  'team-season',
+  'stats-table',
+];

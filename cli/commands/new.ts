@@ -18,7 +18,7 @@ export const newCommand = defineCommand({
     },
     template: {
       type: 'string',
-      description: `Project kind: ${templateKinds.join(' (runs offline on the bundled matches right away) or ')} (scrapes a sports-reference-style table).`,
+      description: `Project kind: ${templateKinds.join(', ')}. All run end to end: the first three offline on the data mlfolio ships, stats-table on the season pages you scrape.`,
       default: 'match-outcome',
     },
     sport: {
@@ -43,9 +43,11 @@ export const newCommand = defineCommand({
     console.log(`Created ${shown(scaffold.dir)}/ from the ${scaffold.template} template:`);
     for (const file of scaffold.files) console.log(`  ${shown(file)}`);
     console.log(
-      scaffold.template === 'match-outcome'
+      scaffold.template !== 'stats-table'
         ? `\nNext: \`mlfolio run ${scaffold.slug}\` (it runs offline now), then \`mlfolio audit ${scaffold.slug}\` to see what is missing.`
-        : `\nNext: in source.yaml, ${scaffold.exampleSource ? `check the example pages (NBA team stats from basketball-reference.com; for another sport, \`mlfolio new <slug> --template stats-table --sport <sport>\`)` : `replace the placeholder pages: mlfolio has no example source for ${scaffold.sport}, so point urls at one public ${scaffold.sport} table per season`}, the table and its columns (\`mlfolio inspect <url>\` lists a page's tables) and the licence; in project.yaml, the seasons (one per URL), the target and the features. Until its data is collected the project is a draft that \`npm start\` skips; \`mlfolio audit ${scaffold.slug}\` lists what is missing.`,
+        : scaffold.exampleSource
+          ? `\nNext: check the example pages in source.yaml (NBA team advanced stats from basketball-reference.com, one page per season; for another sport, \`mlfolio new <slug> --template stats-table --sport <sport>\`) and set the licence, then \`mlfolio scrape ${scaffold.slug}\` and \`mlfolio run ${scaffold.slug}\`. Until its pages are collected \`npm start\` skips it; \`mlfolio audit ${scaffold.slug}\` lists what is missing.`
+          : `\nNext: mlfolio has no example pages for ${scaffold.sport}: in source.yaml, replace every value marked TODO — pages.url (one public ${scaffold.sport} table per season, {season} where the season goes) and pages.seasons, table.ids, each column's header (\`mlfolio inspect <url>\` lists them) — and the licence; then \`mlfolio scrape ${scaffold.slug}\` and \`mlfolio run ${scaffold.slug}\`. Until then both refuse, naming each placeholder.`,
     );
   },
 });

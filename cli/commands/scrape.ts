@@ -1,23 +1,23 @@
-import { readFile, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { parse as parseYaml } from 'yaml';
 import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
-import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
 import { type CrawlFailure, formatSummary } from '../../scrapers/crawl/crawl.ts';
 import type { FetchPolicySpec } from '../../scrapers/fetch/fetch-policy.ts';
 import { ScrapeError } from '../../scrapers/scrape-error.ts';
 import { runScrape, type ScrapePlan } from '../../scrapers/scrape-plan.ts';
 import { profileNamed, type SiteProfile } from '../../scrapers/site-profiles.ts';
-import { loadSourceFile } from '../../scrapers/source-file.ts';
+import { loadSourceFile, pagesOf } from '../../scrapers/source-file.ts';
 import { htmlStatsTablePlan } from '../../scrapers/sources/html-stats-table/index.ts';
+import { assertNoPlaceholders } from '../../scrapers/sources/html-stats-table/placeholders.ts';
+import { scrapedSourceOf } from '../../scrapers/sources/html-stats-table/project-source.ts';
 import { internationalResultsPlan } from '../../scrapers/sources/international-results/index.ts';
 import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
 import { openFootballPlan } from '../../scrapers/sources/openfootball/live-plan.ts';
-import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { cacheModeOf, type FetchArgValues, fetchArgs, fetcherFrom } from './fetch-args.ts';
 
@@ -106,13 +106,9 @@ async function resolveTarget(target: string): Promise<ResolvedTarget | undefined
   const workspace = workspaceAt();
   const projects = await listProjects(workspace).catch(() => [] as string[]);
   if (projects.includes(target)) {
-    const specFile = projectPaths(workspace, target).specFile;
-    const specText = await readFile(specFile, 'utf8');
-    if ((parseYaml(specText) as { task?: unknown } | null)?.task === 'stats-table') {
-      // A stats-table project collects with the source file beside it, into the project's data folder.
-      const { spec } = await validateStatsTableProject(specText, specFile);
-      return fromSourceFile(join(dirname(specFile), spec.source.file), target);
-    }
+    const scraped = await scrapedSourceOf(workspace, target);
+    // A project reading scraped pages collects with the source file beside it, into its data folder.
+    if (scraped) return fromSourceFile(scraped, target, { placeholders: 'refuse' });
     const { spec } = await loadProject(workspace, target);
     if (spec.source.transport === 'offline') return undefined;
     return {
@@ -134,21 +130,34 @@ async function resolveTarget(target: string): Promise<ResolvedTarget | undefined
   });
 }
 
-/** The plan of a source file; `name` (a project's slug) overrides the file's own dataset name. */
-async function fromSourceFile(file: string, name?: string): Promise<ResolvedTarget> {
+/**
+ * The plan of a source file; `name` (a project's slug) overrides the file's own dataset name. A
+ * project's source with placeholders left from `mlfolio new` is refused before anything is fetched.
+ */
+async function fromSourceFile(
+  file: string,
+  name?: string,
+  options: { placeholders?: 'refuse' } = {},
+): Promise<ResolvedTarget> {
   const loaded = await loadSourceFile(file);
   const source = name ? { ...loaded, name } : loaded;
+  if (source.kind === 'html-stats-table' && options.placeholders === 'refuse') {
+    assertNoPlaceholders(source, file);
+  }
   const common = {
     ...(source.fetch ? { policy: source.fetch } : {}),
     ...(source.concurrency ? { concurrency: source.concurrency } : {}),
   };
   switch (source.kind) {
     case 'html-stats-table': {
+      const pages = pagesOf(source);
       const profile = source.profile ? profileNamed(source.profile) : undefined;
       return {
         plan: htmlStatsTablePlan({
           name: source.name,
-          urls: source.urls,
+          urls: pages.map((page) => page.url),
+          ...(source.pages ? { seasons: pages.map((page) => page.season!) } : {}),
+          file,
           table: source.table,
           ...(source.licence ? { licence: source.licence } : {}),
           ...(source.attribution ? { attribution: source.attribution } : {}),

@@ -34,8 +34,8 @@ export const fail = (hint: string, ...evidence: string[]): CheckOutcome => ({
 });
 
 /**
- * Runs `body` with the project's latest run, or fails with what to do to get one: a project whose
- * file does not load yet is a draft that must be completed first.
+ * Runs `body` with the project's latest run, or fails with what to do to get one: a draft (its
+ * scraped pages not collected yet) must be scraped first, a file that does not load completed first.
  */
 export function withRun(evidence: ProjectEvidence, body: (run: RunRecord) => CheckOutcome): CheckOutcome {
   if (evidence.run) return body(evidence.run);
@@ -48,8 +48,8 @@ export function withRun(evidence: ProjectEvidence, body: (run: RunRecord) => Che
   if (evidence.draft) {
     return fail(
       evidence.specProblem
-        ? `Fix ${evidence.specFile} first. Then collect the project's data and run it once the pipeline runs its task; until then \`npm start\` skips it.`
-        : `Collect the project's data and run it once the pipeline runs its task; until then \`npm start\` skips it. The writeup and walkthrough checks apply already.`,
+        ? `Fix ${evidence.specFile} first. Then collect its pages with \`mlfolio scrape ${evidence.slug}\` and run \`mlfolio run ${evidence.slug}\`; until then \`npm start\` skips it.`
+        : `Collect its pages with \`mlfolio scrape ${evidence.slug}\`, then run \`mlfolio run ${evidence.slug}\`; until then \`npm start\` skips it. The writeup and walkthrough checks apply already.`,
       `No run recorded: the project is a draft, because ${evidence.draft}.`,
       ...(evidence.specProblem ? [`Its project file has problems. ${problemsOf(evidence.specProblem)}`] : []),
     );

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
@@ -9,7 +8,6 @@ import { pathExists, readTextIfExists } from '../../portfolio/files.ts';
 import { loadAnyProject, type ProjectHeader } from '../../portfolio/project-file/any-project.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
-import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
 import { detectServingSurfaces } from './serving-surfaces.ts';
 
 /** Ways a reader can get a prediction from a model of the project's latest run. */
@@ -101,13 +99,9 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
   let specSha256: string | undefined;
   let specProblem: string | undefined;
   try {
-    if (!draft) ({ spec, specSha256 } = await loadAnyProject(workspace, slug));
-    else if (task === 'stats-table') {
-      // Shown (relative) paths in messages; reads resolved against the portfolio's root.
-      await validateStatsTableProject(specText ?? '', shown(paths.specFile), (file) =>
-        readFile(join(workspace.root, file), 'utf8'),
-      );
-    }
+    // A draft (its pages not collected yet) is validated too, so a broken file is reported now.
+    const loaded = await loadAnyProject(workspace, slug);
+    if (!draft) ({ spec, specSha256 } = loaded);
   } catch (error) {
     specProblem = isMlfolioError(error) ? error.message : String(error);
   }

@@ -180,7 +180,11 @@ function assignProjects(
     // A project counts for an idea only in the area's sport: an NBA project is not a tennis one.
     const existing = Object.entries(builderProjects)
       .filter(
-        ([slug, built]) => built.task === project.template && taggedWith(area, built.tags) && !used.has(slug),
+        ([slug, built]) =>
+          // A version 2 project names its task kind (regression…), not its template; templates tag their own kind.
+          (built.task === project.template || built.tags.includes(project.template)) &&
+          taggedWith(area, built.tags) &&
+          !used.has(slug),
       )
       .map(([slug]) => slug)
       .sort()[0];

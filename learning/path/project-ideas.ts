@@ -81,10 +81,10 @@ export const focusAreas: readonly FocusArea[] = [
     known: true,
     ideas: [
       {
-        id: 'basketball-game-forecasts',
-        title: 'Game outcome forecasts from team stats tables',
+        id: 'basketball-team-wins',
+        title: 'Team win forecasts from season stats tables',
         question:
-          'From team per-game tables, how likely is each side to win, and how much better than the point-differential rule?',
+          "From this season's team table, how many games will each team win next season, and how much better than last season's total is that?",
         template: 'stats-table',
         skills: [
           'collecting-data',
@@ -95,9 +95,10 @@ export const focusAreas: readonly FocusArea[] = [
         ],
       },
       {
-        id: 'basketball-player-projections',
-        title: 'Player scoring projections',
-        question: 'How many points will a player score next season, and how sure can we be?',
+        id: 'basketball-season-projections',
+        title: 'Next-season projections from a feature store',
+        question:
+          'From the seasons scraped so far, what will each team achieve next season, how sure can we be, and are the features served the ones trained on?',
         template: 'stats-table',
         skills: [
           'collecting-data',
@@ -144,10 +145,10 @@ export const focusAreas: readonly FocusArea[] = [
         ],
       },
       {
-        id: 'baseball-player-aging',
-        title: 'Player aging curves',
+        id: 'baseball-scraped-standings',
+        title: 'Win forecasts from scraped standings pages',
         question:
-          "How will a player's output change next season given their age and history, and where is the model unsure?",
+          'From one scraped standings page per season, how many games will each team win next season, and does the scraper notice when the pages change?',
         template: 'stats-table',
         skills: [
           'collecting-data',
@@ -206,9 +207,9 @@ export function focusAreaFor(interests: readonly string[]): FocusArea {
     known: false,
     ideas: [
       {
-        id: `${id}-outcome-forecasts`,
-        title: `${label}: outcome forecasts from public stats tables`,
-        question: `Before a ${label} event, how likely is each outcome, and is that better than the rule people use today?`,
+        id: `${id}-win-forecasts`,
+        title: `${label}: next-season win forecasts from public stats tables`,
+        question: `From one public ${label} table per season, how many wins will each team or competitor have next season, and is that better than last season's total?`,
         template: 'stats-table',
         skills: [
           'collecting-data',
@@ -219,9 +220,9 @@ export function focusAreaFor(interests: readonly string[]): FocusArea {
         ],
       },
       {
-        id: `${id}-performance-projections`,
-        title: `${label}: next-season performance projections`,
-        question: `From per-season ${label} tables, what will each competitor achieve next season, and how sure can we be?`,
+        id: `${id}-season-projections`,
+        title: `${label}: next-season projections from a feature store`,
+        question: `From per-season ${label} tables, what will each competitor achieve next season, how sure can we be, and are the features served the ones trained on?`,
         template: 'stats-table',
         skills: [
           'collecting-data',

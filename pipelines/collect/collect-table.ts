@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { MlfolioError } from '../../portfolio/errors.ts';
@@ -11,6 +11,8 @@ import { createFetcher } from '../../scrapers/create-fetcher.ts';
 import { decodeBody } from '../../scrapers/extract/decode.ts';
 import { SnapshotStore } from '../../scrapers/snapshot-store/snapshot-store.ts';
 import type { ExcludedRecord, Provenance } from '../../scrapers/source.ts';
+import { loadSourceFile, type SourceFile, seasonsOf } from '../../scrapers/source-file.ts';
+import { assertNoPlaceholders } from '../../scrapers/sources/html-stats-table/placeholders.ts';
 import { collectOpenFootball, matchRecordColumns } from '../../scrapers/sources/openfootball/index.ts';
 import { deriveAndFilter } from './table-sql.ts';
 import { type Row, typeRows } from './typed-rows.ts';
@@ -168,6 +170,16 @@ async function readSource(
       };
     }
     case 'html-stats-table': {
+      const sourceFile = join(dirname(context.specFile), source.file);
+      const scrape = await loadSourceFile(sourceFile);
+      if (scrape.kind !== 'html-stats-table') {
+        throw new MlfolioError({
+          code: 'E_SOURCE_FILE_INVALID',
+          message: `${context.specFile}: data.tables.${name}.source.file is ${sourceFile}, a "${scrape.kind}" source; an html-stats-table table reads an html-stats-table source file.`,
+          hint: 'Set `kind: html-stats-table` in the source file and list its pages (`pages` or `urls`).',
+        });
+      }
+      assertNoPlaceholders(scrape, sourceFile);
       const file = join(context.workspace.stateDir, 'data', context.slug, 'dataset.json');
       let dataset: { records: Record<string, unknown>[]; excluded: ExcludedRecord[]; provenance: Provenance };
       try {
@@ -176,7 +188,7 @@ async function readSource(
         throw new MlfolioError(
           {
             code: 'E_DATA_NOT_COLLECTED',
-            message: `Project "${context.slug}" reads scraped pages (${source.file}), but ${file} does not exist yet.`,
+            message: `Project "${context.slug}" reads scraped pages (${sourceFile}), but ${file} does not exist yet.`,
             hint: `Collect them first: mlfolio scrape ${context.slug}`,
             exitCode: 4,
           },
@@ -186,6 +198,7 @@ async function readSource(
       return {
         rows: dataset.records,
         excluded: dataset.excluded,
+        columns: scrapedColumnTypes(scrape),
         origin: dataset.provenance.origin,
         location: (i) => String(dataset.records[i]?.page ?? `${file} record ${i + 1}`),
         provenance: {
@@ -198,6 +211,26 @@ async function readSource(
       };
     }
   }
+}
+
+/**
+ * The column types of a scraped table, as its source file declares them (text is a string), plus
+ * the page each row came from and, for one page per season, the season (a number when every
+ * season is a year). A project need not declare them again.
+ */
+function scrapedColumnTypes(
+  source: Extract<SourceFile, { kind: 'html-stats-table' }>,
+): Record<string, ColumnType> {
+  const columns: Record<string, ColumnType> = {};
+  for (const [field, column] of Object.entries(source.table.columns)) {
+    const type = typeof column === 'string' ? 'text' : column.type;
+    columns[field] = type === 'text' ? 'string' : type;
+  }
+  columns.page = 'string';
+  if (source.pages) {
+    columns.season = seasonsOf(source.pages).every((season) => /^\d{4}$/.test(season)) ? 'integer' : 'string';
+  }
+  return columns;
 }
 
 /**
@@ -265,7 +298,7 @@ export async function resolveDataFile(workspace: Workspace, file: string): Promi
 
 /**
  * What a table's collected rows depend on, cheaply: the bytes of its offline copy, the snapshot
- * store's entry for its URL (a later `mlfolio scrape` changes it), the scraped dataset, or the
+ * store's entry for its URL (a later `mlfolio scrape` changes it), the scraped dataset and its source file, or the
  * bundled package's fingerprint. Equal fingerprints mean the collect stage can be reused.
  */
 export async function tableFingerprint(
@@ -297,6 +330,10 @@ export async function tableFingerprint(
       });
     }
     case 'html-stats-table':
-      return fileHash(join(workspace.stateDir, 'data', slug, 'dataset.json'));
+      // The source file declares the column types the rows are read with.
+      return hashValue({
+        dataset: await fileHash(join(workspace.stateDir, 'data', slug, 'dataset.json')),
+        source: await fileHash(join(workspace.projectsDir, slug, source.file)),
+      });
   }
 }

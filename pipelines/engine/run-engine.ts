@@ -30,7 +30,13 @@ import {
   runFileName,
 } from '../runs/run-record.ts';
 import { recordedVersions } from '../runs/versions.ts';
-import { rollingOriginFolds, seasonOrder, splitByTime, type TimeSplit } from '../split/time-split.ts';
+import {
+  assertEnoughSeasons,
+  rollingOriginFolds,
+  seasonOrder,
+  splitByTime,
+  type TimeSplit,
+} from '../split/time-split.ts';
 import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from '../tasks/metrics.ts';
 import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
@@ -203,6 +209,7 @@ export async function runEngine(
 
   // split
   const timed = rows.times.map((time, i) => ({ time, season: rows.seasons[i]! }));
+  assertEnoughSeasons(project.slug, timed, spec, file);
   const split = await graph.run<TimeSplit>({
     name: 'split',
     needs: ['features'],

@@ -85,6 +85,39 @@ export function splitByTime(
   return { train, test, gap, trainPeriod: period(rows, train), testPeriod: period(rows, test) };
 }
 
+/**
+ * Throws, before anything is trained, when the seasons with usable rows are too few for the split
+ * and the backtest together: the split needs `testSeasons + gap` seasons and one to train on; the
+ * backtest's first fold `minTrainSeasons + gap` and one to test on. The error says how many are
+ * needed, how many there are, and which fields trade one for the other.
+ */
+export function assertEnoughSeasons(
+  project: string,
+  rows: readonly TimedRow[],
+  spec: { split: SplitSpec; backtest: BacktestSpec },
+  file: string,
+): void {
+  if (spec.split.by !== 'season') return;
+  const seasons = [...new Set(rows.map((row) => row.season))].sort(seasonOrder);
+  const forSplit = spec.split.testSeasons + spec.split.gap + 1;
+  const forBacktest = spec.backtest.enabled ? spec.backtest.minTrainSeasons + spec.split.gap + 1 : 0;
+  const needed = Math.max(forSplit, forBacktest);
+  if (seasons.length >= needed) return;
+  const why = [
+    `split.testSeasons ${spec.split.testSeasons}${spec.split.gap ? ` and split.gap ${spec.split.gap}` : ''} need ${forSplit}`,
+    ...(spec.backtest.enabled
+      ? [`backtest.minTrainSeasons ${spec.backtest.minTrainSeasons} needs ${forBacktest} for one fold`]
+      : []),
+  ];
+  throw new MlfolioError({
+    code: 'E_TOO_FEW_SEASONS',
+    message: `Project "${project}", stage split: ${needed} seasons with usable rows are needed, and the data has ${seasons.length}${seasons.length ? ` (${summariseSeasons(seasons)})` : ''}: ${why.join('; ')}.`,
+    hint: `Collect ${needed - seasons.length} more season(s) — a next-season target gives the last season collected none — or lower those fields in ${file}.`,
+  });
+}
+
+type BacktestSpec = { enabled: boolean; minTrainSeasons: number };
+
 export interface BacktestFold {
   trainSeasons: string[];
   testSeason: string;

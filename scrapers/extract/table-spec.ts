@@ -56,7 +56,14 @@ export function extractTable(
   url: string,
   spec: TableSpec,
   tables: readonly FoundTable[] = findTables(html),
-): { records: ExtractedRecord[]; excluded: ExcludedRecord[]; tableId: string; hidden: boolean } {
+): {
+  records: ExtractedRecord[];
+  excluded: ExcludedRecord[];
+  tableId: string;
+  hidden: boolean;
+  /** The `<tfoot>` rows (totals, league averages), never records: where each is and its text. */
+  footer: { location: string; text: string }[];
+} {
   const selector = spec.ids.map((id) => `table#${id}`).join(', ');
   const table = spec.ids.map((id) => tables.find((t) => t.id === id)).find(Boolean);
   if (!table) {
@@ -74,6 +81,7 @@ export function extractTable(
       url,
       `table#${table.key} has ${parsed.rows.length} data row(s); expected at least ${spec.minRows}.`,
       'Open the page: if it really has no data (a cancelled event, a season not started), the source should report "no data"; otherwise the layout changed.',
+      'E_TABLE_TOO_FEW_ROWS',
     );
   }
   const schema = recordSchema(columns);
@@ -105,7 +113,14 @@ export function extractTable(
       'The columns probably moved or changed meaning: compare `mlfolio extract` output with the source spec.',
     );
   }
-  return { records, excluded, tableId: table.key, hidden: table.hidden === 'comment' };
+  const footer = parsed.footer.map((cells, f) => ({
+    location: `${url} table#${table.key} footer row ${f + 1}`,
+    text: cells
+      .map((cell) => cell.text)
+      .filter(Boolean)
+      .join(' '),
+  }));
+  return { records, excluded, tableId: table.key, hidden: table.hidden === 'comment', footer };
 }
 
 function resolveColumns(
@@ -159,6 +174,6 @@ function recordSchema(columns: readonly ResolvedColumn[]) {
   return z.object(shape) as unknown as z.ZodType<ExtractedRecord>;
 }
 
-function layoutChanged(url: string, message: string, hint: string): ScrapeError {
-  return new ScrapeError('layout-changed', { code: 'E_LAYOUT_CHANGED', url, message, hint });
+function layoutChanged(url: string, message: string, hint: string, code = 'E_LAYOUT_CHANGED'): ScrapeError {
+  return new ScrapeError('layout-changed', { code, url, message, hint });
 }

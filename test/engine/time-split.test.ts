@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { rollingOriginFolds, splitByTime, type TimedRow } from '../../pipelines/split/time-split.ts';
+import {
+  assertEnoughSeasons,
+  rollingOriginFolds,
+  splitByTime,
+  type TimedRow,
+} from '../../pipelines/split/time-split.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
 import { splitSpecSchema } from '../../portfolio/project-file/question-spec.ts';
 
@@ -66,5 +71,57 @@ describe('rollingOriginFolds', () => {
       ['1998,1999', '2001'],
       ['1998,1999,2000', '2002'],
     ]);
+  });
+});
+
+describe('assertEnoughSeasons', () => {
+  const backtest = (minTrainSeasons: number, enabled = true) => ({ enabled, minTrainSeasons });
+
+  it('passes when the split and the first backtest fold both fit the seasons', () => {
+    expect(() =>
+      assertEnoughSeasons(
+        'p',
+        rows,
+        { split: spec({ testSeasons: 1 }), backtest: backtest(4) },
+        'project.yaml',
+      ),
+    ).not.toThrow();
+    // A split by date is checked by the split itself.
+    expect(() =>
+      assertEnoughSeasons(
+        'p',
+        rows,
+        { split: spec({ by: 'date', testFrom: '2002-01-01' }), backtest: backtest(40) },
+        'project.yaml',
+      ),
+    ).not.toThrow();
+  });
+
+  it('says how many seasons are needed, by which field, and how many are missing', () => {
+    let error: unknown;
+    try {
+      assertEnoughSeasons(
+        'p',
+        rows,
+        { split: spec({ testSeasons: 2, gap: 1 }), backtest: backtest(6) },
+        'x.yaml',
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isMlfolioError(error) && error.code).toBe('E_TOO_FEW_SEASONS');
+    expect((error as Error).message).toBe(
+      'Project "p", stage split: 8 seasons with usable rows are needed, and the data has 5 (1998, 1999, 2000, 2001, 2002): split.testSeasons 2 and split.gap 1 need 4; backtest.minTrainSeasons 6 needs 8 for one fold.',
+    );
+    expect(isMlfolioError(error) && error.hint).toContain('Collect 3 more season(s)');
+    // Without the backtest, only the split counts.
+    expect(() =>
+      assertEnoughSeasons(
+        'p',
+        rows,
+        { split: spec({ testSeasons: 2, gap: 1 }), backtest: backtest(6, false) },
+        'x.yaml',
+      ),
+    ).not.toThrow();
   });
 });

@@ -1,16 +1,17 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { auditProject } from '../../learning/audit/audit-project.ts';
 import { failureGroups } from '../../learning/audit/failure-groups.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
+import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
-import { loadSourceFile } from '../../scrapers/source-file.ts';
+import { loadSourceFile, pagesOf } from '../../scrapers/source-file.ts';
+import { placeholdersIn } from '../../scrapers/sources/html-stats-table/placeholders.ts';
 import { draftReason } from '../../templates/draft-project.ts';
-import { scaffoldProject } from '../../templates/scaffold-project.ts';
-import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
+import { scaffoldProject, sizeForSeasons } from '../../templates/scaffold-project.ts';
 import { disposableWorkspaces } from './temp-workspace.ts';
 
 const today = new Date('2026-11-22T10:00:00Z');
@@ -50,7 +51,7 @@ describe('mlfolio new', () => {
     expect(byId['walkthrough-ready']!.verdict).toBe('fail');
   });
 
-  it('scaffolds a stats-table project as a draft with a scrape source file the scraper accepts', async () => {
+  it('scaffolds a stats-table project, a version 2 file that waits for its pages, with a source the scraper accepts', async () => {
     const ws = await workspace();
     const scaffold = await scaffoldProject(ws, 'nba-team-wins', 'stats-table', today);
     expect(scaffold.files.map((f) => basename(f))).toEqual([
@@ -63,33 +64,54 @@ describe('mlfolio new', () => {
     expect(source).toMatchObject({
       kind: 'html-stats-table',
       name: 'nba-team-wins',
-      table: { ids: ['advanced-team'] },
+      pages: {
+        url: 'https://www.basketball-reference.com/leagues/NBA_{season}.html',
+        seasons: { from: 2005, to: 2024 },
+      },
+      table: { ids: ['advanced-team', 'misc_stats'] },
+    });
+    const project = await loadAnyProject(ws, 'nba-team-wins');
+    expect(project.version).toBe(2);
+    expect(project.version === 2 && project.declared.file.target).toMatchObject({
+      task: 'regression',
+      future: { entity: 'team', role: 'self', column: 'wins' },
+    });
+    // 20 pages: 18 usable seasons, so 2 test seasons and a backtest of the 5 before them.
+    expect(project.version === 2 && project.declared.file.backtest).toMatchObject({
+      minTrainSeasons: 13,
+      maxFolds: 5,
     });
     expect(await draftReason(ws, 'nba-team-wins')).toBe(
-      'its data is not collected yet (`mlfolio scrape nba-team-wins`) and the pipeline does not run task "stats-table" yet',
+      'its data is not collected yet (`mlfolio scrape nba-team-wins`)',
     );
     const audit = await auditProject(ws, 'nba-team-wins');
     expect(audit.draft).toBeDefined();
-    expect(audit.task).toBe('stats-table');
+    expect(audit.task).toBe('regression');
     const baseline = audit.checks.find((c) => c.id === 'baseline-compared')!;
     expect(baseline.evidence).toEqual([`No run recorded: the project is a draft, because ${audit.draft}.`]);
 
-    // Once collected, the draft says what is left.
+    // Once its pages are collected, it runs like any other project: no longer a draft.
     const { dataDir } = projectPaths(ws, 'nba-team-wins');
     await mkdir(dataDir, { recursive: true });
     await writeFile(join(dataDir, 'dataset.json'), '{}');
-    expect(await draftReason(ws, 'nba-team-wins')).toBe(
-      'its data is collected, but the pipeline does not run task "stats-table" yet',
-    );
+    expect(await draftReason(ws, 'nba-team-wins')).toBeUndefined();
 
-    // A mistake in the draft's files is reported with its file and field, though nothing can run it yet.
+    // A mistake in the waiting project's file is reported with its file and field.
+    await rm(join(dataDir, 'dataset.json'));
     const specFile = projectPaths(ws, 'nba-team-wins').specFile;
-    await writeFile(specFile, (await readFile(specFile, 'utf8')).replace('column: wins', 'column: win'));
-    const broken = (await auditProject(ws, 'nba-team-wins')).checks[0]!;
-    expect(broken.evidence.join(' ')).toContain(
-      'target.column: "win" is not a column of table.columns in content/projects/nba-team-wins/source.yaml',
+    await writeFile(
+      specFile,
+      (await readFile(specFile, 'utf8')).replace('kind: persistence', 'kind: persistance'),
     );
-    expect(broken.hint).toContain('Fix content/projects/nba-team-wins/project.yaml first.');
+    const broken = (await auditProject(ws, 'nba-team-wins')).checks[0]!;
+    expect(broken.evidence.join(' ')).toContain('persistance');
+    expect(broken.hint).toContain('Complete content/projects/nba-team-wins/project.yaml so it loads');
+  });
+
+  it('sizes the split and backtest to the seasons listed', () => {
+    expect(sizeForSeasons(20)).toEqual({ testSeasons: 2, minTrainSeasons: 13, maxFolds: 5 });
+    expect(sizeForSeasons(12)).toEqual({ testSeasons: 1, minTrainSeasons: 5, maxFolds: 5 });
+    expect(sizeForSeasons(8)).toEqual({ testSeasons: 1, minTrainSeasons: 3, maxFolds: 3 });
   });
 
   it('refuses to overwrite an existing project and leaves its files untouched', async () => {
@@ -125,22 +147,17 @@ describe('mlfolio new', () => {
     expect(String(err.mock.calls.at(-1)![0])).toContain('Did you mean "stats-table"?');
   });
 
-  it('titles a stats-table scaffold with its abbreviation, tags its sport and says which file holds what', async () => {
+  it('titles a stats-table scaffold with its abbreviation, tags its sport and says what to do next', async () => {
     const ws = await workspace();
     vi.stubEnv('MLFOLIO_ROOT', ws.root);
     const out = vi.spyOn(console, 'log').mockImplementation(() => {});
     expect(await main(['new', 'nba-team-wins', '--template', 'stats-table'])).toBe(0);
     const printed = out.mock.calls.map((call) => String(call[0])).join('\n');
-    expect(printed).toContain('Next: in source.yaml, check the example pages (NBA team stats');
-    expect(printed).toContain(
-      'and the licence; in project.yaml, the seasons (one per URL), the target and the features',
-    );
-    const { spec } = await validateStatsTableProject(
-      await readFile(projectPaths(ws, 'nba-team-wins').specFile, 'utf8'),
-      projectPaths(ws, 'nba-team-wins').specFile,
-    );
+    expect(printed).toContain('Next: check the example pages in source.yaml (NBA team advanced stats');
+    expect(printed).toContain('then `mlfolio scrape nba-team-wins` and `mlfolio run nba-team-wins`');
+    const { spec } = await loadAnyProject(ws, 'nba-team-wins');
     expect(spec.title).toBe('NBA team wins');
-    expect(spec.tags).toEqual(['basketball', 'stats-table', 'scraping']);
+    expect(spec.tags).toEqual(['basketball', 'stats-table', 'scraping', 'regression']);
   });
 
   it('scaffolds a stats-table project in a sport with no example source with placeholders, never NBA pages', async () => {
@@ -149,15 +166,25 @@ describe('mlfolio new', () => {
     expect(scaffold).toMatchObject({ sport: 'tennis', exampleSource: false });
     const sourceText = await readFile(join(scaffold.dir, 'source.yaml'), 'utf8');
     expect(sourceText).not.toMatch(/basketball-reference|NBA/);
-    expect(sourceText).toContain('TODO: mlfolio has no example source for tennis');
-    const { spec, source } = await validateStatsTableProject(
-      await readFile(projectPaths(ws, 'tennis-outcomes').specFile, 'utf8'),
-      projectPaths(ws, 'tennis-outcomes').specFile,
-    );
-    expect(spec.tags).toEqual(['tennis', 'stats-table', 'scraping']);
-    expect(source.kind === 'html-stats-table' && source.urls.map((url) => new URL(url).hostname)).toEqual(
-      Array(3).fill('tennis-stats.example.invalid'),
-    );
+    expect(sourceText).toContain('TODO: mlfolio has no example pages for tennis');
+    const { spec } = await loadAnyProject(ws, 'tennis-outcomes');
+    expect(spec.tags).toEqual(['tennis', 'stats-table', 'scraping', 'regression']);
+    const source = await loadSourceFile(join(scaffold.dir, 'source.yaml'));
+    expect(
+      source.kind === 'html-stats-table' && pagesOf(source).map((page) => new URL(page.url).hostname),
+    ).toEqual(Array(20).fill('tennis-stats.example.invalid'));
+    expect(
+      source.kind === 'html-stats-table' && placeholdersIn(source).map((placeholder) => placeholder.field),
+    ).toEqual([
+      'pages.url',
+      'table.ids[0]',
+      'table.columns.team.from',
+      'table.columns.team_name.from',
+      'table.columns.wins.from',
+      'table.columns.losses.from',
+      'table.columns.scored.from',
+      'table.columns.allowed.from',
+    ]);
 
     const error = (await scaffoldProject(ws, 'tennis-matches', 'match-outcome', today, {
       sport: 'tennis',

@@ -198,3 +198,39 @@ describe.skipIf(!present)('extract reproduces the rows', () => {
     );
   });
 });
+
+describe.skipIf(!present)("the stats-table template's example source reads the real pages", () => {
+  it('extracts 30 teams, keyed by link id, from the 2017 and the 2021 layout', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { workspaceAt } = await import('../../portfolio/workspace.ts');
+    const { scaffoldProject } = await import('../../templates/scaffold-project.ts');
+    const { loadSourceFile } = await import('../../scrapers/source-file.ts');
+    const root = await mkdtemp(join(tmpdir(), 'mlfolio-real-'));
+    try {
+      const scaffold = await scaffoldProject(workspaceAt(root), 'nba-team-wins', 'stats-table', new Date());
+      const source = await loadSourceFile(join(scaffold.dir, 'source.yaml'));
+      if (source.kind !== 'html-stats-table') throw new Error('not an html-stats-table source');
+      for (const [name, tableId] of [
+        ['bbref_NBA_2017_season_summary.html', 'misc_stats'],
+        ['bbref_NBA_2021_season_summary.html', 'advanced-team'],
+      ] as const) {
+        const result = extractTable(page(name).text, 'https://www.basketball-reference.com/', source.table);
+        expect(result.tableId).toBe(tableId);
+        expect(result.records).toHaveLength(30);
+        expect(result.footer.map((row) => row.text)).toEqual([expect.stringMatching(/^League Average/)]);
+        expect(new Set(result.records.map((record) => record.team)).size).toBe(30);
+        expect(result.records[0]).toEqual({
+          team: expect.stringMatching(/^[A-Z]{3}$/),
+          team_name: expect.any(String),
+          wins: expect.any(Number),
+          losses: expect.any(Number),
+          scored: expect.any(Number),
+          allowed: expect.any(Number),
+        });
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

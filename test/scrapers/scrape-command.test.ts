@@ -85,7 +85,16 @@ describe('mlfolio scrape <source file>', () => {
       games: 82,
       fieldGoals: 3511,
     });
+    // The league-average footer rows are listed with their reason, never read as teams.
     expect(dataset.excluded).toEqual([
+      expect.objectContaining({
+        location: `${server.url('/leagues/2019.html')} table#team-stats-base footer row 1`,
+        reason: expect.stringMatching(/^a footer row \("League Average/),
+      }),
+      expect.objectContaining({
+        location: `${server.url('/leagues/2021.html')} table#totals-team footer row 1`,
+        reason: expect.stringMatching(/^a footer row \("League Average/),
+      }),
       expect.objectContaining({
         location: server.url('/matches/cancelled.html'),
         reason: expect.stringMatching(/^no data/),
@@ -224,7 +233,7 @@ describe('the snapshot store as a fixture format', () => {
     );
     expect(await main(['scrape', file, '--offline', '--store', store])).toBe(0);
     expect(output[0]).toMatch(/^replay: fetched 0, from cache 3, retried 0, blocked 0, failed 0 — 0 request/);
-    expect(output[1]).toMatch(/^replay: 6 records, 1 left out/);
+    expect(output[1]).toMatch(/^replay: 6 records, 3 left out/);
   });
 
   it('inspects a stored page offline by its URL', async () => {
@@ -275,18 +284,27 @@ describe('mlfolio scrape <project>', () => {
 });
 
 describe('mlfolio scrape <stats-table project>', () => {
-  it("collects with the source file beside project.yaml, into the project's data folder", async () => {
+  it("collects one page per season with the source file beside project.yaml, into the project's data folder", async () => {
     vi.stubEnv('MLFOLIO_TODAY', '2026-11-22');
     expect(await main(['new', 'team-games', '--template', 'stats-table'])).toBe(0);
     const dir = join(root, 'content', 'projects', 'team-games');
     // The scaffold points at basketball-reference; aim it at the local pages and their columns.
-    const source = await sourceFile('team-games-source', ['/leagues/2019.html', '/leagues/2021.html']);
-    await writeFile(join(dir, 'source.yaml'), `name: some-other-name\n${await readFile(source, 'utf8')}`);
-    const project = (await readFile(join(dir, 'project.yaml'), 'utf8'))
-      .replace(/^seasons: .*$/m, 'seasons: [2018-19, 2020-21]')
-      .replace(/^ {2}column: wins.*$/m, '  column: games')
-      .replace(/^features: .*$/m, 'features: [games, fieldGoals]');
-    await writeFile(join(dir, 'project.yaml'), project);
+    await writeFile(
+      join(dir, 'source.yaml'),
+      [
+        'name: some-other-name',
+        'kind: html-stats-table',
+        'fetch: { requestsPerMinute: 0 }',
+        'pages:',
+        `  url: ${server.url('/leagues/{season}.html')}`,
+        '  seasons: [2019, 2021]',
+        'table:',
+        '  ids: [totals-team, team-stats-base]',
+        '  columns:',
+        '    team: Team',
+        '    games: { from: G, type: integer }',
+      ].join('\n'),
+    );
     output = [];
     expect(await main(['scrape', 'team-games'])).toBe(0);
     expect(output[0]).toMatch(/^team-games: .*failed 0/);
@@ -294,12 +312,23 @@ describe('mlfolio scrape <stats-table project>', () => {
       await readFile(join(root, '.mlfolio', 'data', 'team-games', 'dataset.json'), 'utf8'),
     );
     expect(dataset.records).toHaveLength(6);
-    expect(dataset.records[0]).toMatchObject({ team: 'Northport Tides*', games: 82 });
+    expect(dataset.records[0]).toMatchObject({ team: 'Northport Tides*', games: 82, season: '2019' });
+    expect(dataset.records.at(-1)).toMatchObject({ season: '2021' });
 
-    // A project file that names a column its source does not extract is refused, naming the field.
-    await writeFile(join(dir, 'project.yaml'), project.replace('column: games', 'column: gamez'));
+    // A table id that no page has is refused, naming the season, the file and the field to fix.
+    const text = await readFile(join(dir, 'source.yaml'), 'utf8');
+    await writeFile(
+      join(dir, 'source.yaml'),
+      text.replace('[totals-team, team-stats-base]', '[team-totals]'),
+    );
+    errors.length = 0;
     expect(await main(['scrape', 'team-games'])).toBe(3);
-    expect(errors.join('\n')).toMatch(/target\.column: "gamez" is not a column of table\.columns/);
+    const printed = errors.join('\n');
+    expect(printed).toContain('E_LAYOUT_CHANGED');
+    expect(printed).toMatch(
+      /season 2019 \(.*source\.yaml, pages\.seasons\): .*no table matches table#team-totals/,
+    );
+    expect(printed).toContain('Fix table.ids or table.columns in');
   });
 });
 
