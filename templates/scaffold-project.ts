@@ -1,13 +1,11 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { focusAreas } from '../learning/path/project-ideas.ts';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { pathExists } from '../portfolio/files.ts';
 import { parseProjectText } from '../portfolio/project-file/load.ts';
-import { projectSpecSchema, slugPattern } from '../portfolio/project-spec.ts';
+import { slugPattern } from '../portfolio/project-spec.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
-import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import { validateStatsTableProject } from './stats-table/stats-table-spec.ts';
 import {
@@ -104,13 +102,6 @@ export async function scaffoldProject(
   const text = (name: string) => rendered.find((file) => file.name === name)!.text;
   if ((declaredTemplates as readonly string[]).includes(kind)) {
     parseProjectText(slug, text('project.yaml'), `template ${kind}/project.yaml`);
-  } else if (kind === 'match-outcome') {
-    parseWith(
-      projectSpecSchema,
-      parseYaml(text('project.yaml')),
-      `template ${kind}/project.yaml`,
-      'E_TEMPLATE_INVALID',
-    );
   } else {
     await validateStatsTableProject(
       text('project.yaml'),

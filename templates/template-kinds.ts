@@ -25,4 +25,8 @@ export const bundledDataTemplates: readonly TemplateKind[] = [
 ];
 
 /** Templates written as version 2 project files, run by the declared engine. */
-export const declaredTemplates: readonly TemplateKind[] = ['international-match', 'team-season'];
+export const declaredTemplates: readonly TemplateKind[] = [
+  'match-outcome',
+  'international-match',
+  'team-season',
+];

@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { clockToday } from '../../learning/path/build-plan.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { scaffoldProject } from '../../templates/scaffold-project.ts';
-import { templateExampleSport, templateKinds } from '../../templates/template-kinds.ts';
+import { bundledDataTemplates, templateExampleSport, templateKinds } from '../../templates/template-kinds.ts';
 
 export const newCommand = defineCommand({
   meta: {
@@ -18,7 +18,7 @@ export const newCommand = defineCommand({
     },
     template: {
       type: 'string',
-      description: `Project kind: ${templateKinds.join(' (runs offline on the bundled matches right away) or ')} (scrapes a sports-reference-style table).`,
+      description: `Project kind: ${bundledDataTemplates.join(', ')} (run offline right away, on data mlfolio ships) or ${templateKinds.filter((kind) => !bundledDataTemplates.includes(kind)).join(', ')} (scrapes a sports-reference-style table).`,
       default: 'match-outcome',
     },
     sport: {
@@ -43,7 +43,7 @@ export const newCommand = defineCommand({
     console.log(`Created ${shown(scaffold.dir)}/ from the ${scaffold.template} template:`);
     for (const file of scaffold.files) console.log(`  ${shown(file)}`);
     console.log(
-      scaffold.template === 'match-outcome'
+      bundledDataTemplates.includes(scaffold.template)
         ? `\nNext: \`mlfolio run ${scaffold.slug}\` (it runs offline now), then \`mlfolio audit ${scaffold.slug}\` to see what is missing.`
         : `\nNext: in source.yaml, ${scaffold.exampleSource ? `check the example pages (NBA team stats from basketball-reference.com; for another sport, \`mlfolio new <slug> --template stats-table --sport <sport>\`)` : `replace the placeholder pages: mlfolio has no example source for ${scaffold.sport}, so point urls at one public ${scaffold.sport} table per season`}, the table and its columns (\`mlfolio inspect <url>\` lists a page's tables) and the licence; in project.yaml, the seasons (one per URL), the target and the features. Until its data is collected the project is a draft that \`npm start\` skips; \`mlfolio audit ${scaffold.slug}\` lists what is missing.`,
     );
