@@ -8,7 +8,7 @@
  * stage cache, export them to a CSV, and have `/usr/bin/python3 bench/sklearn_pipeline.py` fit the
  * equivalents and write their test predictions back. Both sides' predictions are scored here by the
  * same code (`pipelines/tasks/metrics.ts`); ours are also checked against the engine's recorded
- * figure. Fit times are the median CPU seconds per fit over `--repeats` measurements, after half a
+ * figure. Fit times are the median CPU seconds per fit over `--repeats` measurements, after a
  * second of warm-up fits, on both sides.
  *
  * Options: `--templates a,b` (default: all three), `--repeats n` (default 3), `--out file` (default
@@ -45,7 +45,9 @@ const repeats = Number(args.repeats);
 /** Seeds both sides' MLPs are also scored over (a network's score moves with its initialisation). */
 const seeds = [1, 2, 3, 4, 5];
 /** Seconds of untimed fits before the timed ones, on both sides. */
-const warmUpS = 0.5;
+const warmUpS = 1;
+/** Seconds a measurement of a quick fit lasts at least (it is then a batch of fits). */
+const measurementS = 0.3;
 /** Quality within this of scikit-learn's, and training within this many times its time (issue 11). */
 const qualityTarget = 0.002;
 const timeTarget = 2;
@@ -90,12 +92,12 @@ const median = (values: readonly number[]) => {
 };
 
 /**
- * Fits per timed measurement: a fit quicker than the clock's noise (a class prior takes well under
- * a millisecond) is timed in a batch lasting at least 0.1 s, at most 1000 fits; the Python side
- * does the same.
+ * Fits per timed measurement: a fit quicker than the clock's and the scheduler's noise (a class
+ * prior takes well under a millisecond) is timed in a batch lasting at least `measurementS`, at
+ * most 10,000 fits; the Python side does the same.
  */
-function fitsPerMeasurement(warmUpS: number): number {
-  return Math.max(1, Math.min(1000, Math.ceil(0.1 / Math.max(warmUpS, 1e-6))));
+function fitsPerMeasurement(lastFitS: number): number {
+  return Math.max(1, Math.min(10_000, Math.ceil(measurementS / Math.max(lastFitS, 1e-6))));
 }
 
 function runPython(script: string, argv: readonly string[]): Promise<void> {
@@ -166,6 +168,7 @@ async function benchTemplate(template: string, root: string): Promise<{ rows: Mo
       seeds,
       repeats,
       warmUpS,
+      measurementS,
       models: declared.map(({ model, params, features }) => ({
         id: model.id,
         kind: model.kind,
@@ -348,7 +351,7 @@ console.log(
   `machine: ${machineLine()}; load average ${loadBefore[0]!.toFixed(1)} at start, ${loadAfter[0]!.toFixed(1)} at the end (shared machine: times move with the load; quality figures do not)`,
 );
 console.log(
-  `python ${versions.python}, scikit-learn ${versions.sklearn}, numpy ${versions.numpy}; fit times: the median of ${repeats} measurements after ${warmUpS} s of warm-up fits, in CPU seconds per fit (quick fits timed in batches of at least 0.1 s); scikit-learn on one thread`,
+  `python ${versions.python}, scikit-learn ${versions.sklearn}, numpy ${versions.numpy}; fit times: the median of ${repeats} measurements after ${warmUpS} s of warm-up fits, in CPU seconds per fit (quick fits timed in batches of at least ${measurementS} s); scikit-learn on one thread`,
 );
 console.log(`command: ${command}\n`);
 console.log(line(header));
@@ -399,7 +402,7 @@ await writeJsonAtomic(args.out, {
   node: process.version,
   ...versions,
   loadAverage: { start: loadBefore, end: loadAfter },
-  timing: `median of ${repeats} measurements after ${warmUpS} s of warm-up fits; CPU seconds per fit (process CPU time: user + system); quick fits timed in batches of at least 0.1 s, at most 1000 fits; scikit-learn on one thread`,
+  timing: `median of ${repeats} measurements after ${warmUpS} s of warm-up fits; CPU seconds per fit (process CPU time: user + system); quick fits timed in batches of at least ${measurementS} s, at most 10,000 fits; scikit-learn on one thread`,
   targets: { quality: qualityTarget, timeRatio: timeTarget },
   templates: summaries,
   models: results,

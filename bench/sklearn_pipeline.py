@@ -243,8 +243,8 @@ def fit_timed(make, X, y):
 
 
 def fits_per_measurement(warm_up_s):
-    """As bench/pipeline.ts: enough fits for a measurement of at least 0.1 s, at most 1000."""
-    return max(1, min(1000, int(np.ceil(0.1 / max(warm_up_s, 1e-6)))))
+    """As bench/pipeline.ts: enough fits for a measurement of at least measurementS, at most 10,000."""
+    return max(1, min(10_000, int(np.ceil(spec["measurementS"] / max(warm_up_s, 1e-6)))))
 
 
 result = {}
