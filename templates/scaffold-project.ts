@@ -5,14 +5,13 @@ import { focusAreas } from '../learning/path/project-ideas.ts';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { pathExists } from '../portfolio/files.ts';
 import { parseProjectText } from '../portfolio/project-file/load.ts';
-import { projectSpecSchema, slugPattern } from '../portfolio/project-spec.ts';
+import { slugPattern } from '../portfolio/project-spec.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import { sourceFileSchema } from '../scrapers/source-file.ts';
 import {
   bundledDataTemplates,
-  declaredTemplates,
   type TemplateKind,
   templateExampleSport,
   templateKinds,
@@ -102,16 +101,8 @@ export async function scaffoldProject(
   );
   // A template that renders to an invalid file is a bug in mlfolio, caught here rather than by the builder.
   const text = (name: string) => rendered.find((file) => file.name === name)!.text;
-  if ((declaredTemplates as readonly string[]).includes(kind)) {
-    parseProjectText(slug, text('project.yaml'), `template ${kind}/project.yaml`);
-  } else {
-    parseWith(
-      projectSpecSchema,
-      parseYaml(text('project.yaml')),
-      `template ${kind}/project.yaml`,
-      'E_TEMPLATE_INVALID',
-    );
-  }
+  // Every template is a version 2 project file; a stats-table template also has its scrape source.
+  parseProjectText(slug, text('project.yaml'), `template ${kind}/project.yaml`);
   if (templateFiles[kind].includes('source.yaml')) {
     parseWith(
       sourceFileSchema,

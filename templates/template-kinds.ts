@@ -23,10 +23,3 @@ export const bundledDataTemplates: readonly TemplateKind[] = [
   'international-match',
   'team-season',
 ];
-
-/** Templates written as version 2 project files, run by the declared engine. */
-export const declaredTemplates: readonly TemplateKind[] = [
-  'international-match',
-  'team-season',
-  'stats-table',
-];

@@ -6,7 +6,7 @@ import { auditProject } from '../../learning/audit/audit-project.ts';
 import { failureGroups } from '../../learning/audit/failure-groups.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
-import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
+import { listProjects } from '../../portfolio/project-spec.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
 import { loadSourceFile, pagesOf } from '../../scrapers/source-file.ts';
 import { placeholdersIn } from '../../scrapers/sources/html-stats-table/placeholders.ts';
@@ -31,7 +31,8 @@ describe('mlfolio new', () => {
       'walkthrough.mdx',
     ]);
     expect(await listProjects(ws)).toEqual(['my-forecasts']);
-    const project = await loadProject(ws, 'my-forecasts');
+    const project = await loadAnyProject(ws, 'my-forecasts');
+    expect(project.version).toBe(2);
     expect(project.spec.title).toBe('My forecasts');
     expect(project.specText).toContain(
       'scaffolded by `mlfolio new my-forecasts --template match-outcome` on 2026-11-22',
