@@ -20,6 +20,7 @@ import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import {
   type DeclaredDemoData,
+  forecastSummary,
   packOnlineStore,
   predictEvent,
   unpackOnlineStore,
@@ -166,6 +167,35 @@ describe('formulas in the browser', () => {
     expect(await browserFormulaEvaluator(plan, { pyth: 91.5 })('G * R^2 / (R^2 + RA^2)', values)).toBe(91.5);
     expect(await browserFormulaEvaluator(plan)('G * R^2 / (R^2 + RA^2)', values)).toBeNull();
     expect(await browserFormulaEvaluator(plan)('"R" - "RA"', values)).toBe(100);
+  });
+});
+
+describe('the demo’s forecast summary', () => {
+  it('gives a Gaussian forecast’s 80% and 95% intervals from its normal quantiles', () => {
+    const summary = forecastSummary({ kind: 'gaussian', mean: 81, sd: 10 })!;
+    expect(summary.mean).toBe(81);
+    // scipy.stats.norm.ppf(0.9) = 1.2815515655446004, norm.ppf(0.975) = 1.959963984540054
+    expect(summary.interval80[0]).toBeCloseTo(81 - 10 * 1.2815515655446004, 12);
+    expect(summary.interval80[1]).toBeCloseTo(81 + 10 * 1.2815515655446004, 12);
+    expect(summary.interval95[1]).toBeCloseTo(81 + 10 * 1.959963984540054, 12);
+  });
+
+  it('gives a Poisson forecast’s intervals as the quantiles scipy gives', () => {
+    // scipy.stats.poisson.ppf([0.1, 0.9, 0.025, 0.975], mu) for mu = 4 and mu = 0.3
+    expect(forecastSummary({ kind: 'poisson', mean: 4 })).toEqual({
+      mean: 4,
+      interval80: [2, 7],
+      interval95: [1, 8],
+    });
+    expect(forecastSummary({ kind: 'poisson', mean: 0.3 })).toEqual({
+      mean: 0.3,
+      interval80: [0, 1],
+      interval95: [0, 2],
+    });
+  });
+
+  it('has no interval for class probabilities', () => {
+    expect(forecastSummary({ kind: 'probabilities', p: [0.4, 0.6] })).toBeNull();
   });
 });
 
