@@ -22,7 +22,10 @@ export {
 export interface MaterializeOptions {
   /** Time ordinal the store is materialised as of; default: after every row is known. */
   at?: number;
-  /** Season ordinal for same-season windows; default: each entity's latest season. */
+  /**
+   * Season ordinal for season windows; default: `at` for a season-timed table (the season every
+   * served event is in or after), else each entity's latest season.
+   */
   season?: number;
   /** Only these keys per entity type (the skew check's shortcut); default: every entity. */
   keys?: Record<string, readonly string[]>;
@@ -76,7 +79,9 @@ export async function materializeOnlineStore(
       for (const key of wanted ?? [...entities.keys()]) {
         const history = entities.get(key) ?? [];
         const past = history.filter((event) => event.t < at);
-        const season = options.season ?? past.at(-1)?.season ?? 0;
+        // A season-timed table serves only events at or after `at`, itself a season, so windows
+        // over seasons end there; otherwise each entity's latest season is the best guess.
+        const season = options.season ?? (store.timeKind === 'season' ? at : (past.at(-1)?.season ?? 0));
         const { value, asOf } = evaluateAsOf(view, history, at, season);
         values[key] = { value, asOf: timeLabel(labels, asOf), season: seasonLabel(season) };
       }

@@ -20,6 +20,7 @@ import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import {
   type DeclaredDemoData,
+  forecastSummary,
   packOnlineStore,
   predictEvent,
   unpackOnlineStore,
@@ -169,6 +170,35 @@ describe('formulas in the browser', () => {
   });
 });
 
+describe('the demo’s forecast summary', () => {
+  it('gives a Gaussian forecast’s 80% and 95% intervals from its normal quantiles', () => {
+    const summary = forecastSummary({ kind: 'gaussian', mean: 81, sd: 10 })!;
+    expect(summary.mean).toBe(81);
+    // scipy.stats.norm.ppf(0.9) = 1.2815515655446004, norm.ppf(0.975) = 1.959963984540054
+    expect(summary.interval80[0]).toBeCloseTo(81 - 10 * 1.2815515655446004, 12);
+    expect(summary.interval80[1]).toBeCloseTo(81 + 10 * 1.2815515655446004, 12);
+    expect(summary.interval95[1]).toBeCloseTo(81 + 10 * 1.959963984540054, 12);
+  });
+
+  it('gives a Poisson forecast’s intervals as the quantiles scipy gives', () => {
+    // scipy.stats.poisson.ppf([0.1, 0.9, 0.025, 0.975], mu) for mu = 4 and mu = 0.3
+    expect(forecastSummary({ kind: 'poisson', mean: 4 })).toEqual({
+      mean: 4,
+      interval80: [2, 7],
+      interval95: [1, 8],
+    });
+    expect(forecastSummary({ kind: 'poisson', mean: 0.3 })).toEqual({
+      mean: 0.3,
+      interval80: [0, 1],
+      interval95: [0, 2],
+    });
+  });
+
+  it('has no interval for class probabilities', () => {
+    expect(forecastSummary({ kind: 'probabilities', p: [0.4, 0.6] })).toBeNull();
+  });
+});
+
 /** The example projects, collected from their bundled offline copies into a scratch workspace. */
 async function exampleProject(slug: string) {
   const root = await mkdtemp(join(tmpdir(), 'mlfolio-demo-'));
@@ -293,5 +323,34 @@ describe.each(['mlb-team-wins', 'international-match-outcomes'])('the demo of %s
       expect(demo.row.stale).toEqual(served.stale);
     }
     expect(compared).toBe(sample.length * training.columns.length);
+  });
+
+  it('materialises a store that serves an event at its own time the training set’s row, by default', async () => {
+    // Materialised as of the last time with no other option, as the engine does after all data.
+    const last = Math.max(...training.times);
+    const events = [...Array(training.size).keys()].filter((i) => training.times[i] === last).slice(0, 8);
+    const store = await materializeOnlineStore(session, { at: last });
+    const time = timeLabel(training, last)!;
+    let compared = 0;
+    for (const i of events) {
+      const offline = trainingRow(training, i);
+      const served = await serveFeatureRow(
+        session.plan,
+        store,
+        { time, entities: offline.entities, columns: {} },
+        browserFormulaEvaluator(session.plan),
+      );
+      for (const output of session.plan.outputs) {
+        const view = session.plan.spec.views.find((v) => v.name === output.view)!;
+        // Column views and formulas over them read the event's own row, which this request leaves out.
+        if (view.kind === 'column' || view.kind === 'formula') continue;
+        expect(
+          agree(served.values[output.column] ?? null, offline.values[output.column] ?? null),
+          `${output.column} of ${offline.id}`,
+        ).toBe(true);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 });
