@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DeployedTaskModel } from '../../operations/deployed-task-model.ts';
-import { featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
+import { eventsSpecOf, featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
 import { explainForecast } from '../../pipelines/explain/forecast-contributions.ts';
 import {
   type FeatureStorePlan,
@@ -151,8 +151,17 @@ export async function loadTaskPredictor(
   const featureNames = artifact.featureNames;
   const referenceRow = featureNames.map((name) => run.featureReference?.[name] ?? 0);
   const lineage = formulaLineage(plan, featureNames);
+  const columnTypes = eventsSpecOf(project.file).columns ?? {};
   const columnViews = plan.spec.views.flatMap((view) =>
-    view.kind === 'column' ? [{ name: view.column, description: view.description }] : [],
+    view.kind === 'column'
+      ? [
+          {
+            name: view.column,
+            description: view.description,
+            type: columnTypes[view.column] === 'boolean' ? ('boolean' as const) : ('number' as const),
+          },
+        ]
+      : [],
   );
   const roles = Object.fromEntries(
     Object.entries(table.roles).map(([role, declared]) => [
@@ -431,8 +440,8 @@ function describeMissing(
   return `view "${output?.view ?? feature}" read no data`;
 }
 
-function dedupe(columns: { name: string; description: string }[]) {
-  const seen = new Map<string, { name: string; description: string }>();
+function dedupe<T extends { name: string }>(columns: T[]): T[] {
+  const seen = new Map<string, T>();
   for (const column of columns) if (!seen.has(column.name)) seen.set(column.name, column);
   return [...seen.values()];
 }
