@@ -4,6 +4,15 @@ import got, { type Response } from 'got';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditProject } from '../../learning/audit/audit-project.ts';
 import { loadTaskModel } from '../../operations/deployed-task-model.ts';
+import { collectTable } from '../../pipelines/collect/collect-table.ts';
+import { eventsSpecOf, featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
+import {
+  formulaEvaluator,
+  materializeOnlineStore,
+  openFeatureStore,
+  serveFeatureRow,
+  trainingRow,
+} from '../../pipelines/feature-store/index.ts';
 import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
@@ -356,4 +365,46 @@ describe('the audit’s inference-path check', () => {
     },
     120_000,
   );
+});
+
+describe('the online store serves the next season as the offline store computes it', () => {
+  test('every MLB team’s 2020 features from a store of the seasons up to 2019 equal the training set’s', async () => {
+    const project = await loadProjectFile(fixture.workspace, mlb);
+    const table = await collectTable('teams', eventsSpecOf(project.file), {
+      workspace: fixture.workspace,
+      slug: mlb,
+      specFile: project.specFile,
+    });
+    const spec = featureStoreSpecOf(project.file);
+    const full = await openFeatureStore(spec, { rows: table.rows });
+    const past = await openFeatureStore(spec, {
+      rows: table.rows.filter((row) => Number(row.yearID) <= 2019),
+    });
+    try {
+      const set = await full.trainingSet();
+      const store = await materializeOnlineStore(past);
+      const evaluate = formulaEvaluator(past.connection);
+      const rows = [...set.ids.keys()].filter((i) => set.seasons[set.seasonIndex[i]!] === '2020');
+      expect(rows.length).toBe(30);
+      for (const i of rows) {
+        const offline = trainingRow(set, i);
+        const served = await serveFeatureRow(
+          past.plan,
+          store,
+          { time: '2020', entities: offline.entities, columns: table.rows[set.inputRow[i]!]! },
+          evaluate,
+        );
+        for (const column of set.columns) {
+          expect({ team: offline.entities.self, column, value: served.values[column] }).toEqual({
+            team: offline.entities.self,
+            column,
+            value: expect.closeTo(offline.values[column]!, 9),
+          });
+        }
+      }
+    } finally {
+      full.close();
+      past.close();
+    }
+  }, 120_000);
 });
