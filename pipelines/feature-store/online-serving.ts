@@ -67,17 +67,22 @@ function freshness(context: ReadContext, view: string, record: OnlineRecord | un
   return { age, unit: ttl.unit, stale: age > ttl.amount };
 }
 
-/** A season label's ordinal; a season after every known one gets the next ordinal. */
+/**
+ * A season label's ordinal. A season after every known one gets the next ordinal, or, for
+ * numbered seasons (2021 after 2020), as many past the last as it is numbered past it, so a value
+ * read five seasons after the data is five seasons old (and stale under a shorter TTL).
+ */
 export function seasonOrdinal(seasons: readonly string[], label: string): number {
   const index = seasons.indexOf(label);
   if (index >= 0) return index;
   const last = seasons.at(-1);
-  const after =
-    last !== undefined &&
-    (Number.isFinite(Number(label)) && Number.isFinite(Number(last))
-      ? Number(label) > Number(last)
-      : label > last);
-  return after ? seasons.length : Number.NaN;
+  if (last === undefined) return Number.NaN;
+  const numbered = Number.isInteger(Number(label)) && Number.isInteger(Number(last));
+  if (numbered) {
+    const ahead = Number(label) - Number(last);
+    return ahead > 0 ? seasons.length - 1 + ahead : Number.NaN;
+  }
+  return label > last ? seasons.length : Number.NaN;
 }
 
 /** A new event to serve features for. */
