@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { type DeployedModel, loadModel, resolveDeployedModel } from '../../operations/deployed-model.ts';
+import type { ModelRef } from '../../operations/deployment-record.ts';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
@@ -45,8 +47,9 @@ export async function detectServingSurfaces(
     return surfaces;
   }
   try {
-    const best = await loadModel(workspace, slug, { runId: run.runId, runKey: run.key, modelId: run.best });
-    await loadPredictor({ ...best, deployment: undefined });
+    const ref = { runId: run.runId, runKey: run.key, modelId: run.best };
+    if (run.schemaVersion === 2) await declaredDemoInputs(workspace, slug, ref);
+    else await loadPredictor({ ...(await loadModel(workspace, slug, ref)), deployment: undefined });
     surfaces.demo = `the site's demo page, projects/${slug}/demo/`;
   } catch (error) {
     surfaces.gaps.push(`The site's demo page cannot load ${run.best} of run ${run.runId}: ${reason(error)}`);
@@ -65,6 +68,17 @@ async function declaredEndpoint(workspace: Workspace, slug: string) {
   const predictor = await loadDeclaredPredictor(workspace, slug, { model: deployed.ref });
   predictor.close();
   return deployed;
+}
+
+/**
+ * What a version 2 demo page reads from the run: the best model's artifact (checked by
+ * forecasting the run's reference row) and the run's online store.
+ */
+async function declaredDemoInputs(workspace: Workspace, slug: string, ref: ModelRef) {
+  const { loadTaskModel } = await import('../../operations/deployed-task-model.ts');
+  const { readOnlineStore } = await import('../../pipelines/feature-store/online-store.ts');
+  const { runDir, run } = await loadTaskModel(workspace, slug, ref);
+  await readOnlineStore(join(runDir, run.featureStore?.onlineStore ?? 'online-store.json'));
 }
 
 const reason = (error: unknown) => (isMlfolioError(error) ? error.message : String(error));

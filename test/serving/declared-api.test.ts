@@ -373,6 +373,9 @@ describe('the audit’s inference-path check', () => {
       const audit = await auditProject(fixture.workspace, slug);
       const check = audit.checks.find((c) => c.id === 'inference-path')!;
       expect(check.evidence.join(' ')).toContain(`an HTTP endpoint (\`mlfolio serve ${slug}\`)`);
+      // The demo page reads the best model's artifact and the run's online store, both present.
+      expect(check.evidence.join(' ')).toContain(`projects/${slug}/demo/`);
+      expect(check.evidence.join(' ')).not.toContain('cannot load');
       expect(check.verdict).toBe('pass');
     },
     120_000,
