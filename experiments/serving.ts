@@ -27,6 +27,12 @@ export interface ExperimentServingOptions {
   arms: Record<string, ArmPredictor>;
   log: ExposureLog;
   now?: () => Date;
+  /**
+   * `request`: each request says when it happens (`at`), for a replay of past traffic, so the
+   * exposure times are the events' own and daily looks are real days. Off (the server's clock)
+   * outside a replay: a live request's `at` is refused.
+   */
+  clock?: 'server' | 'request';
 }
 
 /** The answer to one unit's request. */
@@ -65,9 +71,9 @@ export function experimentServer(options: ExperimentServingOptions) {
   if (!control) throw new Error(`Experiment ${experiment.key} has no control arm`);
   const plan: AssignmentPlan = experiment;
 
-  async function score(arm: string, unit: string, input: unknown, role: Exposure['role']) {
+  async function score(arm: string, unit: string, input: unknown, role: Exposure['role'], when: Date) {
     const predictor = arms[arm]!;
-    const at = now().toISOString();
+    const at = when.toISOString();
     const started = performance.now();
     try {
       const result = await predictor.predict(input);
@@ -99,7 +105,8 @@ export function experimentServer(options: ExperimentServingOptions) {
     }
   }
 
-  return async function serve(unit: string, input: unknown): Promise<ExperimentAnswer> {
+  return async function serve(unit: string, input: unknown, at?: Date): Promise<ExperimentAnswer> {
+    const when = at ?? now();
     const assignment = assign(plan, unit);
     if (assignment.status !== 'assigned') {
       const predictor = arms[control]!;
@@ -118,10 +125,10 @@ export function experimentServer(options: ExperimentServingOptions) {
       experiment.mode === 'shadow'
         ? await Promise.all(
             experiment.arms.map((arm) =>
-              score(arm.model, unit, input, arm.model === served ? 'served' : 'shadow'),
+              score(arm.model, unit, input, arm.model === served ? 'served' : 'shadow', when),
             ),
           )
-        : [await score(served, unit, input, 'served')];
+        : [await score(served, unit, input, 'served', when)];
     // Written before the answer leaves: an answered exposure is always in the log.
     log.append(scored.map((s) => s.exposure));
     const answer = scored.find((s) => s.exposure.role === 'served')!;
@@ -150,8 +157,9 @@ export function experimentServer(options: ExperimentServingOptions) {
 
 /**
  * A fastify plugin serving `POST <prefix>/experiments/<key>/predictions` with body
- * `{ unit: string, input: unknown }`, answering `ExperimentAnswer`. A failed arm answers 502 with
- * the error's code; a request without a unit answers 400.
+ * `{ unit: string, input: unknown }` (and `at`, an ISO time, when `clock` is `request`),
+ * answering `ExperimentAnswer`. A failed arm answers 502 with the error's code; a request without
+ * a unit, or with an `at` the server does not take, answers 400.
  */
 export const experimentPlugin: FastifyPluginAsync<ExperimentServingOptions> = async (
   app: FastifyInstance,
@@ -164,16 +172,30 @@ export const experimentPlugin: FastifyPluginAsync<ExperimentServingOptions> = as
       schema: {
         body: {
           type: 'object',
-          required: ['unit', 'input'],
-          properties: { unit: { type: 'string', minLength: 1, maxLength: 512 }, input: {} },
+          required: options.clock === 'request' ? ['unit', 'input', 'at'] : ['unit', 'input'],
+          properties: {
+            unit: { type: 'string', minLength: 1, maxLength: 512 },
+            input: {},
+            ...(options.clock === 'request' ? { at: { type: 'string', minLength: 10, maxLength: 40 } } : {}),
+          },
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
-      const { unit, input } = request.body as { unit: string; input: unknown };
+      const { unit, input, at } = request.body as { unit: string; input: unknown; at?: string };
+      const when = at === undefined ? undefined : new Date(at);
+      if (when !== undefined && Number.isNaN(when.getTime())) {
+        return reply.code(400).send({
+          error: {
+            code: 'E_INVALID_REQUEST',
+            message: `body.at: not a date or time; received ${JSON.stringify(at)}.`,
+            hint: 'Send an ISO date (2025-06-01) or time (2025-06-01T18:00:00Z).',
+          },
+        });
+      }
       try {
-        return await serve(unit, input);
+        return await serve(unit, input, when);
       } catch (error) {
         if (error instanceof MlfolioError) {
           return reply
