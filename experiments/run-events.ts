@@ -6,7 +6,7 @@ import { MlfolioError } from '../portfolio/errors.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 
 /** One held-out event of a run: what a replay sends and what its outcome join reads. */
-export interface HeldOutEvent {
+export interface RunEvent {
   /** The event's id in the project's data: the experiment's unit. */
   id: string;
   /** When it happened (the exposure time of a replay). */
@@ -18,11 +18,11 @@ export interface HeldOutEvent {
   outcome: string | number;
 }
 
-export interface HeldOutEvents {
+export interface RunEvents {
   task: Task;
   featureNames: string[];
-  /** The run's test period, in time order. */
-  events: HeldOutEvent[];
+  /** The run's test period (or every event with a target), in time order. */
+  events: RunEvent[];
   /** The seasons the events cover. */
   seasons: string[];
 }
@@ -38,20 +38,24 @@ interface CachedRows {
 }
 
 /**
- * The events of a run's test period, which none of its models trained on, read from the exact
- * feature and split stage outputs the run recorded (the stage cache, by key). Throws
- * `E_RUN_DATA_MISSING` when the cache no longer holds them (another clone, a cleaned cache): the
- * run must be reproduced first.
+ * The events of a run's test period (`test`: none of its models trained on them), or every event
+ * with a target (`all`), read from the exact feature and split stage outputs the run recorded
+ * (the stage cache, by key). Throws `E_RUN_DATA_MISSING` when the cache no longer holds them
+ * (another clone, a cleaned cache): the run must be reproduced first.
  */
-export async function readHeldOutEvents(
+export async function readRunEvents(
   workspace: Workspace,
   slug: string,
   run: RunRecord,
-): Promise<HeldOutEvents> {
+  period: 'test' | 'all',
+): Promise<RunEvents> {
   const rows = await readStage<CachedRows>(workspace, slug, run, 'features');
-  const split = await readStage<{ test: number[] }>(workspace, slug, run, 'split');
+  const indices =
+    period === 'test'
+      ? (await readStage<{ test: number[] }>(workspace, slug, run, 'split')).test
+      : rows.ids.map((_, i) => i);
   const classes = 'classes' in rows.task ? rows.task.classes : undefined;
-  const events = split.test.map((i) => {
+  const events = indices.map((i) => {
     const y = rows.outcomes[i]!;
     return {
       id: rows.ids[i]!,
