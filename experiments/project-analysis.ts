@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { type RunRecord, readLatestRun } from '../pipelines/runs/run-record.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
@@ -6,7 +7,7 @@ import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from './analysis.ts';
 import type { Experiment } from './experiment-spec.ts';
 import { type ExperimentStatus, experimentStatus } from './experiment-status.ts';
-import { readExposureLog } from './exposure-log.ts';
+import { type Exposure, readExposureLog } from './exposure-log.ts';
 import type { OutcomeRow } from './outcome-join.ts';
 import { checkRegistered, type Registration } from './pre-registration.ts';
 import { experimentPaths, projectExperiment } from './project-experiments.ts';
@@ -28,6 +29,8 @@ export interface ExperimentReport {
   /** The run whose data gave the outcomes. */
   outcomesFrom: { runId: string; runKey: string; events: number };
   status: ExperimentStatus;
+  /** Units entering per UTC day and arm (first served exposure), for the exposures chart. */
+  unitsByDay: { day: string; arm: string; units: number }[];
   analysis: ExperimentAnalysis;
   analysedAt: string;
 }
@@ -69,11 +72,66 @@ export async function analyzeProjectExperiment(
     registration: registrationSummary(registration),
     outcomesFrom: { runId: run.runId, runKey: run.key, events: outcomes.length },
     status: experimentStatus(experiment, log),
+    unitsByDay: unitsByDay(key, log.exposures),
     analysis,
     analysedAt: (options.now?.() ?? new Date()).toISOString(),
   };
   await writeJsonAtomic(paths.analysis, report);
   return report;
+}
+
+function unitsByDay(key: string, exposures: readonly Exposure[]): ExperimentReport['unitsByDay'] {
+  const seen = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const exposure of exposures) {
+    if (exposure.experiment !== key || exposure.role !== 'served' || seen.has(exposure.unit)) continue;
+    seen.add(exposure.unit);
+    const id = `${exposure.at.slice(0, 10)}\0${exposure.arm}`;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([id, units]) => {
+      const [day, arm] = id.split('\0') as [string, string];
+      return { day, arm, units };
+    })
+    .sort((a, b) => a.day.localeCompare(b.day) || a.arm.localeCompare(b.arm));
+}
+
+/**
+ * Every analysed experiment of a project (`experiments/<key>/analysis.json`), by key. A report
+ * that is not one (`schemaVersion` 1 with an analysis) throws `E_EXPERIMENT_REPORT_INVALID` naming
+ * the file.
+ */
+export async function readExperimentReports(workspace: Workspace, slug: string): Promise<ExperimentReport[]> {
+  const registry = experimentPaths(workspace, slug, '_').registry;
+  const keys = await readdir(registry).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const reports: ExperimentReport[] = [];
+  for (const key of keys.sort()) {
+    const file = experimentPaths(workspace, slug, key).analysis;
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+      throw error;
+    });
+    if (text === undefined) continue;
+    let report: ExperimentReport | undefined;
+    try {
+      report = JSON.parse(text) as ExperimentReport;
+    } catch {
+      report = undefined;
+    }
+    if (report?.schemaVersion !== 1 || !report.analysis?.arms || !report.registration?.specHash) {
+      throw new MlfolioError({
+        code: 'E_EXPERIMENT_REPORT_INVALID',
+        message: `${file} is not an experiment report (schemaVersion 1 with a registration and an analysis).`,
+        hint: `Rewrite it with \`mlfolio experiment analyze ${slug} ${key}\`.`,
+      });
+    }
+    reports.push(report);
+  }
+  return reports;
 }
 
 export function registrationSummary(registration: Registration): ExperimentReport['registration'] {
