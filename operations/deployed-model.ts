@@ -55,28 +55,7 @@ export async function resolveDeployedModel(workspace: Workspace, slug: string): 
  * on the same data and code (a fresh clone's `npm start`) reproduces it under a new id.
  */
 export async function loadModel(workspace: Workspace, slug: string, ref: ModelRef): Promise<LoadedModel> {
-  const { runsDir } = projectPaths(workspace, slug);
-  const ids = await listRunIds(runsDir);
-  let runId = ids.includes(ref.runId) ? ref.runId : undefined;
-  if (!runId) {
-    for (const id of [...ids].reverse()) {
-      const candidate = await readRunRecord(join(runsDir, id, runFileName)).catch(() => undefined);
-      if (candidate?.key === ref.runKey) {
-        runId = id;
-        break;
-      }
-    }
-  }
-  if (!runId) {
-    throw new MlfolioError({
-      code: 'E_DEPLOYED_RUN_MISSING',
-      message: `Project "${slug}" deploys model "${ref.modelId}" of run ${ref.runId} (key ${ref.runKey.slice(0, 12)}), which is not in ${runsDir}.`,
-      hint: `Recreate it with \`mlfolio replay ${slug}\` (for the replayed example), or delete operations/deployments.json to deploy the best model of the latest run again.`,
-      exitCode: 4,
-    });
-  }
-  const runDir = join(runsDir, runId);
-  const run = await readRunRecord(join(runDir, runFileName));
+  const { runId, runDir, run } = await findRun(workspace, slug, ref);
   const model = run.models.find((m) => m.id === ref.modelId);
   if (!model) {
     throw new MlfolioError({
@@ -101,6 +80,40 @@ export async function loadModel(workspace: Workspace, slug: string, ref: ModelRe
     );
   }
   return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
+}
+
+/**
+ * The run a model reference names: by its id, or, when that id is gone, by its content key, since
+ * a rerun on the same data and code (a fresh clone's `npm start`) reproduces it under a new id.
+ * Throws `E_DEPLOYED_RUN_MISSING` when neither finds it.
+ */
+export async function findRun(
+  workspace: Workspace,
+  slug: string,
+  ref: ModelRef,
+): Promise<{ runId: string; runDir: string; run: RunRecord }> {
+  const { runsDir } = projectPaths(workspace, slug);
+  const ids = await listRunIds(runsDir);
+  let runId = ids.includes(ref.runId) ? ref.runId : undefined;
+  if (!runId) {
+    for (const id of [...ids].reverse()) {
+      const candidate = await readRunRecord(join(runsDir, id, runFileName)).catch(() => undefined);
+      if (candidate?.key === ref.runKey) {
+        runId = id;
+        break;
+      }
+    }
+  }
+  if (!runId) {
+    throw new MlfolioError({
+      code: 'E_DEPLOYED_RUN_MISSING',
+      message: `Project "${slug}" deploys model "${ref.modelId}" of run ${ref.runId} (key ${ref.runKey.slice(0, 12)}), which is not in ${runsDir}.`,
+      hint: `Recreate it with \`mlfolio replay ${slug}\` (for the replayed example), or delete operations/deployments.json to deploy the best model of the latest run again.`,
+      exitCode: 4,
+    });
+  }
+  const runDir = join(runsDir, runId);
+  return { runId, runDir, run: await readRunRecord(join(runDir, runFileName)) };
 }
 
 // Checked by what it does (a probability distribution for the run's reference fixture), so any

@@ -45,6 +45,14 @@ export async function serveProject(
     ...(extra.logger === undefined ? {} : { logger: extra.logger }),
     ...(extra.beforePredict ? { beforePredict: extra.beforePredict } : {}),
   });
+  return { app, predictor, url: await listenOn(app, settings) };
+}
+
+/**
+ * Starts listening; a port in use, a privileged port or a foreign address is `E_LISTEN_FAILED`
+ * (the app is closed first). Returns `http://host:port`.
+ */
+export async function listenOn(app: FastifyInstance, settings: ServerOptions): Promise<string> {
   try {
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
@@ -66,7 +74,7 @@ export async function serveProject(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  return { app, predictor, url: `http://${host}:${port}` };
+  return `http://${host}:${port}`;
 }
 
 /**

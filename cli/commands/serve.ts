@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { listRunIds, readRunRecord, runFileName } from '../../pipelines/runs/run-record.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { projectFileVersion } from '../../portfolio/project-file/any-project.ts';
+import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { logLevels, openRequestLog } from '../../serving/request-log.ts';
@@ -12,7 +14,7 @@ export const serveCommand = defineCommand({
   meta: {
     name: 'serve',
     description:
-      "Serve a project's promoted model as an HTTP JSON API (predictions with contributions, /health, /openapi.json). Stops gracefully on Ctrl-C or SIGTERM.",
+      "Serve a project's promoted model as an HTTP JSON API (predictions with contributions, /health, /openapi.json); a version 2 project's request shape is generated from its roles and features. Stops gracefully on Ctrl-C or SIGTERM.",
   },
   args: {
     project: requiredProjectArg,
@@ -39,11 +41,19 @@ export const serveCommand = defineCommand({
       description: `Log level: ${logLevels.join(', ')} (default warn on stderr, info with --log-file).`,
     },
     quiet: { type: 'boolean', description: 'No log at all.', default: false },
+    pointInTime: {
+      type: 'boolean',
+      description:
+        'Version 2 projects: serve past events as of their own time, from the run’s events (what `mlfolio replay` sends), instead of only events after the end of the data.',
+      default: false,
+    },
   },
   async run({ args }) {
     const slug = args.project;
     const workspace = workspaceAt();
-    await loadProject(workspace, slug);
+    const version = await projectFileVersion(workspace, slug);
+    if (version === 1) await loadProject(workspace, slug);
+    else await loadProjectFile(workspace, slug);
     const { serveProject, closeOnSignals } = await import('../../serving/serve-project.ts');
     const log = await openRequestLog({ file: args.logFile, level: args.logLevel, quiet: args.quiet });
     const host = args.host ?? defaultServerOptions.host;
@@ -52,26 +62,42 @@ export const serveCommand = defineCommand({
         `Warning: binding to ${host}, which is not a loopback address: the API has no authentication.`,
       );
     }
-    const { app, predictor, url } = await serveProject(
-      workspace,
-      slug,
-      {
-        host,
-        port: integerOption('port', args.port, defaultServerOptions.port, 0, 65535),
-        maxBatch: integerOption('max-batch', args.maxBatch, defaultServerOptions.maxBatch, 1, 10_000),
-      },
-      {
-        logger: log.logger,
-        ...(args.run || args.model
-          ? { model: await chosenModel(workspace, slug, args.run, args.model) }
-          : {}),
-      },
-    );
+    const settings = {
+      host,
+      port: integerOption('port', args.port, defaultServerOptions.port, 0, 65535),
+      maxBatch: integerOption('max-batch', args.maxBatch, defaultServerOptions.maxBatch, 1, 10_000),
+    };
+    const extra = {
+      logger: log.logger,
+      ...(args.run || args.model
+        ? { model: await chosenModel(workspace, slug, args.run, args.model, version) }
+        : {}),
+    };
+    if (version === 1 && args.pointInTime) {
+      throw new MlfolioError({
+        code: 'E_OPTION_INVALID',
+        message: `--point-in-time serves version 2 projects; "${slug}" is a version 1 project.`,
+        hint: 'Leave the option out.',
+        exitCode: ExitCode.usage,
+      });
+    }
+    const { app, predictor, url } =
+      version === 1
+        ? await serveProject(workspace, slug, settings, extra)
+        : await (await import('../../serving/declared/task-server.ts')).serveDeclaredProject(
+            workspace,
+            slug,
+            settings,
+            { ...extra, pointInTime: args.pointInTime },
+          );
     const v = predictor.version;
     console.error(
       `Serving ${v.project}: model ${v.modelId} (${v.label}) of run ${v.runId}, ${v.promotedBy === 'latest-run-best' ? 'best of the latest run' : `promoted by ${v.promotedBy} ${v.promotedAt ?? ''}`.trim()}.`,
     );
     if (log.description) console.error(log.description);
+    if ('pointInTime' in predictor && predictor.pointInTime) {
+      console.error('Point in time: past events are served as of their own time, from the run’s events.');
+    }
     console.log(`Listening on ${url} — POST /v1/predictions, OpenAPI at ${url}/openapi.json. Ctrl-C stops.`);
     await closeOnSignals(app, defaultServerOptions.shutdownGraceMs, (signal) =>
       console.error(`${signal}: finishing in-flight requests, then stopping.`),
@@ -81,12 +107,13 @@ export const serveCommand = defineCommand({
   },
 });
 
-/** The model named by --run/--model: a run (default the latest) and a model (default its best). */
+/** The model named by --run/--model: a run (default the latest) and a model (default its best; version 2: its best candidate). */
 async function chosenModel(
   workspace: Workspace,
   slug: string,
   runId: string | undefined,
   modelId: string | undefined,
+  version: 1 | 2,
 ) {
   const { runsDir } = projectPaths(workspace, slug);
   const id = runId ?? (await listRunIds(runsDir)).at(-1);
@@ -98,7 +125,9 @@ async function chosenModel(
     });
   }
   const run = await readRunRecord(join(runsDir, id, runFileName));
-  return { runId: run.runId, runKey: run.key, modelId: modelId ?? run.best };
+  // Version 2 deploys the best candidate: a baseline is the yardstick, not the product.
+  const fallback = version === 2 ? (run.bestCandidate ?? run.best) : run.best;
+  return { runId: run.runId, runKey: run.key, modelId: modelId ?? fallback };
 }
 
 function integerOption(

@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  listRunIds,
+  type ModelResult,
+  type RunRecord,
+  readRunRecord,
+  runFileName,
+} from '../pipelines/runs/run-record.ts';
+import { forecastWith, type TaskArtifact } from '../pipelines/tasks/models/forecast.ts';
+import { MlfolioError } from '../portfolio/errors.ts';
+import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
+import { findRun } from './deployed-model.ts';
+import { type Deployment, type ModelRef, readDeploymentLog } from './deployment-record.ts';
+
+/** A model of a declared-engine run (run record version 2), loaded with its task artifact. */
+export interface LoadedTaskModel {
+  ref: ModelRef;
+  run: RunRecord;
+  runDir: string;
+  model: ModelResult;
+  artifact: TaskArtifact;
+}
+
+export interface DeployedTaskModel extends LoadedTaskModel {
+  /** The promotion that chose it; undefined when it is the latest run's best candidate. */
+  deployment: Deployment | undefined;
+}
+
+/**
+ * The model a version 2 project serves: the last promotion in its deployment log, or, before any
+ * promotion, the latest run's best candidate by the primary metric (`bestCandidate`; the run's
+ * `best` when it trained no candidate), since a baseline is what a model is compared against,
+ * not what is shipped.
+ */
+export async function resolveDeployedTaskModel(
+  workspace: Workspace,
+  slug: string,
+): Promise<DeployedTaskModel> {
+  const log = await readDeploymentLog(workspace, slug);
+  const deployment = log.deployments.at(-1);
+  if (deployment) return { ...(await loadTaskModel(workspace, slug, deployment.model)), deployment };
+  const run = await latestRun(workspace, slug);
+  const modelId = run.bestCandidate ?? run.best;
+  return {
+    ...(await loadTaskModel(workspace, slug, { runId: run.runId, runKey: run.key, modelId })),
+    deployment: undefined,
+  };
+}
+
+/** The latest run of a project; `E_NO_RUN` when it has none. */
+export async function latestRun(workspace: Workspace, slug: string): Promise<RunRecord> {
+  const { runsDir } = projectPaths(workspace, slug);
+  const latest = (await listRunIds(runsDir)).at(-1);
+  if (!latest) {
+    throw new MlfolioError({
+      code: 'E_NO_RUN',
+      message: `Project "${slug}" has no run in ${runsDir}, so there is no model to serve.`,
+      hint: `Run \`mlfolio run ${slug}\` first.`,
+    });
+  }
+  return readRunRecord(join(runsDir, latest, runFileName));
+}
+
+/**
+ * Loads a model of a version 2 run by reference (a run gone under its id is found by its key).
+ * The artifact is checked by what it does: it must forecast the run's reference row (the
+ * training-period feature means) with the forecast kind of the run's task.
+ */
+export async function loadTaskModel(
+  workspace: Workspace,
+  slug: string,
+  ref: ModelRef,
+): Promise<LoadedTaskModel> {
+  const { runId, runDir, run } = await findRun(workspace, slug, ref);
+  if (run.schemaVersion !== 2) {
+    throw new MlfolioError({
+      code: 'E_PROJECT_VERSION',
+      message: `Run ${runId} of "${slug}" was recorded by the version 1 pipeline; it has no task model or online store.`,
+      hint: `Serve it with the version 1 server, or rerun the project as a version 2 file with \`mlfolio run ${slug}\`.`,
+    });
+  }
+  const model = run.models.find((m) => m.id === ref.modelId);
+  if (!model) {
+    throw new MlfolioError({
+      code: 'E_DEPLOYED_MODEL_MISSING',
+      message: `Run ${runId} of "${slug}" has no model "${ref.modelId}" (models: ${run.models.map((m) => m.id).join(', ')}).`,
+      hint: 'Name one of the run’s models, or check operations/deployments.json.',
+    });
+  }
+  const artifactFile = join(runDir, model.artifact);
+  let artifact: TaskArtifact;
+  try {
+    artifact = JSON.parse(await readFile(artifactFile, 'utf8')) as TaskArtifact;
+    checkTaskArtifact(artifact, run);
+  } catch (error) {
+    throw new MlfolioError(
+      {
+        code: 'E_ARTIFACT_CORRUPT',
+        message: `The model artifact ${artifactFile} cannot be read as a ${run.task.kind} model: ${(error as Error).message}`,
+        hint: `Rerun the pipeline with \`mlfolio run ${slug} --force\`.`,
+      },
+      { cause: error },
+    );
+  }
+  return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
+}
+
+const forecastKinds = {
+  binary: 'probabilities',
+  multiclass: 'probabilities',
+  ordinal: 'probabilities',
+  regression: 'gaussian',
+  count: 'poisson',
+} as const;
+
+// Checked by forecasting rather than by the model kinds' zod schemas: importing the registry
+// would load TensorFlow.js (the MLP's trainer) into the server.
+function checkTaskArtifact(artifact: TaskArtifact, run: RunRecord): void {
+  if (!Array.isArray(artifact?.featureNames)) throw new TypeError('it has no featureNames list');
+  const reference = run.featureReference ?? {};
+  const missing = artifact.featureNames.filter((name) => reference[name] === undefined);
+  if (missing.length) {
+    throw new TypeError(`it reads feature(s) ${missing.join(', ')} that the run does not record`);
+  }
+  const forecast = forecastWith(
+    artifact,
+    artifact.featureNames.map((name) => reference[name]!),
+  );
+  const expected = forecastKinds[run.task.kind];
+  if (forecast.kind !== expected) {
+    throw new TypeError(`it forecasts ${forecast.kind}, but a ${run.task.kind} task needs ${expected}`);
+  }
+  if (forecast.kind === 'probabilities') {
+    const total = forecast.p.reduce((sum, p) => sum + p, 0);
+    if (
+      forecast.p.length !== run.task.classes.length ||
+      forecast.p.some((p) => !Number.isFinite(p) || p < 0) ||
+      Math.abs(total - 1) > 1e-9
+    ) {
+      throw new TypeError(
+        `expected ${run.task.classes.length} probabilities summing to 1 for the reference row, but got ${JSON.stringify(forecast.p)}`,
+      );
+    }
+  } else if (!Number.isFinite(forecast.mean)) {
+    throw new TypeError(`its forecast mean for the reference row is ${forecast.mean}`);
+  }
+}

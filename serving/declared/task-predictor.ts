@@ -1,0 +1,423 @@
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DeployedTaskModel } from '../../operations/deployed-task-model.ts';
+import { featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
+import { explainForecast } from '../../pipelines/explain/forecast-contributions.ts';
+import {
+  type FeatureStorePlan,
+  type FeatureStoreSession,
+  formulaEvaluator,
+  materializeOnlineStore,
+  type OnlineStore,
+  planFeatureStore,
+  readOnlineStore,
+  type ServedRow,
+  serveFeatureRow,
+  timeLabel,
+  timeOrdinal,
+} from '../../pipelines/feature-store/index.ts';
+import { seasonOrdinal } from '../../pipelines/feature-store/online-store.ts';
+import type { RunRecord } from '../../pipelines/runs/run-record.ts';
+import { argmax, predictiveInterval } from '../../pipelines/tasks/metrics.ts';
+import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
+import type { Forecast, TaskKind } from '../../pipelines/tasks/task.ts';
+import { isMlfolioError, MlfolioError } from '../../portfolio/errors.ts';
+import type { LoadedProject } from '../../portfolio/project-file/load.ts';
+import { explainedPredictionsLimit } from '../prediction-schema.ts';
+import type { ModelVersion } from '../predictor.ts';
+import { RequestValidationError } from '../request-issues.ts';
+import type { EventSchemaContext, ServedEvent, TaskPredictionItem } from './request-schema.ts';
+
+/** A stale feature: read past its view's TTL at the event's time. */
+export type StaleFeature = ServedRow['stale'][number];
+
+/** One forecast of a version 2 model, shaped by its task. */
+export interface TaskPrediction {
+  /** The model's predictive distribution, exactly as `forecastWith` returned it. */
+  forecast: Forecast;
+  /** Classification: the probability of each class, keyed by class label. */
+  probabilities?: Record<string, number>;
+  /** Classification: the most probable class. */
+  mostLikely?: string;
+  /** Regression and count: the predictive mean (for count, the Poisson rate). */
+  mean?: number;
+  /** Regression: the predictive standard deviation. */
+  sd?: number;
+  /** Regression and count: central predictive intervals, keyed by level ("80", "95"). */
+  intervals?: Record<string, { lower: number; upper: number }>;
+  /** The features the model read, in its order. */
+  features: Record<string, number>;
+  /** As-of time of each feature (the latest data it read); null for a prior or a value given directly. */
+  asOf: Record<string, string | null>;
+  /** The newest as-of time among the features used; null when none read data. */
+  featuresAsOf: string | null;
+  /** Features (or the inputs of formulas the model reads) older than their view's TTL. Never silent. */
+  stale: StaleFeature[];
+  /** Entity keys the online store has no history for: their features are the views' priors. */
+  unknownEntities: { role: string; entity: string; key: string }[];
+  /** Per-feature contributions, keyed like `reference`; they sum to the forecast minus `reference`. */
+  contributions?: { feature: string; value: number; effect: Record<string, number> }[];
+  /** The forecast of the reference row (training-period means): class probabilities or `mean`. */
+  reference?: Record<string, number>;
+}
+
+/** Serves one model of a version 2 run: online store → feature row → forecast. */
+export interface TaskPredictor {
+  version: ModelVersion;
+  task: { kind: TaskKind; classes: readonly string[] };
+  /** The features the model reads, in its order. */
+  features: readonly string[];
+  /** What the request schema is generated from (without the server's limits). */
+  request: Omit<EventSchemaContext, 'maxBatch' | 'maxExplained'>;
+  /** Test-period metrics of the model and the test period, from its run record. */
+  metrics: RunRecord['models'][number]['metrics'];
+  testPeriod: RunRecord['split']['test'];
+  /** Known entity keys per entity type. */
+  entities: Record<string, string[]>;
+  /** The time the online store describes: events must come after it (unless point in time). */
+  dataEnd: string;
+  /** True when the store is re-materialised as of each event's time (replays of past events). */
+  pointInTime: boolean;
+  /** Most predictions one request may explain within `budget` forward passes. */
+  maxExplained(budget: number): number;
+  /**
+   * Forecasts one validated item. Throws `RequestValidationError` (400, naming the field) when the
+   * event cannot be served: a time inside the data, a feature with no value and no prior.
+   */
+  predict(item: TaskPredictionItem, explain: boolean): Promise<TaskPrediction>;
+  /**
+   * `predict` without contributions, plus the run's best baseline's score for the same feature row
+   * (`baseline:<model id>`: the last class's probability — binary: the positive class — or the
+   * mean), a pre-assignment covariate for CUPED; empty when the baseline is the served model or a
+   * feature it reads has no value.
+   */
+  predictWithCovariates(item: TaskPredictionItem): Promise<{
+    prediction: TaskPrediction;
+    covariates: Record<string, number>;
+  }>;
+  close(): void;
+}
+
+export interface TaskPredictorOptions {
+  /**
+   * Replays past events point in time: the online store is materialised from this session (the
+   * run's events) as of each event's time, for the event's entities only, instead of read from the
+   * run's store. Used by `mlfolio serve --point-in-time` for `mlfolio replay`.
+   */
+  history?: FeatureStoreSession;
+}
+
+const intervalLevels = [0.8, 0.95] as const;
+
+/**
+ * Builds the predictor of a deployed version 2 model: the project's feature-store plan, the run's
+ * online store, the artifact and, for covariates, the run's best baseline. Formulas are evaluated
+ * with DuckDB, as the offline store evaluates them. Close it to release DuckDB.
+ */
+export async function loadTaskPredictor(
+  project: LoadedProject,
+  deployed: DeployedTaskModel,
+  baseline: { id: string; artifact: TaskArtifact } | undefined,
+  options: TaskPredictorOptions = {},
+): Promise<TaskPredictor> {
+  const { run, runDir, model, artifact, deployment } = deployed;
+  const plan = planFeatureStore(featureStoreSpecOf(project.file), `${project.specFile} (features)`);
+  const store = await readOnlineStore(join(runDir, run.featureStore?.onlineStore ?? 'online-store.json'));
+  checkServable(project, plan, store, artifact, run.runId);
+
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection;
+  if (options.history) connection = options.history.connection;
+  else {
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+  }
+  const evaluate = formulaEvaluator(connection);
+  // One DuckDB connection runs one statement at a time: requests take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work, work);
+    turn = result.catch(() => undefined);
+    return result;
+  };
+
+  const table = plan.spec.table;
+  const labels = { timeKind: store.timeKind, seasons: store.seasons };
+  const dataEnd = lastDataTime(store);
+  const classes = run.task.classes;
+  const kind = run.task.kind;
+  const featureNames = artifact.featureNames;
+  const referenceRow = featureNames.map((name) => run.featureReference?.[name] ?? 0);
+  const lineage = formulaLineage(plan, featureNames);
+  const columnViews = plan.spec.views.flatMap((view) =>
+    view.kind === 'column' ? [{ name: view.column, description: view.description }] : [],
+  );
+  const roles = Object.fromEntries(
+    Object.entries(table.roles).map(([role, declared]) => [
+      role,
+      { entity: declared.entity, key: declared.key },
+    ]),
+  );
+  const entities: Record<string, Set<string>> = {};
+  for (const view of Object.values(store.views)) {
+    const keys = entities[view.entity] ?? new Set<string>();
+    entities[view.entity] = keys;
+    for (const [key, record] of Object.entries(view.values)) if (record.asOf !== null) keys.add(key);
+  }
+
+  const timeIssue = (time: string): string | undefined => {
+    if (options.history) return undefined;
+    const t = store.timeKind === 'season' ? seasonOrdinal(store.seasons, time) : timeOrdinal(labels, time);
+    if (Number.isNaN(t)) return `is not a season after ${dataEnd}, the last in the data`;
+    if (t < store.materializedAt) {
+      return `must be after ${dataEnd}: the online store holds every entity's features as of the end of the data, so an earlier event would be forecast with knowledge of its own and later results`;
+    }
+    return undefined;
+  };
+
+  const storeFor = async (event: ServedEvent): Promise<OnlineStore> => {
+    const session = options.history;
+    if (!session) return store;
+    const pitLabels = { timeKind: table.time.kind, seasons: session.seasons };
+    const t =
+      table.time.kind === 'season'
+        ? seasonOrdinal(session.seasons, event.time)
+        : timeOrdinal(pitLabels, event.time);
+    const season =
+      table.time.kind === 'season'
+        ? t
+        : event.season !== undefined
+          ? seasonOrdinal(session.seasons, event.season)
+          : undefined;
+    const keys: Record<string, string[]> = {};
+    for (const [role, declared] of Object.entries(table.roles)) {
+      const key = event.entities[role];
+      if (key !== undefined) keys[declared.entity] = [...(keys[declared.entity] ?? []), key];
+    }
+    return materializeOnlineStore(session, { at: t, ...(season === undefined ? {} : { season }), keys });
+  };
+
+  const serveEvent = async (event: ServedEvent) => {
+    const source = await storeFor(event);
+    let served: ServedRow;
+    try {
+      served = await serveFeatureRow(
+        plan,
+        source,
+        {
+          time: event.time,
+          ...(event.season === undefined ? {} : { season: event.season }),
+          entities: event.entities,
+          columns: event.columns,
+        },
+        evaluate,
+      );
+    } catch (error) {
+      if (isMlfolioError(error) && ['E_EVENT_TIME_INVALID', 'E_FEATURE_LOOKAHEAD'].includes(error.code)) {
+        throw new RequestValidationError([{ field: 'event.time', message: error.message }], 'body');
+      }
+      throw error;
+    }
+    const unknownEntities = Object.entries(table.roles).flatMap(([role, declared]) => {
+      const key = event.entities[role]!;
+      const views = Object.values(source.views).filter((view) => view.entity === declared.entity);
+      const known = views.length === 0 || views.some((view) => (view.values[key]?.asOf ?? null) !== null);
+      return known ? [] : [{ role, entity: declared.entity, key }];
+    });
+    const missing = featureNames.filter(
+      (name) => served.values[name] === null || served.values[name] === undefined,
+    );
+    if (missing.length) {
+      throw new RequestValidationError(
+        missing.map((name) => ({
+          field: 'event',
+          message: `feature "${name}" has no value for this event (${describeMissing(plan, name, unknownEntities)}); send "features" directly, or declare a default for its view.`,
+        })),
+        'body',
+      );
+    }
+    return {
+      values: served.values,
+      row: featureNames.map((name) => served.values[name]!),
+      asOf: Object.fromEntries(featureNames.map((name) => [name, served.asOf[name] ?? null])),
+      stale: served.stale.filter((entry) => lineage.has(entry.feature)),
+      unknownEntities,
+    };
+  };
+
+  const compareTimes = (a: string, b: string) =>
+    store.timeKind === 'season'
+      ? seasonOrdinal(store.seasons, a) - seasonOrdinal(store.seasons, b) || a.localeCompare(b)
+      : a.localeCompare(b);
+
+  const answer = (
+    forecast: Forecast,
+  ): Pick<TaskPrediction, 'probabilities' | 'mostLikely' | 'mean' | 'sd' | 'intervals'> => {
+    if (forecast.kind === 'probabilities') {
+      return {
+        probabilities: Object.fromEntries(classes.map((name, k) => [name, forecast.p[k]!])),
+        mostLikely: classes[argmax(forecast.p)]!,
+      };
+    }
+    const intervals = Object.fromEntries(
+      intervalLevels.map((level) => [String(Math.round(level * 100)), predictiveInterval(forecast, level)]),
+    );
+    return forecast.kind === 'gaussian'
+      ? { mean: forecast.mean, sd: forecast.sd, intervals }
+      : { mean: forecast.mean, intervals };
+  };
+  const outputLabels = kind === 'regression' || kind === 'count' ? ['mean'] : [...classes];
+  const keyed = (values: readonly number[]) =>
+    Object.fromEntries(outputLabels.map((label, k) => [label, values[k]!]));
+
+  const rowOf = (item: TaskPredictionItem) =>
+    item.event
+      ? serveEvent(item.event)
+      : Promise.resolve({
+          values: item.features! as Record<string, number | null>,
+          row: featureNames.map((name) => item.features![name]!),
+          asOf: Object.fromEntries(featureNames.map((name) => [name, null])) as Record<string, string | null>,
+          stale: [] as StaleFeature[],
+          unknownEntities: [] as TaskPrediction['unknownEntities'],
+        });
+
+  const forecastItem = async (item: TaskPredictionItem, explain: boolean) => {
+    const { values, row, asOf, stale, unknownEntities } = await rowOf(item);
+    const forecast = forecastWith(artifact, row);
+    const times = Object.values(asOf).filter((time): time is string => time !== null);
+    const prediction: TaskPrediction = {
+      forecast,
+      ...answer(forecast),
+      features: Object.fromEntries(featureNames.map((name, j) => [name, row[j]!])),
+      asOf,
+      featuresAsOf: times.length ? times.sort(compareTimes).at(-1)! : null,
+      stale,
+      unknownEntities,
+    };
+    if (explain) {
+      const explanation = explainForecast((x) => forecastWith(artifact, x), featureNames, row, referenceRow);
+      prediction.contributions = explanation.contributions.map((c) => ({
+        feature: c.feature,
+        value: c.value,
+        effect: keyed(c.outputs),
+      }));
+      prediction.reference = keyed(explanation.reference);
+    }
+    return { prediction, values };
+  };
+
+  return {
+    version: {
+      project: run.project,
+      runId: run.runId,
+      runKey: run.key,
+      modelId: model.id,
+      kind: model.kind,
+      label: model.label,
+      promotedBy: deployment ? deployment.by : 'latest-run-best',
+      promotedAt: deployment?.at,
+    },
+    task: { kind, classes },
+    features: featureNames,
+    metrics: model.metrics,
+    testPeriod: run.split.test,
+    request: {
+      timeKind: table.time.kind,
+      seasonColumn: table.time.kind === 'date' && table.season !== undefined,
+      roles,
+      columns: dedupe(columnViews),
+      features: featureNames,
+      timeIssue,
+    },
+    entities: Object.fromEntries(
+      Object.entries(entities).map(([entity, keys]) => [entity, [...keys].sort()]),
+    ),
+    dataEnd,
+    pointInTime: options.history !== undefined,
+    maxExplained: (budget) => explainedPredictionsLimit(featureNames.length, budget),
+    predict: (item, explain) => serially(async () => (await forecastItem(item, explain)).prediction),
+    predictWithCovariates: (item) =>
+      serially(async () => {
+        const { prediction, values } = await forecastItem(item, false);
+        const covariates: Record<string, number> = {};
+        const names = baseline?.artifact.featureNames ?? [];
+        if (baseline && names.every((name) => typeof values[name] === 'number')) {
+          const forecast = forecastWith(
+            baseline.artifact,
+            names.map((name) => values[name]!),
+          );
+          covariates[`baseline:${baseline.id}`] =
+            forecast.kind === 'probabilities' ? forecast.p.at(-1)! : forecast.mean;
+        }
+        return { prediction, covariates };
+      }),
+    close: () => {
+      if (instance) {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    },
+  };
+}
+
+/** The last time the online store's data reached (the materialisation time, less one). */
+function lastDataTime(store: OnlineStore): string {
+  const labels = { timeKind: store.timeKind, seasons: store.seasons };
+  return timeLabel(labels, store.materializedAt - 1) ?? String(store.materializedAt - 1);
+}
+
+/** The model's features and, transitively, the features its formulas read: where staleness matters. */
+function formulaLineage(plan: FeatureStorePlan, features: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const input of plan.formulas[name]?.inputs ?? []) visit(input);
+  };
+  for (const name of features) visit(name);
+  return seen;
+}
+
+function describeMissing(
+  plan: FeatureStorePlan,
+  feature: string,
+  unknown: TaskPrediction['unknownEntities'],
+): string {
+  const output = plan.outputs.find((o) => o.column === feature);
+  if (output?.role && unknown.some((u) => u.role === output.role)) {
+    return `view "${output.view}" has no history for the ${output.role} entity and declares no default`;
+  }
+  return `view "${output?.view ?? feature}" read no data`;
+}
+
+function dedupe(columns: { name: string; description: string }[]) {
+  const seen = new Map<string, { name: string; description: string }>();
+  for (const column of columns) if (!seen.has(column.name)) seen.set(column.name, column);
+  return [...seen.values()];
+}
+
+/** The project's current feature views must still produce what the run's model reads and store. */
+function checkServable(
+  project: LoadedProject,
+  plan: FeatureStorePlan,
+  store: OnlineStore,
+  artifact: TaskArtifact,
+  runId: string,
+): void {
+  const outputs = new Set(plan.outputs.map((o) => o.column));
+  const missing = artifact.featureNames.filter((name) => !outputs.has(name));
+  const perEntity = plan.spec.views.filter((view) => view.kind !== 'column' && view.kind !== 'formula');
+  const unstored = perEntity.filter((view) => !store.views[view.name]).map((view) => view.name);
+  if (missing.length || unstored.length) {
+    throw new MlfolioError({
+      code: 'E_SERVING_RUN_STALE',
+      message: `${project.specFile}: the feature views changed since run ${runId}: ${[
+        missing.length ? `the model reads ${missing.join(', ')}, which no view produces now` : '',
+        unstored.length ? `view(s) ${unstored.join(', ')} are not in the run's online store` : '',
+      ]
+        .filter(Boolean)
+        .join('; ')}.`,
+      hint: `Rerun the project with \`mlfolio run ${project.slug}\`, then serve the new run.`,
+    });
+  }
+}
