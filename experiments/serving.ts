@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { type AssignmentPlan, assign } from './assignment.ts';
 import type { Experiment } from './experiment-spec.ts';
@@ -33,6 +34,12 @@ export interface ExperimentServingOptions {
    * outside a replay: a live request's `at` is refused.
    */
   clock?: 'server' | 'request';
+  /**
+   * Checks a request's `input` before the unit is assigned, throwing an error with `statusCode`
+   * 400 for a malformed one: a bad request is the client's fault, not an arm failure, so it is
+   * answered 400 and not logged.
+   */
+  validate?: (input: unknown) => void;
 }
 
 /** The answer to one unit's request. */
@@ -166,44 +173,52 @@ export const experimentPlugin: FastifyPluginAsync<ExperimentServingOptions> = as
   options,
 ) => {
   const serve = experimentServer(options);
-  app.post(
-    `/experiments/${options.experiment.key}/predictions`,
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: options.clock === 'request' ? ['unit', 'input', 'at'] : ['unit', 'input'],
-          properties: {
-            unit: { type: 'string', minLength: 1, maxLength: 512 },
-            input: {},
-            ...(options.clock === 'request' ? { at: { type: 'string', minLength: 10, maxLength: 40 } } : {}),
-          },
-          additionalProperties: false,
+  // Checked here rather than by a route schema, so the plugin works under any validator compiler
+  // (the project servers compile zod schemas, a bare Fastify app JSON schemas).
+  const body = z.strictObject({
+    unit: z.string().min(1).max(512),
+    input: z.unknown(),
+    ...(options.clock === 'request' ? { at: z.string().min(10).max(40) } : {}),
+  });
+  app.post(`/experiments/${options.experiment.key}/predictions`, async (request, reply) => {
+    const parsed = body.safeParse(request.body);
+    if (!parsed.success || !('input' in (request.body as object))) {
+      const issues = parsed.success
+        ? [{ field: 'body.input', message: 'is required' }]
+        : parsed.error.issues.map((issue) => ({
+            field: ['body', ...issue.path.map(String)].join('.'),
+            message: issue.message,
+          }));
+      return reply.code(400).send({
+        error: {
+          code: 'E_INVALID_REQUEST',
+          message: `The request is not valid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}.`,
+          hint: `Send {"unit": "<unit id>", "input": {...}${options.clock === 'request' ? ', "at": "<ISO time>"' : ''}}.`,
+          issues,
         },
-      },
-    },
-    async (request, reply) => {
-      const { unit, input, at } = request.body as { unit: string; input: unknown; at?: string };
-      const when = at === undefined ? undefined : new Date(at);
-      if (when !== undefined && Number.isNaN(when.getTime())) {
-        return reply.code(400).send({
-          error: {
-            code: 'E_INVALID_REQUEST',
-            message: `body.at: not a date or time; received ${JSON.stringify(at)}.`,
-            hint: 'Send an ISO date (2025-06-01) or time (2025-06-01T18:00:00Z).',
-          },
-        });
+      });
+    }
+    const { unit, input, at } = parsed.data as { unit: string; input: unknown; at?: string };
+    options.validate?.(input);
+    const when = at === undefined ? undefined : new Date(at);
+    if (when !== undefined && Number.isNaN(when.getTime())) {
+      return reply.code(400).send({
+        error: {
+          code: 'E_INVALID_REQUEST',
+          message: `body.at: not a date or time; received ${JSON.stringify(at)}.`,
+          hint: 'Send an ISO date (2025-06-01) or time (2025-06-01T18:00:00Z).',
+        },
+      });
+    }
+    try {
+      return await serve(unit, input, when);
+    } catch (error) {
+      if (error instanceof MlfolioError) {
+        return reply
+          .code(502)
+          .send({ error: { code: error.code, message: error.message, hint: error.hint } });
       }
-      try {
-        return await serve(unit, input, when);
-      } catch (error) {
-        if (error instanceof MlfolioError) {
-          return reply
-            .code(502)
-            .send({ error: { code: error.code, message: error.message, hint: error.hint } });
-        }
-        throw error;
-      }
-    },
-  );
+      throw error;
+    }
+  });
 };
