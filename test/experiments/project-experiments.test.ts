@@ -16,6 +16,8 @@ import { planProjectExperiment } from '../../experiments/project-plan.ts';
 import { expectedScore } from '../../experiments/project-scorers.ts';
 import { startReplayServer } from '../../experiments/replay-server.ts';
 import { readRunEvents } from '../../experiments/run-events.ts';
+import { experimentAnalysed } from '../../learning/audit/checks/experiment-checks.ts';
+import { gatherEvidence } from '../../learning/audit/project-evidence.ts';
 import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
 import { parseProjectText } from '../../portfolio/project-file/load.ts';
@@ -114,6 +116,14 @@ describe('an experiment replayed through the server over a held-out season', () 
     await rm(root, { recursive: true, force: true });
   });
 
+  it('fails the audit’s experimentation check before any experiment is analysed', async () => {
+    const outcome = experimentAnalysed.run(await gatherEvidence(workspace, toySlug));
+    expect(outcome.verdict).toBe('fail');
+    expect(outcome.evidence).toEqual([
+      'No analysed experiment: the project compares its models offline only.',
+    ]);
+  });
+
   it('refuses to replay an experiment that was not started', async () => {
     await expect(
       replayExperiment(workspace, project, 'logreg-vs-elo', startReplayServer),
@@ -203,6 +213,27 @@ describe('an experiment replayed through the server over a held-out season', () 
     expect(result.report.registration.startedAt).toBe('2024-01-15T09:00:00.000Z');
     expect(result.report.unitsByDay.reduce((sum, d) => sum + d.units, 0)).toBe(events.length);
     expect(await readExperimentReports(workspace, toySlug)).toEqual([result.report]);
+  });
+
+  it('is the audit’s evidence of experimentation once analysed as registered, and not when tampered with', async () => {
+    const verdict = async () => experimentAnalysed.run(await gatherEvidence(workspace, toySlug));
+    const passed = await verdict();
+    expect(passed.verdict).toBe('pass');
+    expect(passed.evidence.join(' ')).toMatch(
+      /Experiment logreg-vs-elo: pre-registered 2024-01-15 .* units analysed/,
+    );
+    expect(passed.evidence.join(' ')).toMatch(/Sample-ratio check χ² = .*Decision: /);
+
+    const file = experimentPaths(workspace, toySlug, 'logreg-vs-elo').registration;
+    const original = await readFile(file, 'utf8');
+    await writeFile(
+      file,
+      original.replace(toyExperiment.hypothesis, 'A hypothesis written after the results.'),
+    );
+    const tampered = await verdict();
+    expect(tampered.verdict).toBe('fail');
+    expect(tampered.evidence.join(' ')).toContain('does not match its recorded hash');
+    await writeFile(file, original);
   });
 
   it('refuses a second replay, and leaves the log as it was', async () => {
