@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { ModelRef } from '../operations/deployment-record.ts';
 import type { LoadedProject } from '../portfolio/project-file/load.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
-import { itemSchemaOf, loadArmPredictors } from '../serving/declared/arm-predictor.ts';
+import { armPredictorFor, itemSchemaOf, loadArmPredictors } from '../serving/declared/arm-predictor.ts';
 import { loadDeclaredPredictor } from '../serving/declared/declared-predictor.ts';
 import type { TaskPredictor } from '../serving/declared/task-predictor.ts';
 import { buildTaskServer } from '../serving/declared/task-server.ts';
@@ -12,7 +12,7 @@ import { listenOn } from '../serving/serve-project.ts';
 import { defaultServerOptions, type ServerOptions } from '../serving/server-options.ts';
 import { expectedScorePrefix, experimentPaths } from './project-experiments.ts';
 import { projectExperimentsToServe, type ServedExperiments } from './project-serving.ts';
-import { experimentPlugin } from './serving.ts';
+import { type ArmPredictor, experimentPlugin } from './serving.ts';
 
 export interface RunningExperimentServer {
   app: FastifyInstance;
@@ -77,9 +77,17 @@ export async function serveProjectWithExperiments(
           : []),
       ]),
     );
-    const loaded = models.size
+    // The served model's arm is the server's own predictor: one instance (and DuckDB) per model.
+    const servedModel = predictor.version.modelId;
+    models.delete(servedModel);
+    const others = models.size
       ? await loadArmPredictors(workspace, slug, [...models], pointInTime)
-      : { arms: {} as Record<string, never>, predictors: [] as TaskPredictor[], close: () => {} };
+      : { arms: {}, predictors: [] as TaskPredictor[], close: () => {} };
+    const loaded = {
+      arms: { ...others.arms, [servedModel]: armPredictorFor(predictor) } as Record<string, ArmPredictor>,
+      predictors: [predictor, ...others.predictors],
+      close: others.close,
+    };
     arms = loaded;
     served = await projectExperimentsToServe(
       workspace,

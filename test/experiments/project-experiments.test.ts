@@ -16,6 +16,7 @@ import { planProjectExperiment } from '../../experiments/project-plan.ts';
 import { expectedScore } from '../../experiments/project-scorers.ts';
 import { startReplayServer } from '../../experiments/replay-server.ts';
 import { readRunEvents } from '../../experiments/run-events.ts';
+import { serveProjectWithExperiments } from '../../experiments/serve-experiments.ts';
 import { experimentAnalysed } from '../../learning/audit/checks/experiment-checks.ts';
 import { gatherEvidence } from '../../learning/audit/project-evidence.ts';
 import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
@@ -265,5 +266,51 @@ describe('an experiment replayed through the server over a held-out season', () 
       code: 'E_NO_OUTCOMES',
     });
     expect(await readFile(paths.exposures, 'utf8')).toBe(line);
+  });
+
+  it('is mounted by the project’s server: arms from the deployed run, bad input a 400 that is not logged', async () => {
+    const spec = toyProjectFile([
+      toyExperiment,
+      { ...toyExperiment, key: 'not-started', layer: { name: 'third' } },
+    ]);
+    const text = stringify(spec);
+    await writeFile(join(root, 'content', 'projects', toySlug, 'project.yaml'), text);
+    const reloaded = parseProjectText(toySlug, text, 'project.yaml');
+    const running = await serveProjectWithExperiments(workspace, reloaded, { port: 0 }, { logger: false });
+    const paths = experimentPaths(workspace, toySlug, 'logreg-vs-elo');
+    try {
+      expect(running.experiments.experiments.map((e) => e.experiment.key)).toEqual(['logreg-vs-elo']);
+      expect(running.experiments.skipped).toEqual([
+        { key: 'not-started', reason: `not started (\`mlfolio experiment start ${toySlug} not-started\`)` },
+      ]);
+      const before = (await readExposureLog(paths.exposures)).exposures.length;
+      const post = async (body: unknown) => {
+        const response = await fetch(`${running.url}/experiments/logreg-vs-elo/predictions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const event = { time: '2025-06-01', entities: { home: 'Avon', away: 'Usk' } };
+      const units = ['live-1', 'live-2', 'live-3', 'live-4'];
+      for (const unit of units) {
+        const { status, body } = await post({ unit, input: { event } });
+        expect(status, JSON.stringify(body)).toBe(200);
+        expect(body.arm).toBe(
+          (assign(projectExperiment(reloaded, 'logreg-vs-elo'), unit) as { arm: string }).arm,
+        );
+        expect(body.modelVersion).toMatch(new RegExp(`/${body.arm}$`));
+      }
+      const bad = await post({ unit: 'live-5', input: { event: { ...event, entities: { home: 'Avon' } } } });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('input.event.entities');
+      expect((await post({ unit: 'live-6', input: { event }, at: '2025-06-01' })).status).toBe(400);
+      const { exposures } = await readExposureLog(paths.exposures);
+      expect(exposures.slice(before).map((e) => e.unit)).toEqual(units);
+      expect(exposures.at(-1)!.covariates?.['expected:elo']).toBeGreaterThan(0);
+    } finally {
+      await running.app.close();
+    }
   });
 });
