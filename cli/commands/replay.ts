@@ -1,4 +1,6 @@
 import { defineCommand } from 'citty';
+import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { projectFileVersion } from '../../portfolio/project-file/any-project.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
@@ -8,14 +10,20 @@ export const replayCommand = defineCommand({
   meta: {
     name: 'replay',
     description:
-      "Rehearse operations on the project's own data, as if its last season arrived after the model shipped: train and deploy without it, then monitor and retrain when it arrives. Writes the same records as monitor and retrain.",
+      "Version 1: rehearse operations on the project's own data, as if its last season arrived after the model shipped (train and deploy without it, then monitor and retrain). Version 2: send the run's held-out events through a prediction server over HTTP and check every served forecast equals the run's offline one.",
   },
   args: {
     project: requiredProjectArg,
+    url: {
+      type: 'string',
+      description:
+        'Version 2: the server to replay through (started with `mlfolio serve <project> --point-in-time`); default: one started for the replay.',
+    },
+    batch: { type: 'string', description: 'Version 2: events per request (default 64).' },
     experiment: {
       type: 'string',
       description:
-        "Replay the held-out period of the project's latest run through its server as traffic for this started experiment (version 2 projects), then join the outcomes and analyse it.",
+        "Version 2: replay the held-out events of the latest run as traffic for this started experiment (its route on the project's server), then join the outcomes and analyse it.",
     },
   },
   async run({ args }) {
@@ -24,6 +32,34 @@ export const replayCommand = defineCommand({
     if (args.experiment !== undefined) {
       const { replayExperimentCommand } = await import('./experiment-replay-command.ts');
       await replayExperimentCommand(workspace, slug, args.experiment);
+      return;
+    }
+    if ((await projectFileVersion(workspace, slug)) === 2) {
+      const { replayHeldOut } = await import('../../serving/declared/replay-held-out.ts');
+      const batch = args.batch === undefined ? undefined : Number(args.batch);
+      if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1 && batch <= 10_000)) {
+        throw new MlfolioError({
+          code: 'E_OPTION_INVALID',
+          message: `--batch must be an integer from 1 to 10000; received "${args.batch}".`,
+          exitCode: ExitCode.usage,
+        });
+      }
+      const report = await replayHeldOut(workspace, slug, {
+        ...(args.url ? { url: args.url } : {}),
+        ...(batch ? { batch } : {}),
+      });
+      const m = report.model;
+      console.log(
+        `${slug}: ${report.events} held-out events of run ${m.runId} sent to ${report.url} in ${report.requests} requests (${(report.elapsedMs / 1000).toFixed(1)} s); model ${m.modelId}.`,
+      );
+      console.log(
+        `Served = offline for every event: largest difference ${report.largestDifference.toExponential(2)}${report.largestAt ? ` (event ${report.largestAt.id}, ${report.largestAt.time})` : ''}.`,
+      );
+      if (report.stale || report.unknownEntities) {
+        console.log(
+          `${report.stale} event(s) read a stale feature; ${report.unknownEntities} named an entity with no history (priors used).`,
+        );
+      }
       return;
     }
     const project = await loadProject(workspace, slug);

@@ -569,7 +569,6 @@ export async function runEngine(
   return { record, runDir, reused: false };
 }
 
-/** The feature store's training set joined to the target, as plain rows in time order. */
 /** Times of the test period (the latest seasons, or from `testFrom`), where leakage probes go. */
 function testPeriodTimes(rows: EngineRows, split: ProjectFile['split']): string[] {
   if (split.by === 'date' && split.testFrom) return rows.times.filter((t) => t >= split.testFrom!);
@@ -578,7 +577,12 @@ function testPeriodTimes(rows: EngineRows, split: ProjectFile['split']): string[
   return rows.times.filter((_, i) => held.has(rows.seasons[i]!));
 }
 
-async function buildEngineRows(
+/**
+ * The feature store's training set joined to the target, as plain rows in time order (events
+ * without a target or a feature value left out, by reason). `ids[i]` is the event's index in
+ * `kept`. Exported for `mlfolio replay`, which rebuilds a run's held-out events.
+ */
+export async function buildEngineRows(
   project: EngineProject,
   storeSpec: ReturnType<typeof featureStoreSpecOf>,
   kept: readonly Row[],

@@ -36,7 +36,10 @@ export interface OnlineStore {
 export interface MaterializeOptions {
   /** Time ordinal the store is materialised as of; default: after every row is known. */
   at?: number;
-  /** Season ordinal for same-season windows; default: each entity's latest season. */
+  /**
+   * Season ordinal for season windows; default: `at` for season-timed tables (the season an event
+   * served from the store is in), else each entity's latest season.
+   */
   season?: number;
   /** Only these keys per entity type (the skew check's shortcut); default: every entity. */
   keys?: Record<string, readonly string[]>;
@@ -90,7 +93,10 @@ export async function materializeOnlineStore(
       for (const key of wanted ?? [...entities.keys()]) {
         const history = entities.get(key) ?? [];
         const past = history.filter((event) => event.t < at);
-        const season = options.season ?? past.at(-1)?.season ?? 0;
+        // A season-timed store serves the next season's events (time ordinal `at` is that season):
+        // their season windows end at `at`, not at the entity's last season, or the served value
+        // would be one season behind the offline one.
+        const season = options.season ?? (store.timeKind === 'season' ? at : (past.at(-1)?.season ?? 0));
         const { value, asOf } = evaluateAsOf(view, history, at, season);
         values[key] = { value, asOf: timeLabel(labels, asOf), season: seasonLabel(season) };
       }
@@ -157,17 +163,22 @@ function freshness(context: ReadContext, view: string, record: OnlineRecord | un
   return { age, unit: ttl.unit, stale: age > ttl.amount };
 }
 
-/** A season label's ordinal; a season after every known one gets the next ordinal. */
+/**
+ * A season label's ordinal. A season after every known one gets the next ordinal, or, for
+ * numbered seasons (2021 after 2020), as many past the last as it is numbered past it, so a value
+ * read five seasons after the data is five seasons old (and stale under a shorter TTL).
+ */
 export function seasonOrdinal(seasons: readonly string[], label: string): number {
   const index = seasons.indexOf(label);
   if (index >= 0) return index;
   const last = seasons.at(-1);
-  const after =
-    last !== undefined &&
-    (Number.isFinite(Number(label)) && Number.isFinite(Number(last))
-      ? Number(label) > Number(last)
-      : label > last);
-  return after ? seasons.length : Number.NaN;
+  if (last === undefined) return Number.NaN;
+  const numbered = Number.isInteger(Number(label)) && Number.isInteger(Number(last));
+  if (numbered) {
+    const ahead = Number(label) - Number(last);
+    return ahead > 0 ? seasons.length - 1 + ahead : Number.NaN;
+  }
+  return label > last ? seasons.length : Number.NaN;
 }
 
 /** A new event to serve features for. */

@@ -57,6 +57,9 @@ export async function loadDeclaredPredictor(
   if (!options.pointInTime) return loadTaskPredictor(project, deployed, baseline);
   const session = await openRunEvents(workspace, project, deployed);
   try {
+    // Built now, not on the first request (seconds on large tables, past a request's timeout).
+    await session.histories();
+    for (const view of session.plan.spec.views) if (view.kind === 'elo') await session.eloEvents(view);
     const predictor = await loadTaskPredictor(project, deployed, baseline, { history: session });
     return {
       ...predictor,

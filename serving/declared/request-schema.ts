@@ -7,8 +7,8 @@ export interface EventSchemaContext {
   seasonColumn: boolean;
   /** Role → the entity it names and the table column its key comes from. */
   roles: Record<string, { entity: string; key: string }>;
-  /** The event's own columns that `column` views read, with what they mean. */
-  columns: { name: string; description: string }[];
+  /** The event's own columns that `column` views read, with what they mean and their JSON type. */
+  columns: { name: string; description: string; type: 'boolean' | 'number' }[];
   /** The features the served model reads, in its order. */
   features: readonly string[];
   maxBatch: number;
@@ -62,11 +62,12 @@ export function eventRequestSchemas(context: EventSchemaContext) {
   const columns = z
     .strictObject(
       Object.fromEntries(
-        context.columns.map(({ name, description }) => [
+        context.columns.map(({ name, description, type }) => [
           name,
-          z
-            .union([z.number().refine(Number.isFinite, 'must be a finite number'), z.boolean()])
-            .describe(description),
+          (type === 'boolean'
+            ? z.boolean()
+            : z.number().refine(Number.isFinite, 'must be a finite number')
+          ).describe(description),
         ]),
       ),
     )

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DeployedTaskModel } from '../../operations/deployed-task-model.ts';
-import { featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
+import { eventsSpecOf, featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
 import { explainForecast } from '../../pipelines/explain/forecast-contributions.ts';
 import {
   type FeatureStorePlan,
@@ -85,6 +85,8 @@ export interface TaskPredictor {
    * event cannot be served: a time inside the data, a feature with no value and no prior.
    */
   predict(item: TaskPredictionItem, explain: boolean): Promise<TaskPrediction>;
+  /** `predict` for each item, in order; point in time, events at one time share one materialisation. */
+  predictBatch(items: readonly TaskPredictionItem[], explain: boolean): Promise<TaskPrediction[]>;
   /**
    * `predict` without contributions, plus the run's best baseline's score for the same feature row
    * (`baseline:<model id>`: the last class's probability — binary: the positive class — or the
@@ -149,8 +151,17 @@ export async function loadTaskPredictor(
   const featureNames = artifact.featureNames;
   const referenceRow = featureNames.map((name) => run.featureReference?.[name] ?? 0);
   const lineage = formulaLineage(plan, featureNames);
+  const columnTypes = eventsSpecOf(project.file).columns ?? {};
   const columnViews = plan.spec.views.flatMap((view) =>
-    view.kind === 'column' ? [{ name: view.column, description: view.description }] : [],
+    view.kind === 'column'
+      ? [
+          {
+            name: view.column,
+            description: view.description,
+            type: columnTypes[view.column] === 'boolean' ? ('boolean' as const) : ('number' as const),
+          },
+        ]
+      : [],
   );
   const roles = Object.fromEntries(
     Object.entries(table.roles).map(([role, declared]) => [
@@ -175,9 +186,35 @@ export async function loadTaskPredictor(
     return undefined;
   };
 
-  const storeFor = async (event: ServedEvent): Promise<OnlineStore> => {
+  // Point in time, one materialisation serves every event of a batch at the same time: the
+  // latest is kept while later events at that time need no other keys.
+  let cached: { time: string; keys: Record<string, Set<string>>; store: OnlineStore } | undefined;
+  const timeKey = (event: ServedEvent) => `${event.time}|${event.season ?? ''}`;
+  const keysOf = (events: readonly ServedEvent[]) => {
+    const keys: Record<string, Set<string>> = {};
+    for (const event of events) {
+      for (const [role, declared] of Object.entries(table.roles)) {
+        const key = event.entities[role];
+        if (key === undefined) continue;
+        const set = keys[declared.entity] ?? new Set<string>();
+        set.add(key);
+        keys[declared.entity] = set;
+      }
+    }
+    return keys;
+  };
+  const storeFor = async (event: ServedEvent, batch: readonly ServedEvent[] = []): Promise<OnlineStore> => {
     const session = options.history;
     if (!session) return store;
+    const needed = keysOf([event]);
+    if (
+      cached?.time === timeKey(event) &&
+      Object.entries(needed).every(([entity, keys]) =>
+        [...keys].every((key) => cached!.keys[entity]?.has(key)),
+      )
+    ) {
+      return cached.store;
+    }
     const pitLabels = { timeKind: table.time.kind, seasons: session.seasons };
     const t =
       table.time.kind === 'season'
@@ -189,16 +226,18 @@ export async function loadTaskPredictor(
         : event.season !== undefined
           ? seasonOrdinal(session.seasons, event.season)
           : undefined;
-    const keys: Record<string, string[]> = {};
-    for (const [role, declared] of Object.entries(table.roles)) {
-      const key = event.entities[role];
-      if (key !== undefined) keys[declared.entity] = [...(keys[declared.entity] ?? []), key];
-    }
-    return materializeOnlineStore(session, { at: t, ...(season === undefined ? {} : { season }), keys });
+    const keys = keysOf([event, ...batch.filter((other) => timeKey(other) === timeKey(event))]);
+    const materialised = await materializeOnlineStore(session, {
+      at: t,
+      ...(season === undefined ? {} : { season }),
+      keys: Object.fromEntries(Object.entries(keys).map(([entity, set]) => [entity, [...set]])),
+    });
+    cached = { time: timeKey(event), keys, store: materialised };
+    return materialised;
   };
 
-  const serveEvent = async (event: ServedEvent) => {
-    const source = await storeFor(event);
+  const serveEvent = async (event: ServedEvent, batch: readonly ServedEvent[]) => {
+    const source = await storeFor(event, batch);
     let served: ServedRow;
     try {
       served = await serveFeatureRow(
@@ -270,9 +309,9 @@ export async function loadTaskPredictor(
   const keyed = (values: readonly number[]) =>
     Object.fromEntries(outputLabels.map((label, k) => [label, values[k]!]));
 
-  const rowOf = (item: TaskPredictionItem) =>
+  const rowOf = (item: TaskPredictionItem, batch: readonly ServedEvent[] = []) =>
     item.event
-      ? serveEvent(item.event)
+      ? serveEvent(item.event, batch)
       : Promise.resolve({
           values: item.features! as Record<string, number | null>,
           row: featureNames.map((name) => item.features![name]!),
@@ -281,8 +320,12 @@ export async function loadTaskPredictor(
           unknownEntities: [] as TaskPrediction['unknownEntities'],
         });
 
-  const forecastItem = async (item: TaskPredictionItem, explain: boolean) => {
-    const { values, row, asOf, stale, unknownEntities } = await rowOf(item);
+  const forecastItem = async (
+    item: TaskPredictionItem,
+    explain: boolean,
+    batch: readonly ServedEvent[] = [],
+  ) => {
+    const { values, row, asOf, stale, unknownEntities } = await rowOf(item, batch);
     const forecast = forecastWith(artifact, row);
     const times = Object.values(asOf).filter((time): time is string => time !== null);
     const prediction: TaskPrediction = {
@@ -336,6 +379,13 @@ export async function loadTaskPredictor(
     pointInTime: options.history !== undefined,
     maxExplained: (budget) => explainedPredictionsLimit(featureNames.length, budget),
     predict: (item, explain) => serially(async () => (await forecastItem(item, explain)).prediction),
+    predictBatch: (items, explain) =>
+      serially(async () => {
+        const events = items.flatMap((item) => (item.event ? [item.event] : []));
+        const predictions: TaskPrediction[] = [];
+        for (const item of items) predictions.push((await forecastItem(item, explain, events)).prediction);
+        return predictions;
+      }),
     predictWithCovariates: (item) =>
       serially(async () => {
         const { prediction, values } = await forecastItem(item, false);
@@ -390,8 +440,8 @@ function describeMissing(
   return `view "${output?.view ?? feature}" read no data`;
 }
 
-function dedupe(columns: { name: string; description: string }[]) {
-  const seen = new Map<string, { name: string; description: string }>();
+function dedupe<T extends { name: string }>(columns: T[]): T[] {
+  const seen = new Map<string, T>();
   for (const column of columns) if (!seen.has(column.name)) seen.set(column.name, column);
   return [...seen.values()];
 }

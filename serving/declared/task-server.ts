@@ -125,9 +125,7 @@ export async function buildTaskServer(deps: TaskServerDependencies): Promise<Fas
     },
     async (request) => {
       const { items, explain } = request.body as { items: TaskPredictionItem[]; explain: boolean };
-      const predictions = [];
-      for (const item of items) predictions.push(await predictor.predict(item, explain));
-      return { model: version, predictions };
+      return { model: version, predictions: await predictor.predictBatch(items, explain) };
     },
   );
 
