@@ -9,12 +9,14 @@ import { analyzeProjectExperiment, type ExperimentReport, latestRun } from './pr
 import { experimentPaths, projectExperiment } from './project-experiments.ts';
 import type { ArmPredictorFor } from './project-serving.ts';
 import { runArmPredictor } from './run-arm-predictor.ts';
-import { readRunEvents } from './run-events.ts';
+import { type RunEvent, readRunEvents } from './run-events.ts';
 
 /** A server that serves the project's experiments, started for the replay and closed after it. */
 export interface ReplayServer {
   /** Base URL, e.g. http://127.0.0.1:40123. */
   url: string;
+  /** The request `input` that asks the server for one held-out event's prediction. */
+  inputFor(event: RunEvent): unknown;
   close(): Promise<void>;
 }
 
@@ -45,8 +47,9 @@ export interface ReplayResult {
 
 /**
  * Replays the held-out period of the project's latest run through its server as traffic: each
- * event (unit = event id), in time order, is sent with its point-in-time features and its date as
- * the request's time, so the exposure log's days are the season's. Then the outcomes are joined
+ * event (unit = event id), in time order, is sent as the server asks for it (`inputFor`: the event
+ * itself for the project's server, point in time) with its date as the request's time, so the
+ * exposure log's days are the season's. Then the outcomes are joined
  * from the run's data and the experiment analysed (`analyzeProjectExperiment`). The experiment must
  * be started and its exposure log empty (`E_EXPOSURES_EXIST`: a replay never mixes with or
  * overwrites logged traffic). Every answered unit must be in the log afterwards, else
@@ -94,7 +97,7 @@ export async function replayExperiment(
         body: JSON.stringify({
           unit: event.id,
           at: event.time,
-          input: { features: event.features, asOf: event.time },
+          input: server.inputFor(event),
         }),
       });
       const body = (await response.json()) as { arm?: string; inExperiment?: boolean };

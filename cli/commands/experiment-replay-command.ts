@@ -10,9 +10,9 @@ export async function replayExperimentCommand(
 ): Promise<void> {
   const project = await loadProjectFile(workspace, slug);
   const { replayExperiment } = await import('../../experiments/experiment-replay.ts');
-  const { startReplayServer } = await import('../../experiments/replay-server.ts');
+  const { startProjectReplayServer } = await import('../../experiments/replay-server.ts');
   const { formatAnalysis } = await import('../../experiments/report-text.ts');
-  const result = await replayExperiment(workspace, project, key, startReplayServer, {
+  const result = await replayExperiment(workspace, project, key, startProjectReplayServer, {
     progress: terminalProgress(process.stderr, `[${slug}] `),
   });
   console.log(

@@ -14,7 +14,7 @@ import {
 import { experimentPaths, projectExperiment } from '../../experiments/project-experiments.ts';
 import { planProjectExperiment } from '../../experiments/project-plan.ts';
 import { expectedScore } from '../../experiments/project-scorers.ts';
-import { startReplayServer } from '../../experiments/replay-server.ts';
+import { startFeatureReplayServer } from '../../experiments/replay-server.ts';
 import { readRunEvents } from '../../experiments/run-events.ts';
 import { serveProjectWithExperiments } from '../../experiments/serve-experiments.ts';
 import { experimentAnalysed } from '../../learning/audit/checks/experiment-checks.ts';
@@ -127,7 +127,7 @@ describe('an experiment replayed through the server over a held-out season', () 
 
   it('refuses to replay an experiment that was not started', async () => {
     await expect(
-      replayExperiment(workspace, project, 'logreg-vs-elo', startReplayServer),
+      replayExperiment(workspace, project, 'logreg-vs-elo', startFeatureReplayServer),
     ).rejects.toMatchObject({
       code: 'E_EXPERIMENT_NOT_STARTED',
     });
@@ -150,7 +150,7 @@ describe('an experiment replayed through the server over a held-out season', () 
     const experiment = projectExperiment(project, 'logreg-vs-elo');
     const paths = experimentPaths(workspace, toySlug, experiment.key);
     await startExperiment(paths.registry, experiment, new Date('2024-01-15T09:00:00Z'));
-    const result = await replayExperiment(workspace, project, experiment.key, startReplayServer, {
+    const result = await replayExperiment(workspace, project, experiment.key, startFeatureReplayServer, {
       now: () => new Date('2025-01-01T00:00:00Z'),
     });
     const run = await latestRun(workspace, toySlug);
@@ -241,7 +241,7 @@ describe('an experiment replayed through the server over a held-out season', () 
     const paths = experimentPaths(workspace, toySlug, 'logreg-vs-elo');
     const before = await readFile(paths.exposures, 'utf8');
     await expect(
-      replayExperiment(workspace, project, 'logreg-vs-elo', startReplayServer),
+      replayExperiment(workspace, project, 'logreg-vs-elo', startFeatureReplayServer),
     ).rejects.toMatchObject({
       code: 'E_EXPOSURES_EXIST',
     });
