@@ -23,6 +23,8 @@ import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/fo
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
 import { parseProjectText } from '../../portfolio/project-file/load.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
+import { experimentExposuresSpec } from '../../src/charts/experiment-exposures.ts';
+import { mlfolio } from '../e2e/workspace.ts';
 import { toyExperiment, toyProjectFile, toySlug, toyWorkspace } from './fixtures/toy-project.ts';
 
 const parse = (experiments: unknown[]) =>
@@ -246,6 +248,27 @@ describe('an experiment replayed through the server over a held-out season', () 
       code: 'E_EXPOSURES_EXIST',
     });
     expect(await readFile(paths.exposures, 'utf8')).toBe(before);
+  });
+
+  it('answers `mlfolio experiment <action> <project> <key>` from the project’s records, bad input a clear error', async () => {
+    const status = await mlfolio(root, ['experiment', 'status', toySlug, 'logreg-vs-elo']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/Units per arm: elo \d+, logreg \d+/);
+    const again = await mlfolio(root, ['experiment', 'start', toySlug, 'logreg-vs-elo']);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('E_EXPERIMENT_ALREADY_STARTED');
+    const unknown = await mlfolio(root, ['experiment', 'analyze', toySlug, 'logreg-vs-el']);
+    expect(unknown.stderr).toContain('Did you mean "logreg-vs-elo"?');
+  });
+
+  it('draws the exposures chart as each arm’s cumulative units, ending at its total', async () => {
+    const [report] = await readExperimentReports(workspace, toySlug);
+    const spec = experimentExposuresSpec(report!) as { data: { values: { arm: string; units: number }[] } };
+    for (const [arm, total] of Object.entries(report!.analysis.exposedUnits)) {
+      const series = spec.data.values.filter((v) => v.arm === arm).map((v) => v.units);
+      expect(series).toEqual([...series].sort((a, b) => a - b));
+      expect(series.at(-1)).toBe(total);
+    }
   });
 
   it('refuses to analyse units with no outcome yet, and keeps their exposures', async () => {
