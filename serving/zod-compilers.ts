@@ -3,13 +3,17 @@ import { z } from 'zod';
 import { describeIssues, RequestValidationError } from './request-issues.ts';
 
 /**
- * Lets routes declare zod schemas: requests are parsed with them (a failure is a 400 naming every
- * field), responses are serialised as plain JSON, and the OpenAPI description is generated from
+ * Lets routes declare zod schemas (or JSON Schema, converted to zod): requests are parsed with them
+ * (a failure is a 400 naming every field), responses are serialised as plain JSON, and the OpenAPI description is generated from
  * the same schemas, so the documentation cannot drift from what is enforced.
  */
 export function useZodSchemas(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const zodSchema = schema as unknown as z.ZodType;
+    // A plugin declaring plain JSON Schema (the experiment routes) is validated the same way.
+    const zodSchema =
+      schema instanceof z.ZodType
+        ? schema
+        : z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
     return (data: unknown) => {
       const result = zodSchema.safeParse(data, { reportInput: true });
       if (result.success) return { value: result.data };

@@ -19,7 +19,7 @@ export const replayCommand = defineCommand({
       description:
         'Version 2: the server to replay through (started with `mlfolio serve <project> --point-in-time`); default: one started for the replay.',
     },
-    batch: { type: 'string', description: 'Version 2: events per request (default 64).' },
+    batch: { type: 'string', description: 'Version 2: events per request (default 32).' },
     experiment: {
       type: 'string',
       description:

@@ -64,6 +64,8 @@ export const serveCommand = defineCommand({
     }
     const settings = {
       host,
+      // A point-in-time batch materialises the store once per event time: seconds, not milliseconds.
+      ...(args.pointInTime ? { requestTimeoutMs: 120_000 } : {}),
       port: integerOption('port', args.port, defaultServerOptions.port, 0, 65535),
       maxBatch: integerOption('max-batch', args.maxBatch, defaultServerOptions.maxBatch, 1, 10_000),
     };

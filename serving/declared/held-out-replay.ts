@@ -111,6 +111,12 @@ export interface ReplayReport {
   elapsedMs: number;
 }
 
+/** Events per replay request by default. */
+export const replayBatch = 32;
+
+/** A point-in-time server's request timeout: a batch materialises the store once per event time. */
+export const pointInTimeRequestTimeoutMs = 120_000;
+
 /** Served and offline forecasts must agree to this (absolute, on probabilities and means). */
 export const replayTolerance = 1e-9;
 
@@ -167,7 +173,7 @@ export async function replayThroughServer(
       hint: 'Start the server with `mlfolio serve <project> --point-in-time`.',
     });
   }
-  const batch = options.batch ?? 64;
+  const batch = options.batch ?? replayBatch;
   const report: ReplayReport = {
     url,
     model: model.model,
@@ -182,9 +188,22 @@ export async function replayThroughServer(
   };
   for (let start = 0; start < events.length; start += batch) {
     const chunk = events.slice(start, start + batch);
-    const response = await client.post('v1/predictions/batch', {
-      json: { items: chunk.map((e) => ({ event: e.event })), explain: false },
-    });
+    const response = await client
+      .post('v1/predictions/batch', {
+        json: { items: chunk.map((e) => ({ event: e.event })), explain: false },
+      })
+      .catch((error: unknown) => {
+        throw new MlfolioError(
+          {
+            code: 'E_REPLAY_REQUEST_FAILED',
+            message: `The request for events ${chunk[0]!.id}–${chunk.at(-1)!.id} (${chunk[0]!.event.time}) to ${url} failed: ${(error as Error).message}.`,
+            hint: 'A point-in-time server materialises the store per event time: send smaller batches (--batch), or give the server a longer request timeout.',
+            exitCode: ExitCode.unavailable,
+            retryable: true,
+          },
+          { cause: error },
+        );
+      });
     report.requests++;
     const body = response.body as {
       predictions?: { forecast: Forecast; stale: unknown[]; unknownEntities: unknown[] }[];

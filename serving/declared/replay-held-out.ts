@@ -2,7 +2,13 @@ import { loadTaskModel } from '../../operations/deployed-task-model.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
-import { heldOutEvents, type ReplayReport, replayThroughServer, replayTolerance } from './held-out-replay.ts';
+import {
+  heldOutEvents,
+  pointInTimeRequestTimeoutMs,
+  type ReplayReport,
+  replayThroughServer,
+  replayTolerance,
+} from './held-out-replay.ts';
 import { serveDeclaredProject } from './task-server.ts';
 
 /**
@@ -19,7 +25,12 @@ export async function replayHeldOut(
   const project = await loadProjectFile(workspace, slug);
   const running = options.url
     ? undefined
-    : await serveDeclaredProject(workspace, slug, { port: 0 }, { pointInTime: true });
+    : await serveDeclaredProject(
+        workspace,
+        slug,
+        { port: 0, requestTimeoutMs: pointInTimeRequestTimeoutMs },
+        { pointInTime: true },
+      );
   try {
     const version = running?.predictor.version;
     const target = version

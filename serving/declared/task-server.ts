@@ -148,7 +148,13 @@ export async function serveDeclaredProject(
   workspace: Workspace,
   slug: string,
   options: Partial<ServerOptions> = {},
-  extra: { logger?: FastifyServerOptions['logger']; model?: ModelRef; pointInTime?: boolean } = {},
+  extra: {
+    logger?: FastifyServerOptions['logger'];
+    model?: ModelRef;
+    pointInTime?: boolean;
+    /** Called with the built app before it listens: mount more routes (an experiment) here. */
+    mount?: (app: FastifyInstance, predictor: TaskPredictor) => Promise<void> | void;
+  } = {},
 ): Promise<RunningTaskServer> {
   const predictor = await loadDeclaredPredictor(workspace, slug, {
     ...(extra.model ? { model: extra.model } : {}),
@@ -164,6 +170,12 @@ export async function serveDeclaredProject(
     });
   } catch (error) {
     predictor.close();
+    throw error;
+  }
+  try {
+    await extra.mount?.(app, predictor);
+  } catch (error) {
+    await app.close();
     throw error;
   }
   return { app, predictor, url: await listenOn(app, settings) };

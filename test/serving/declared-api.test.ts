@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import got, { type Response } from 'got';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ExposureLog, readExposureLog } from '../../experiments/exposure-log.ts';
+import { experimentPlugin } from '../../experiments/serving.ts';
 import { auditProject } from '../../learning/audit/audit-project.ts';
 import { loadTaskModel } from '../../operations/deployed-task-model.ts';
 import { collectTable } from '../../pipelines/collect/collect-table.ts';
@@ -16,11 +18,16 @@ import {
 import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
-import { armPredictorFor } from '../../serving/declared/arm-predictor.ts';
+import { armPredictorFor, loadArmPredictors } from '../../serving/declared/arm-predictor.ts';
 import { loadDeclaredPredictor } from '../../serving/declared/declared-predictor.ts';
-import { heldOutEvents, replayThroughServer } from '../../serving/declared/held-out-replay.ts';
+import {
+  heldOutEvents,
+  pointInTimeRequestTimeoutMs,
+  replayThroughServer,
+} from '../../serving/declared/held-out-replay.ts';
 import { replayHeldOut } from '../../serving/declared/replay-held-out.ts';
 import { type RunningTaskServer, serveDeclaredProject } from '../../serving/declared/task-server.ts';
+import { mlfolio } from '../e2e/workspace.ts';
 import { type DeclaredSlug, declaredWorkspace } from '../helpers/declared-workspace.ts';
 
 // Responses are read as loose JSON; their shapes are what the assertions check.
@@ -59,7 +66,12 @@ beforeAll(async () => {
   for (const slug of [intl, mlb] as const) {
     servers[slug] = await serveDeclaredProject(fixture.workspace, slug, { port: 0 });
   }
-  pointInTime = await serveDeclaredProject(fixture.workspace, intl, { port: 0 }, { pointInTime: true });
+  pointInTime = await serveDeclaredProject(
+    fixture.workspace,
+    intl,
+    { port: 0, requestTimeoutMs: pointInTimeRequestTimeoutMs },
+    { pointInTime: true },
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -407,4 +419,74 @@ describe('the online store serves the next season as the offline store computes 
       past.close();
     }
   }, 120_000);
+});
+
+describe('an experiment mounted on the version 2 server', () => {
+  test('shadow mode scores both arms through the adapter and logs each exposure with its version and as-of time', async () => {
+    const run = fixture.runs[intl];
+    const models = [run.bestCandidate!, 'elo'];
+    const { arms, close } = await loadArmPredictors(fixture.workspace, intl, models);
+    const logFile = join(fixture.workspace.stateDir, 'exposures.jsonl');
+    const log = ExposureLog.open(logFile);
+    const experiment = {
+      key: 'shadow-elo',
+      mode: 'shadow' as const,
+      seed: 'mlfolio',
+      arms: [
+        { model: models[0]!, control: true, traffic: 50 },
+        { model: models[1]!, control: false, traffic: 50 },
+      ],
+      layer: { name: 'default', from: 0, to: 100 },
+      holdoutPercent: 0,
+    };
+    const running = await serveDeclaredProject(
+      fixture.workspace,
+      intl,
+      { port: 0 },
+      {
+        mount: async (app) => {
+          await app.register(experimentPlugin, { experiment, arms, log });
+        },
+      },
+    );
+    try {
+      const response = (await got.post(`${running.url}/experiments/shadow-elo/predictions`, {
+        json: { unit: 'match-1', input: match('Brazil', 'Argentina') },
+        responseType: 'json',
+        throwHttpErrors: false,
+      })) as Response<Json>;
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toMatchObject({ arm: models[0], inExperiment: true });
+      const { exposures } = await readExposureLog(logFile);
+      expect(exposures.map((e) => [e.arm, e.role, e.modelVersion])).toEqual([
+        [models[0], 'served', `${run.runId}/${models[0]}`],
+        [models[1], 'shadow', `${run.runId}/${models[1]}`],
+      ]);
+      // The candidate reads the event's own venue; the Elo arm only the ratings, as of the data's end.
+      expect(exposures[0]!.featuresAsOf).toBe('2026-08-01');
+      const elo = exposures[1]!.prediction as Json;
+      expect(exposures[1]!.featuresAsOf).toBe(elo.asOf.elo_diff);
+      expect(exposures[1]!.featuresAsOf! <= '2026-07-19').toBe(true);
+      expect(Object.keys(exposures[0]!.covariates ?? {})).toEqual([`baseline:${run.bestBaseline}`]);
+    } finally {
+      await running.app.close();
+      log.close();
+      close();
+    }
+  }, 120_000);
+});
+
+describe('mlfolio replay on the command line', () => {
+  test('replays the held-out season through a server it starts and reports the largest difference', async () => {
+    const result = await mlfolio(fixture.workspace.root, ['replay', mlb, '--batch', '40']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `${fixture.runs[mlb].split.test.rows} held-out events of run ${fixture.runs[mlb].runId}`,
+    );
+    expect(result.stdout).toContain('in 3 requests');
+    expect(result.stdout).toMatch(/Served = offline for every event: largest difference \d/);
+    const usage = await mlfolio(fixture.workspace.root, ['replay', mlb, '--batch', '0']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--batch must be an integer from 1 to 10000; received "0"');
+  }, 180_000);
 });
