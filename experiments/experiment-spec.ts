@@ -141,6 +141,24 @@ export function validateExperiment(
   source: string,
   project: { modelIds: readonly string[]; metricIds?: readonly string[] },
 ): void {
+  const problems = experimentValidationProblems(experiment, project);
+  if (problems.length > 0) {
+    throw new MlfolioError({
+      code: 'E_EXPERIMENT_INVALID',
+      message: `${source}: experiment "${experiment.key}" is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      hint: `Fix the field${problems.length > 1 ? 's' : ''} above in ${source} and run the command again.`,
+    });
+  }
+}
+
+/**
+ * The problems `validateExperiment` reports, one sentence each starting with the field (relative
+ * to the experiment), for callers that gather problems of a larger file.
+ */
+export function experimentValidationProblems(
+  experiment: Experiment,
+  project: { modelIds: readonly string[]; metricIds?: readonly string[] },
+): string[] {
   const problems: string[] = [];
   experiment.arms.forEach((arm, i) => {
     if (!project.modelIds.includes(arm.model)) {
@@ -193,13 +211,7 @@ export function validateExperiment(
       check(`guardrails.nonInferiority[${i}].denominator`, m.denominator);
     });
   }
-  if (problems.length > 0) {
-    throw new MlfolioError({
-      code: 'E_EXPERIMENT_INVALID',
-      message: `${source}: experiment "${experiment.key}" is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      hint: `Fix the field${problems.length > 1 ? 's' : ''} above in ${source} and run the command again.`,
-    });
-  }
+  return problems;
 }
 
 /** The control arm's model id. Valid experiments have exactly one. */

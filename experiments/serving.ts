@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { type AssignmentPlan, assign } from './assignment.ts';
 import type { Experiment } from './experiment-spec.ts';
@@ -27,6 +28,18 @@ export interface ExperimentServingOptions {
   arms: Record<string, ArmPredictor>;
   log: ExposureLog;
   now?: () => Date;
+  /**
+   * `request`: each request says when it happens (`at`), for a replay of past traffic, so the
+   * exposure times are the events' own and daily looks are real days. Off (the server's clock)
+   * outside a replay: a live request's `at` is refused.
+   */
+  clock?: 'server' | 'request';
+  /**
+   * Checks a request's `input` before the unit is assigned, throwing an error with `statusCode`
+   * 400 for a malformed one: a bad request is the client's fault, not an arm failure, so it is
+   * answered 400 and not logged.
+   */
+  validate?: (input: unknown) => void;
 }
 
 /** The answer to one unit's request. */
@@ -65,9 +78,9 @@ export function experimentServer(options: ExperimentServingOptions) {
   if (!control) throw new Error(`Experiment ${experiment.key} has no control arm`);
   const plan: AssignmentPlan = experiment;
 
-  async function score(arm: string, unit: string, input: unknown, role: Exposure['role']) {
+  async function score(arm: string, unit: string, input: unknown, role: Exposure['role'], when: Date) {
     const predictor = arms[arm]!;
-    const at = now().toISOString();
+    const at = when.toISOString();
     const started = performance.now();
     try {
       const result = await predictor.predict(input);
@@ -99,7 +112,8 @@ export function experimentServer(options: ExperimentServingOptions) {
     }
   }
 
-  return async function serve(unit: string, input: unknown): Promise<ExperimentAnswer> {
+  return async function serve(unit: string, input: unknown, at?: Date): Promise<ExperimentAnswer> {
+    const when = at ?? now();
     const assignment = assign(plan, unit);
     if (assignment.status !== 'assigned') {
       const predictor = arms[control]!;
@@ -118,10 +132,10 @@ export function experimentServer(options: ExperimentServingOptions) {
       experiment.mode === 'shadow'
         ? await Promise.all(
             experiment.arms.map((arm) =>
-              score(arm.model, unit, input, arm.model === served ? 'served' : 'shadow'),
+              score(arm.model, unit, input, arm.model === served ? 'served' : 'shadow', when),
             ),
           )
-        : [await score(served, unit, input, 'served')];
+        : [await score(served, unit, input, 'served', when)];
     // Written before the answer leaves: an answered exposure is always in the log.
     log.append(scored.map((s) => s.exposure));
     const answer = scored.find((s) => s.exposure.role === 'served')!;
@@ -150,38 +164,61 @@ export function experimentServer(options: ExperimentServingOptions) {
 
 /**
  * A fastify plugin serving `POST <prefix>/experiments/<key>/predictions` with body
- * `{ unit: string, input: unknown }`, answering `ExperimentAnswer`. A failed arm answers 502 with
- * the error's code; a request without a unit answers 400.
+ * `{ unit: string, input: unknown }` (and `at`, an ISO time, when `clock` is `request`),
+ * answering `ExperimentAnswer`. A failed arm answers 502 with the error's code; a request without
+ * a unit, or with an `at` the server does not take, answers 400.
  */
 export const experimentPlugin: FastifyPluginAsync<ExperimentServingOptions> = async (
   app: FastifyInstance,
   options,
 ) => {
   const serve = experimentServer(options);
-  app.post(
-    `/experiments/${options.experiment.key}/predictions`,
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['unit', 'input'],
-          properties: { unit: { type: 'string', minLength: 1, maxLength: 512 }, input: {} },
-          additionalProperties: false,
+  // Checked here rather than by a route schema, so the plugin works under any validator compiler
+  // (the project servers compile zod schemas, a bare Fastify app JSON schemas).
+  const body = z.strictObject({
+    unit: z.string().min(1).max(512),
+    input: z.unknown(),
+    ...(options.clock === 'request' ? { at: z.string().min(10).max(40) } : {}),
+  });
+  app.post(`/experiments/${options.experiment.key}/predictions`, async (request, reply) => {
+    const parsed = body.safeParse(request.body);
+    if (!parsed.success || !('input' in (request.body as object))) {
+      const issues = parsed.success
+        ? [{ field: 'body.input', message: 'is required' }]
+        : parsed.error.issues.map((issue) => ({
+            field: ['body', ...issue.path.map(String)].join('.'),
+            message: issue.message,
+          }));
+      return reply.code(400).send({
+        error: {
+          code: 'E_INVALID_REQUEST',
+          message: `The request is not valid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}.`,
+          hint: `Send {"unit": "<unit id>", "input": {...}${options.clock === 'request' ? ', "at": "<ISO time>"' : ''}}.`,
+          issues,
         },
-      },
-    },
-    async (request, reply) => {
-      const { unit, input } = request.body as { unit: string; input: unknown };
-      try {
-        return await serve(unit, input);
-      } catch (error) {
-        if (error instanceof MlfolioError) {
-          return reply
-            .code(502)
-            .send({ error: { code: error.code, message: error.message, hint: error.hint } });
-        }
-        throw error;
+      });
+    }
+    const { unit, input, at } = parsed.data as { unit: string; input: unknown; at?: string };
+    options.validate?.(input);
+    const when = at === undefined ? undefined : new Date(at);
+    if (when !== undefined && Number.isNaN(when.getTime())) {
+      return reply.code(400).send({
+        error: {
+          code: 'E_INVALID_REQUEST',
+          message: `body.at: not a date or time; received ${JSON.stringify(at)}.`,
+          hint: 'Send an ISO date (2025-06-01) or time (2025-06-01T18:00:00Z).',
+        },
+      });
+    }
+    try {
+      return await serve(unit, input, when);
+    } catch (error) {
+      if (error instanceof MlfolioError) {
+        return reply
+          .code(502)
+          .send({ error: { code: error.code, message: error.message, hint: error.hint } });
       }
-    },
-  );
+      throw error;
+    }
+  });
 };

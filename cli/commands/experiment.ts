@@ -9,11 +9,21 @@ export const experimentCommand = defineCommand({
   meta: {
     name: 'experiment',
     description:
-      'Plan, start, follow and analyse an A/B or shadow experiment from files: `start` pre-registers it; `plan` gives power and MDE (A/B and shadow, with and without CUPED); `status` reads the exposure log (units per arm, SRM); `analyze` joins outcomes and decides (ship, keep control, continue).',
+      "Plan, start, follow and analyse an A/B or shadow experiment a project declares (`mlfolio experiment <action> <project> <experiment>`; records in the project's experiments/<key>/) or one in a file: `start` pre-registers it; `plan` gives power and MDE (A/B and shadow, with and without CUPED); `status` reads the exposure log (units per arm, SRM); `analyze` joins outcomes and decides (ship, keep control, continue).",
   },
   args: {
     action: { type: 'positional', description: `One of ${actions.join(', ')}.`, required: true },
-    experiment: { type: 'positional', description: 'Experiment declaration (YAML or JSON).', required: true },
+    experiment: {
+      type: 'positional',
+      description:
+        'Project slug (then the experiment key), or an experiment declaration file (YAML or JSON).',
+      required: true,
+    },
+    key: {
+      type: 'positional',
+      description: 'The experiment key, when the first argument is a project.',
+      required: false,
+    },
     models: {
       type: 'string',
       description:
@@ -56,6 +66,17 @@ export const experimentCommand = defineCommand({
         hint: `${didYouMean(args.action, actions)} See \`mlfolio experiment --help\`.`,
         exitCode: ExitCode.usage,
       });
+    }
+    if (args.key !== undefined) {
+      const { projectExperimentCommand } = await import('./project-experiment-command.ts');
+      await projectExperimentCommand(action, args.experiment, args.key, {
+        json: args.json,
+        ...(args.amend === undefined ? {} : { amend: args.amend }),
+        ...(args.variance === undefined ? {} : { variance: positiveNumber('variance', args.variance) }),
+        ...(args.correlation === undefined ? {} : { correlation: correlationOption(args.correlation) }),
+        ...(args.history === undefined ? {} : { history: args.history }),
+      });
+      return;
     }
     const { readExperimentFile } = await import('../../experiments/experiment-file.ts');
     const models = args.models

@@ -20,10 +20,20 @@ export const replayCommand = defineCommand({
         'Version 2: the server to replay through (started with `mlfolio serve <project> --point-in-time`); default: one started for the replay.',
     },
     batch: { type: 'string', description: 'Version 2: events per request (default 32).' },
+    experiment: {
+      type: 'string',
+      description:
+        "Version 2: replay the held-out events of the latest run as traffic for this started experiment (its route on the project's server), then join the outcomes and analyse it.",
+    },
   },
   async run({ args }) {
     const slug = args.project;
     const workspace = workspaceAt();
+    if (args.experiment !== undefined) {
+      const { replayExperimentCommand } = await import('./experiment-replay-command.ts');
+      await replayExperimentCommand(workspace, slug, args.experiment);
+      return;
+    }
     if ((await projectFileVersion(workspace, slug)) === 2) {
       const { replayHeldOut } = await import('../../serving/declared/replay-held-out.ts');
       const batch = args.batch === undefined ? undefined : Number(args.batch);

@@ -86,12 +86,7 @@ export const serveCommand = defineCommand({
     const { app, predictor, url } =
       version === 1
         ? await serveProject(workspace, slug, settings, extra)
-        : await (await import('../../serving/declared/task-server.ts')).serveDeclaredProject(
-            workspace,
-            slug,
-            settings,
-            { ...extra, pointInTime: args.pointInTime },
-          );
+        : await serveVersion2(workspace, slug, settings, { ...extra, pointInTime: args.pointInTime });
     const v = predictor.version;
     console.error(
       `Serving ${v.project}: model ${v.modelId} (${v.label}) of run ${v.runId}, ${v.promotedBy === 'latest-run-best' ? 'best of the latest run' : `promoted by ${v.promotedBy} ${v.promotedAt ?? ''}`.trim()}.`,
@@ -108,6 +103,25 @@ export const serveCommand = defineCommand({
     console.error('Stopped.');
   },
 });
+
+/** A version 2 project's server with its started experiments mounted (`experiments/serve-experiments.ts`). */
+async function serveVersion2(
+  workspace: Workspace,
+  slug: string,
+  settings: Partial<import('../../serving/server-options.ts').ServerOptions>,
+  extra: Parameters<typeof import('../../experiments/serve-experiments.ts').serveProjectWithExperiments>[3],
+) {
+  const { serveProjectWithExperiments } = await import('../../experiments/serve-experiments.ts');
+  const project = await loadProjectFile(workspace, slug);
+  const running = await serveProjectWithExperiments(workspace, project, settings, extra);
+  for (const { experiment } of running.experiments.experiments) {
+    console.error(
+      `Experiment ${experiment.key}: POST /experiments/${experiment.key}/predictions (${experiment.arms.map((arm) => `${arm.model} ${arm.traffic}%`).join(', ')}), exposures logged in content/projects/${slug}/experiments/${experiment.key}/.`,
+    );
+  }
+  for (const { key, reason } of running.experiments.skipped) console.error(`Experiment ${key}: ${reason}.`);
+  return running;
+}
 
 /** The model named by --run/--model: a run (default the latest) and a model (default its best; version 2: its best candidate). */
 async function chosenModel(

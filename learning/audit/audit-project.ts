@@ -10,6 +10,7 @@ import {
   leakageSafeSplit,
   slicesExamined,
 } from './checks/evaluation-checks.ts';
+import { experimentAnalysed } from './checks/experiment-checks.ts';
 import {
   baselineCompared,
   comparisonTested,
@@ -36,6 +37,7 @@ const checks: readonly Check[] = [
   provenanceLicence,
   reproducibleRun,
   inferencePath,
+  experimentAnalysed,
   writeupComplete,
   walkthroughReady,
 ].sort((a, b) => checkIds.indexOf(a.id) - checkIds.indexOf(b.id));

@@ -68,6 +68,11 @@ export const checkCatalogue = {
     title: 'Inference path',
     question: 'Can someone get a prediction from the trained model: an in-browser demo or an HTTP endpoint?',
   },
+  'experiment-analysed': {
+    title: 'Online experiment pre-registered and analysed',
+    question:
+      'Was a model tested against the deployed one on served traffic, registered before it ran, with a sample-ratio check, an interval and a decision?',
+  },
   'writeup-complete': {
     title: 'Writeup sections complete',
     question:

@@ -1,5 +1,8 @@
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readRegistration } from '../../experiments/pre-registration.ts';
+import { type ExperimentReport, readExperimentReports } from '../../experiments/project-analysis.ts';
+import { experimentPaths } from '../../experiments/project-experiments.ts';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
@@ -52,6 +55,17 @@ export interface ProjectEvidence {
   serving: ServingSurfaces | undefined;
   /** The best model's artifact from the latest run, put through the serving forward pass once. */
   inferenceProbe: InferenceProbe | undefined;
+  /** The project's analysed experiments, each with its registration read and verified. */
+  experiments: ExperimentEvidence[];
+  /** Why the experiment records could not be read (a tampered registration, a broken report). */
+  experimentsProblem: string | undefined;
+}
+
+export interface ExperimentEvidence {
+  report: ExperimentReport;
+  /** Content hash of the registration's latest entry (the hash chain verified on read). */
+  registeredHash: string;
+  registrationFile: string;
 }
 
 export interface InferenceProbe {
@@ -137,7 +151,30 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
       ? await detectServingSurfaces(workspace, slug, run, { draft: draft !== undefined })
       : undefined,
     inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
+    ...(await experimentEvidence(workspace, slug, shown)),
   };
+}
+
+async function experimentEvidence(
+  workspace: Workspace,
+  slug: string,
+  shown: (path: string) => string,
+): Promise<Pick<ProjectEvidence, 'experiments' | 'experimentsProblem'>> {
+  try {
+    const experiments: ExperimentEvidence[] = [];
+    for (const report of await readExperimentReports(workspace, slug)) {
+      const paths = experimentPaths(workspace, slug, report.experiment.key);
+      const registration = await readRegistration(paths.registry, report.experiment.key);
+      experiments.push({
+        report,
+        registeredHash: registration.entries.at(-1)!.specHash,
+        registrationFile: shown(paths.registration),
+      });
+    }
+    return { experiments, experimentsProblem: undefined };
+  } catch (error) {
+    return { experiments: [], experimentsProblem: isMlfolioError(error) ? error.message : String(error) };
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { experimentProblems } from '../../experiments/project-experiments.ts';
 import { checkMetricsForTask, defaultPrimaryMetric } from '../../pipelines/tasks/metrics.ts';
 import { modelKindOf } from '../../pipelines/tasks/models/registry.ts';
 import { MlfolioError } from '../errors.ts';
@@ -111,6 +112,7 @@ export function checkProjectFile(file: ProjectFile, specFile: string): void {
   }
   if (!file.primaryMetric) file.primaryMetric = defaultPrimaryMetric(task);
   if (file.metrics && !file.metrics.includes(file.primaryMetric)) file.metrics.unshift(file.primaryMetric);
+  problems.push(...experimentProblems(file));
 
   if (problems.length) {
     throw new MlfolioError({

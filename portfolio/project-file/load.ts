@@ -64,7 +64,9 @@ export function parseProjectText(
   }
   const file = parseWith(projectFileSchema, input, specFile, 'E_PROJECT_FILE_INVALID');
   checkProjectFile(file, specFile);
-  return { slug, file, specFile, specText, version, normalisedSha256: hashValue(file) };
+  // An experiment is about serving the run's models, not making them: declaring one keeps the run.
+  const { experiments: _experiments, ...made } = file;
+  return { slug, file, specFile, specText, version, normalisedSha256: hashValue(made) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { experimentSchema } from '../../experiments/experiment-spec.ts';
 import { featureViewSchema, roleSchema } from '../../pipelines/feature-store/feature-view-schema.ts';
 import { taskMetricIds } from '../../pipelines/tasks/metrics.ts';
 import { tableSpecSchema } from './data-spec.ts';
@@ -56,6 +57,11 @@ export const projectFileSchema = z.strictObject({
     })
     .prefault({}),
   impact: impactSpecSchema,
+  /**
+   * Online experiments between the project's models (`experiments/experiment-spec.ts`). Left out
+   * of the run's hash: declaring or amending one never invalidates a run.
+   */
+  experiments: z.array(experimentSchema).optional(),
   resamples: z.number().int().min(100).default(1000),
   seed: z.number().int().default(42),
   tags: z.array(z.string()).default([]),

@@ -34,6 +34,8 @@ export async function declaredWorkspace(): Promise<{
       await readFile(join(repoRoot, 'content', 'projects', slug, 'project.yaml'), 'utf8'),
     ) as Record<string, unknown> & { models: { kind: string }[]; backtest: Record<string, unknown> };
     spec.models = spec.models.filter((m) => m.kind !== 'mlp' && m.kind !== 'gradient-boosting');
+    // The example's experiments name the trimmed models (an arm must be a model of the project).
+    delete spec.experiments;
     spec.backtest = { ...spec.backtest, maxFolds: 1 };
     spec.leakageGuard = { probes: 2 };
     await writeFile(join(dir, 'project.yaml'), stringify(spec));

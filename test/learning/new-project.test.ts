@@ -200,7 +200,7 @@ describe('mlfolio new', () => {
     await scaffoldProject(ws, 'nba-team-wins', 'stats-table', today);
     const audit = await auditProject(ws, 'nba-team-wins');
     const groups = failureGroups(audit.checks);
-    expect(groups.map((group) => group.checks.length)).toEqual([15, 1, 1]);
+    expect(groups.map((group) => group.checks.length)).toEqual([16, 1, 1]);
     expect(groups[0]!.reason).toBe(`No run recorded: the project is a draft, because ${audit.draft}.`);
     expect(groups.slice(1).map((group) => group.checks[0]!.id)).toEqual([
       'writeup-complete',

@@ -191,7 +191,7 @@ describe('planning a learning path', () => {
       explainability: 'not-started',
     });
     const evaluation = some.milestones.find((m) => m.skill.id === 'evaluation-in-practice')!;
-    expect(evaluation.remainingHours).toBeCloseTo(evaluation.plannedHours * (4 / 5), 1);
+    expect(evaluation.remainingHours).toBeCloseTo(evaluation.plannedHours * (5 / 6), 1);
     expect(some.milestones.find((m) => m.skill.id === 'modelling')!.start).toBeUndefined();
     expect(some.next).toMatchObject({ skill: 'evaluation-in-practice' });
     expect(some.next?.action).toBe(

@@ -28,13 +28,13 @@ describe('a scaffolded portfolio, built with npm start', () => {
   it('shows the scaffold on the index with its readiness, and the draft with what it misses', async () => {
     const index = await page('index.html');
     expect(index).toContain('My forecasts');
-    expect(index).toMatch(/>\d+ of 17<\/strong> interview checks pass/);
+    expect(index).toMatch(/>\d+ of 18<\/strong> interview checks pass/);
     expect(index).toContain('nba-team-wins');
     expect(index).toContain('A draft: its data is not collected yet (<code>mlfolio scrape');
-    // The scaffold's placeholder summary is not published; the draft's fifteen checks that wait for a run say so once.
+    // The scaffold's placeholder summary is not published; the draft's sixteen checks that wait for a run say so once.
     expect(index).not.toContain('TODO: one sentence');
     expect(index.match(/No run recorded/g)).toHaveLength(1);
-    expect(index).toMatch(/<strong[^>]*>15 checks<\/strong>, for one reason/);
+    expect(index).toMatch(/<strong[^>]*>16 checks<\/strong>, for one reason/);
   });
 
   it("gives the scaffold a project page with its failing checks and the audit's hints", async () => {
