@@ -6,7 +6,11 @@ import { parseYamlText } from '../portfolio/yaml-file.ts';
 import { classNames, resolveLabelKeys } from './label-keys.ts';
 import { namePairItems } from './name-pairs.ts';
 import { itemsFromRows, type LabelItem, readNameList, readRows } from './task-items.ts';
-import { type LabellingTaskDeclaration, labellingTaskSchema, type ProjectTableItemsSpec } from './task-spec.ts';
+import {
+  type LabellingTaskDeclaration,
+  labellingTaskSchema,
+  type ProjectTableItemsSpec,
+} from './task-spec.ts';
 
 /** A task ready to label: its declaration, its items, its classes and the key of each class. */
 export interface Task {

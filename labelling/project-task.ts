@@ -78,7 +78,11 @@ export async function loadProjectTask(
 }
 
 /** One item per distinct non-empty value of `spec.distinct`, in first-seen order, with its row count and time span. */
-export function distinctItems(rows: readonly Row[], spec: ProjectTableItemsSpec, timeColumn: string): LabelItem[] {
+export function distinctItems(
+  rows: readonly Row[],
+  spec: ProjectTableItemsSpec,
+  timeColumn: string,
+): LabelItem[] {
   const byValue = new Map<string, { rows: number; first: string; last: string }>();
   for (const row of rows) {
     const raw = row[spec.distinct];

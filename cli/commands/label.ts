@@ -17,7 +17,7 @@ export const labelCommand = defineCommand({
       type: 'positional',
       required: true,
       description:
-        "A project slug (its labelling task), or a labelling task file (YAML or JSON), or a folder holding label-task.yaml.",
+        'A project slug (its labelling task), or a labelling task file (YAML or JSON), or a folder holding label-task.yaml.',
     },
     name: {
       type: 'positional',
@@ -81,9 +81,7 @@ export const labelCommand = defineCommand({
         return;
       }
       const snapshot = readLabelSnapshot(storePath);
-      settled = new Set(
-        snapshot.current.filter((l) => isLabellingFunction(l.annotator)).map((l) => l.item),
-      );
+      settled = new Set(snapshot.current.filter((l) => isLabellingFunction(l.annotator)).map((l) => l.item));
     } else {
       if (args.functions || args.report || args.name !== undefined) {
         throw new MlfolioError({
@@ -96,7 +94,9 @@ export const labelCommand = defineCommand({
       const { loadTaskFile, findTaskFile } = await import('../../labelling/load-task.ts');
       const file = await findTaskFile(resolve(args.task));
       task = await loadTaskFile(file);
-      storePath = resolve(args.store ?? join(dirname(file), 'labels', `${task.declaration.name}.labels.jsonl`));
+      storePath = resolve(
+        args.store ?? join(dirname(file), 'labels', `${task.declaration.name}.labels.jsonl`),
+      );
     }
     const { startLabelServer } = await import('../../labelling/label-server.ts');
     const port = args.port === undefined ? 4323 : Number(args.port);

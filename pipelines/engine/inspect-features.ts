@@ -11,8 +11,8 @@ import {
   openFeatureStore,
   type ViewDescription,
 } from '../feature-store/index.ts';
-import { joinLabelColumns, readJoinLabels } from './label-join.ts';
 import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
+import { joinLabelColumns, readJoinLabels } from './label-join.ts';
 
 export interface FeatureCheck {
   passed: boolean;

@@ -609,7 +609,8 @@ function testPeriodTimes(rows: EngineRows, split: ProjectFile['split']): string[
   return rows.times.filter((_, i) => held.has(rows.seasons[i]!));
 }
 
-async function buildEngineRows(
+/** The events' point-in-time features joined to the target, in time order (the features stage's output). */
+export async function buildEngineRows(
   project: EngineProject,
   storeSpec: ReturnType<typeof featureStoreSpecOf>,
   kept: readonly Row[],
@@ -715,7 +716,7 @@ function measureLatency(artifact: TaskArtifact, rows: EngineRows, indices: reado
   return { predictP50Us: at(0.5), predictP99Us: at(0.99) };
 }
 
-function defaultMetrics(task: Task): TaskMetricId[] {
+export function defaultMetrics(task: Task): TaskMetricId[] {
   switch (task.kind) {
     case 'binary':
       return ['log_loss', 'brier', 'auc', 'accuracy'];

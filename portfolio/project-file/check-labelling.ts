@@ -51,7 +51,9 @@ export function labellingProblems(file: ProjectFile): string[] {
       } else {
         const classes = classNames(task.labels);
         if (task.labels.kind === 'multi-label') {
-          problems.push(`${field}.task: "${join.task}" is multi-label; a joined column takes one class per row.`);
+          problems.push(
+            `${field}.task: "${join.task}" is multi-label; a joined column takes one class per row.`,
+          );
         } else if (!classes.includes(join.default)) {
           problems.push(
             `${field}.default: "${join.default}" is not a class of "${join.task}". ${didYouMean(join.default, classes)}`,
