@@ -10,6 +10,7 @@ import {
   leakageSafeSplit,
   slicesExamined,
 } from './checks/evaluation-checks.ts';
+import { labelEffectMeasured, labelErrorAudit, labellingAgreement } from './checks/labelling-checks.ts';
 import {
   baselineCompared,
   comparisonTested,
@@ -33,6 +34,9 @@ const checks: readonly Check[] = [
   explanationPresent,
   featuresPointInTime,
   labelsAccounted,
+  labellingAgreement,
+  labelErrorAudit,
+  labelEffectMeasured,
   provenanceLicence,
   reproducibleRun,
   inferencePath,

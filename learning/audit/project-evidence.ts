@@ -10,6 +10,7 @@ import { loadAnyProject, type ProjectHeader } from '../../portfolio/project-file
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { validateStatsTableProject } from '../../templates/stats-table/stats-table-spec.ts';
+import { gatherLabellingEvidence, type LabellingTaskEvidence } from './labelling-evidence.ts';
 import { detectServingSurfaces } from './serving-surfaces.ts';
 
 /** Ways a reader can get a prediction from a model of the project's latest run. */
@@ -54,6 +55,8 @@ export interface ProjectEvidence {
   serving: ServingSurfaces | undefined;
   /** The best model's artifact from the latest run, put through the serving forward pass once. */
   inferenceProbe: InferenceProbe | undefined;
+  /** The project's labelling tasks, their label reports and their logs' current snapshots. */
+  labelling: LabellingTaskEvidence[];
 }
 
 export interface InferenceProbe {
@@ -77,6 +80,7 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
   const specText = await readTextIfExists(paths.specFile);
   let task: string | undefined;
   let tags: string[] = [];
+  let rawSpec: unknown;
   try {
     const raw = parseYaml(specText ?? '') as {
       task?: unknown;
@@ -92,6 +96,7 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
           : raw
             ? 'match-outcome'
             : undefined;
+    rawSpec = raw;
     if (Array.isArray(raw?.tags)) tags = raw.tags.filter((tag): tag is string => typeof tag === 'string');
   } catch {
     task = undefined;
@@ -143,6 +148,7 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
       ? await detectServingSurfaces(workspace, slug, run, { draft: draft !== undefined })
       : undefined,
     inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
+    labelling: await gatherLabellingEvidence(workspace, slug, rawSpec, shown),
   };
 }
 

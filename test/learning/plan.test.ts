@@ -171,6 +171,7 @@ describe('planning a learning path', () => {
     const audits = [
       auditWith('my-matches', [
         'provenance-licence',
+        'labels-accounted',
         'baseline-compared',
         'trade-offs-measured',
         'leakage-safe-split',
