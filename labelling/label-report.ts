@@ -5,7 +5,7 @@ import type { Estimate } from '../pipelines/runs/run-record.ts';
 import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import type { LoadedProject } from '../portfolio/project-file/load.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
-import { confidentLearning } from './confident-learning.ts';
+import { confidentLearning, type RelabelOutcome, relabelOutcome } from './confident-learning.ts';
 import { type QualityReport, qualityReport } from './label-quality.ts';
 import {
   applyLabellingFunctions,
@@ -47,6 +47,8 @@ export interface LabelReport {
     suspects: { item: string; given: string; suggested: string; selfConfidence: number; by: string[] }[];
     /** Suspect items to relabel, most suspect first. */
     relabelQueue: string[];
+    /** Items relabelled so far (round `relabel`), and the share whose label the relabel changed: errors confirmed. */
+    relabelled: RelabelOutcome & { changes: { item: string; from: string; to: string; annotator: string }[] };
   };
   /** Item-model accuracy on the random evaluation slice against number of labels, random vs least-confidence. */
   learningCurve: {
@@ -156,6 +158,30 @@ export async function buildLabelReport(
     };
   });
 
+  // relabels: each against the label it replaced (the same annotator's earlier label of the item)
+  const earlier = new Map<string, { label: string; annotator: string }>();
+  const given: { item: string; given: string }[] = [];
+  const relabels = new Map<string, string>();
+  const changes: LabelReport['audit']['relabelled']['changes'] = [];
+  for (const record of snapshot.standing) {
+    if (record.round === 'self-overlap') continue;
+    const key = `${record.item}\u0000${record.annotator}`;
+    const before = earlier.get(key);
+    if (record.round === 'relabel' && before) {
+      given.push({ item: record.item, given: before.label });
+      relabels.set(record.item, String(record.label));
+      if (before.label !== String(record.label))
+        changes.push({
+          item: record.item,
+          from: before.label,
+          to: String(record.label),
+          annotator: record.annotator,
+        });
+    }
+    earlier.set(key, { label: String(record.label), annotator: record.annotator });
+  }
+  const relabelled = { ...relabelOutcome(given, relabels), changes };
+
   // learning curves on the random evaluation slice, random against least-confidence sampling
   const queue = buildQueue({
     items: task.items,
@@ -245,6 +271,7 @@ export async function buildLabelReport(
       labels: labelledItems.length,
       suspects,
       relabelQueue: suspects.map((s) => s.item),
+      relabelled,
     },
     learningCurve: { model, evaluationItems: evalIdx.length, seeds, batch, points },
     effects,
@@ -272,7 +299,7 @@ function summarise(r: LabelReport): string[] {
             .map((s) => `${s.item} (${s.given}, model says ${s.suggested})`)
             .join('; ')}`
         : ''
-    }.`,
+    }.${r.audit.relabelled.relabelled ? ` Relabelled ${r.audit.relabelled.relabelled}: ${r.audit.relabelled.confirmed} changed (${pct(r.audit.relabelled.confirmedShare)} confirmed as errors).` : ''}`,
   ];
   const last = r.learningCurve.points.at(-1);
   const mid = r.learningCurve.points[Math.floor(r.learningCurve.points.length / 3)];

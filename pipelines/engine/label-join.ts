@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { projectLabelLogPath, readLabelSnapshot } from '../../labelling/project-task.ts';
+import { hashValue } from '../../portfolio/hash.ts';
 import type { LabelJoin } from '../../portfolio/project-file/data-spec.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
 import type { Row } from '../collect/typed-rows.ts';
@@ -9,6 +10,11 @@ import type { RunRecord } from '../runs/run-record.ts';
 export interface JoinLabels {
   join: LabelJoin;
   snapshot: string;
+  /**
+   * sha256 of the resolved labels: the snapshot hashes every annotator's current label, and the
+   * resolution rule (a repeat is not a vote) can change an item's label under the same snapshot.
+   */
+  resolvedSha256: string;
   /** The log, relative to the portfolio root. */
   log: string;
   labels: Record<string, string>;
@@ -29,6 +35,7 @@ export function readJoinLabels(workspace: Workspace, slug: string, join: LabelJo
   return {
     join,
     snapshot: snapshot.id,
+    resolvedSha256: hashValue(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     log: relative(workspace.root, path),
     labels,
     byAnnotator,

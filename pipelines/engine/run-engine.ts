@@ -127,7 +127,7 @@ export async function runEngine(
     joins.push(
       await graph.run({
         name,
-        params: { join, snapshot: read.snapshot },
+        params: { join, snapshot: read.snapshot, resolved: read.resolvedSha256 },
         code: ['labelling/project-task.ts', 'labelling/label-log.ts', 'labelling/label-state.ts'],
         describe: `labels of "${join.task}" (${read.snapshot.slice(0, 15)}) → ${eventsName}.${join.column}`,
         run: async () => read,

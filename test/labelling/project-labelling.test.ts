@@ -48,7 +48,7 @@ async function label(
   task: Awaited<ReturnType<typeof loadProjectTask>>,
   annotator: string,
   labels: Record<string, string>,
-  round: 'queue' | 'self-overlap' = 'queue',
+  round: 'queue' | 'self-overlap' | 'relabel' = 'queue',
 ) {
   const store = await LabelStore.open(task, path, { durability: 'write' });
   try {
@@ -190,6 +190,23 @@ describe('labels feed the engine with lineage', () => {
 
     const third = await runEngine(ws, project);
     expect(third.reused).toBe(true);
+
+    // A repeat that disagrees is a measurement, not a vote; a relabel to the repeat's answer leaves
+    // every annotator's current label (the snapshot) as it was, yet changes the resolved label.
+    await label(log, task, 'ana', { 'Regional Games': 'major' });
+    await label(log, task, 'ana', { 'Regional Games': 'other' }, 'self-overlap');
+    expect(readLabelSnapshot(log).resolved.get('Regional Games')!.label).toBe('major');
+    const fourth = await runEngine(ws, project);
+    const snapshotBefore = readLabelSnapshot(log).id;
+    await label(log, task, 'ana', { 'Regional Games': 'other' }, 'relabel');
+    expect(readLabelSnapshot(log).id).toBe(snapshotBefore);
+    expect(readLabelSnapshot(log).resolved.get('Regional Games')!.label).toBe('other');
+    const fifth = await runEngine(ws, project);
+    expect(fifth.reused).toBe(false);
+    expect(fifth.record.stages.find((s) => s.name === 'labels:importance')!.cached).toBe(false);
+    expect(fifth.record.stages.find((s) => s.name === 'features')!.key).not.toBe(
+      fourth.record.stages.find((s) => s.name === 'features')!.key,
+    );
   }, 120_000);
 });
 
