@@ -13,7 +13,7 @@ import {
   labellingFunctionTable,
 } from './labelling-functions.ts';
 import type { Task } from './load-task.ts';
-import { isLabellingFunction, readLabelSnapshot } from './project-task.ts';
+import { isLabellingFunction, readLabelSnapshot, resolvedHash } from './project-task.ts';
 import { buildQueue } from './queue.ts';
 import { seededRandom, shuffled } from './seeded-random.ts';
 import { fitTokenClassifier } from './token-classifier.ts';
@@ -29,6 +29,8 @@ export interface LabelReport {
   createdAt: string;
   /** Content hash of the current labels the report measured. */
   snapshot: string;
+  /** sha256 of the one label per item resolved from it (what a label join reads). */
+  resolvedSha256: string;
   log: string;
   items: number;
   /** Items with a resolved label, and who settled them. */
@@ -254,6 +256,7 @@ export async function buildLabelReport(
     guidelinesVersion: declaration.guidelines.version,
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
     snapshot: snapshot.id,
+    resolvedSha256: resolvedHash(snapshot),
     log: `labels/${declaration.name}.labels.jsonl`,
     items: task.items.length,
     labelled: {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { collectTable } from '../pipelines/collect/collect-table.ts';
 import type { Row } from '../pipelines/collect/typed-rows.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
+import { hashValue } from '../portfolio/hash.ts';
 import type { LoadedProject } from '../portfolio/project-file/load.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
@@ -183,4 +184,13 @@ export function labellingFunctionSubmissions(task: Task, state: LabelState) {
     });
   });
   return out;
+}
+
+/** sha256 of the resolved labels (item → label, sorted by item): what a label join reads. */
+export function resolvedHash(snapshot: Pick<LabelSnapshot, 'resolved'>): string {
+  return hashValue(
+    [...snapshot.resolved]
+      .map(([item, r]) => [item, r.label] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LabelReport } from '../../labelling/label-report.ts';
-import { projectLabelLogPath, readLabelSnapshot } from '../../labelling/project-task.ts';
+import { projectLabelLogPath, readLabelSnapshot, resolvedHash } from '../../labelling/project-task.ts';
 import { readTextIfExists } from '../../portfolio/files.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 
@@ -12,6 +12,8 @@ export interface LabellingTaskEvidence {
   report: LabelReport | undefined;
   /** Content hash of the log's current labels (undefined when there is no log). */
   currentSnapshot: string | undefined;
+  /** sha256 of the labels resolved from the log now (one per item). */
+  currentResolved: string | undefined;
   problem: string | undefined;
 }
 
@@ -31,15 +33,20 @@ export async function gatherLabellingEvidence(
     let report: LabelReport | undefined;
     let problem: string | undefined;
     let currentSnapshot: string | undefined;
+    let currentResolved: string | undefined;
     try {
       const text = await readTextIfExists(file);
       if (text !== undefined) report = JSON.parse(text) as LabelReport;
       const log = projectLabelLogPath(workspace, slug, task.name);
-      if ((await readTextIfExists(log)) !== undefined) currentSnapshot = readLabelSnapshot(log).id;
+      if ((await readTextIfExists(log)) !== undefined) {
+        const snapshot = readLabelSnapshot(log);
+        currentSnapshot = snapshot.id;
+        currentResolved = resolvedHash(snapshot);
+      }
     } catch (error) {
       problem = `${shown(file)}: ${(error as Error).message}`;
     }
-    out.push({ task: task.name, reportFile: shown(file), report, currentSnapshot, problem });
+    out.push({ task: task.name, reportFile: shown(file), report, currentSnapshot, currentResolved, problem });
   }
   return out;
 }

@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
-import { projectLabelLogPath, readLabelSnapshot } from '../../labelling/project-task.ts';
-import { hashValue } from '../../portfolio/hash.ts';
+import { projectLabelLogPath, readLabelSnapshot, resolvedHash } from '../../labelling/project-task.ts';
 import type { LabelJoin } from '../../portfolio/project-file/data-spec.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
 import type { Row } from '../collect/typed-rows.ts';
@@ -35,7 +34,7 @@ export function readJoinLabels(workspace: Workspace, slug: string, join: LabelJo
   return {
     join,
     snapshot: snapshot.id,
-    resolvedSha256: hashValue(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    resolvedSha256: resolvedHash(snapshot),
     log: relative(workspace.root, path),
     labels,
     byAnnotator,
@@ -73,6 +72,7 @@ export function joinLabelColumns(
       column: j.join.column,
       key: j.join.key,
       snapshot: j.snapshot,
+      resolvedSha256: j.resolvedSha256,
       log: j.log,
       items: items[index]!.size,
       labelled: items[index]!.size - unlabelled.length,

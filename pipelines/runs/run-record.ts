@@ -160,6 +160,8 @@ export const runRecordSchema = z.looseObject({
         column: z.string(),
         key: z.string(),
         snapshot: z.string(),
+        /** sha256 of the one label per item the join read (resolved from the snapshot). */
+        resolvedSha256: z.string(),
         log: z.string(),
         items: z.number().int(),
         labelled: z.number().int(),

@@ -83,7 +83,7 @@ export const labelErrorAudit: Check = {
 export const labelEffectMeasured: Check = {
   id: 'label-effect-measured',
   run: (evidence) =>
-    withLabelReport(evidence, ({ task, report, currentSnapshot }) => {
+    withLabelReport(evidence, ({ task, report, currentSnapshot, currentResolved }) => {
       const effect = report.effects.find(
         (e) => e.difference.lower !== undefined && e.difference.upper !== undefined,
       );
@@ -93,14 +93,23 @@ export const labelEffectMeasured: Check = {
           `Task "${task}": no model was measured with and without its labels.`,
         );
       }
-      if (currentSnapshot && currentSnapshot !== report.snapshot) {
+      if (
+        (currentSnapshot && currentSnapshot !== report.snapshot) ||
+        (currentResolved && report.resolvedSha256 && currentResolved !== report.resolvedSha256)
+      ) {
         return fail(
           `Rerun \`mlfolio label ${evidence.slug} ${task} --report\`: the labels changed since the report measured them.`,
-          `The report measured snapshot ${report.snapshot.slice(0, 19)}…; the log now holds ${currentSnapshot.slice(0, 19)}….`,
+          currentSnapshot !== report.snapshot
+            ? `The report measured snapshot ${report.snapshot.slice(0, 19)}…; the log now holds ${currentSnapshot?.slice(0, 19)}….`
+            : `The log's labels resolve differently now (a relabel or repeat) from what the report measured (snapshot ${report.snapshot.slice(0, 19)}…).`,
         );
       }
       const used = evidence.run?.labels?.find((l) => l.task === task);
-      if (evidence.run && used && used.snapshot !== report.snapshot) {
+      if (
+        evidence.run &&
+        used &&
+        (used.snapshot !== report.snapshot || used.resolvedSha256 !== report.resolvedSha256)
+      ) {
         return fail(
           `Run \`mlfolio run ${evidence.slug}\`: the latest run read other labels than the report measured.`,
           `Run ${evidence.run.runId} read snapshot ${used.snapshot.slice(0, 19)}…, the report ${report.snapshot.slice(0, 19)}….`,
