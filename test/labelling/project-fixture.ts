@@ -130,7 +130,10 @@ export function fixtureProject(overrides: Record<string, unknown> = {}): Record<
           },
           guidelines: { version: 'v1', text: 'Finals are major; qualifying rounds are qualifiers.' },
           sampling: { strategy: 'random', seed: 3, selfOverlapShare: 0.5, selfOverlapGap: 1 },
-          gold: [{ item: 'World Cup', label: 'major' }],
+          gold: [
+            { item: 'World Cup', label: 'major' },
+            { item: 'Friendly', label: 'friendly' },
+          ],
           labellingFunctions: [
             {
               name: 'qualification',

@@ -241,7 +241,7 @@ describe('what the labels were worth, and the audit', () => {
     ]);
     expect(report.quality.overlapItems).toBe(7);
     expect(report.quality.percentAgreement!.estimate).toBeCloseTo(6 / 7, 10);
-    expect(report.quality.gold['ai-agent:test']).toEqual({ items: 1, accuracy: 1 });
+    expect(report.quality.gold['ai-agent:test']).toEqual({ items: 2, accuracy: 1 });
     expect(report.audit.labels).toBe(7);
     expect(report.learningCurve.points.at(-1)!.labels).toBe(7 - report.learningCurve.evaluationItems);
     const effect = report.effects[0]!;
