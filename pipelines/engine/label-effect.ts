@@ -1,6 +1,6 @@
-import { collectTable } from '../../pipelines/collect/collect-table.ts';
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
+import { collectTable } from '../collect/collect-table.ts';
 import { pairedBootstrapDifference } from '../evaluation/bootstrap.ts';
 import { isBetter } from '../evaluation/evaluate-forecasts.ts';
 import type { Estimate } from '../runs/run-record.ts';

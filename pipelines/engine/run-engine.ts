@@ -128,7 +128,12 @@ export async function runEngine(
       await graph.run({
         name,
         params: { join, snapshot: read.snapshot, resolved: read.resolvedSha256 },
-        code: ['labelling/project-task.ts', 'labelling/label-log.ts', 'labelling/label-state.ts'],
+        code: [
+          'labelling/project-task.ts',
+          'labelling/label-log.ts',
+          'labelling/label-state.ts',
+          'pipelines/engine/label-join.ts',
+        ],
         describe: `labels of "${join.task}" (${read.snapshot.slice(0, 15)}) → ${eventsName}.${join.column}`,
         run: async () => read,
       }),
