@@ -21,6 +21,8 @@ export interface LabelServerOptions {
   durability?: LabelStoreOptions['durability'];
   /** Class probabilities per item (a model's); without them, the task's labelling functions give them. */
   probabilities?: ReadonlyMap<string, readonly number[]>;
+  /** Items settled elsewhere (by labelling functions), left out of the queue except gold items. */
+  settled?: ReadonlySet<string>;
   /** Where the probabilities came from, shown with each suggestion. */
   probabilitySource?: string;
   logger?: boolean;
@@ -66,7 +68,11 @@ export async function startLabelServer(options: LabelServerOptions): Promise<Lab
   );
   let session: LabellingSession;
   try {
-    session = new LabellingSession(store, { ...(probabilities ? { probabilities } : {}), suggestions });
+    session = new LabellingSession(store, {
+      ...(probabilities ? { probabilities } : {}),
+      suggestions,
+      ...(options.settled ? { settled: options.settled } : {}),
+    });
   } catch (error) {
     store.close();
     throw error;

@@ -24,6 +24,11 @@ export interface SessionOptions {
   probabilities?: ReadonlyMap<string, readonly number[]>;
   /** Suggestions per item id (e.g. a model's or a label model's argmax). */
   suggestions?: ReadonlyMap<string, SuggestionShown>;
+  /**
+   * Items already settled elsewhere (labelled by labelling functions): left out of the queue, except
+   * gold items, which every annotator is measured on.
+   */
+  settled?: ReadonlySet<string>;
 }
 
 /**
@@ -43,12 +48,13 @@ export class LabellingSession {
     this.store = store;
     this.options = options;
     const declaration = store.task.declaration;
+    const gold = new Set(declaration.gold.map((g) => g.item));
     this.queue = buildQueue({
       items: store.task.items,
       sampling: declaration.sampling,
       ...(options.probabilities ? { probabilities: options.probabilities } : {}),
-      gold: new Set(declaration.gold.map((g) => g.item)),
-    });
+      gold,
+    }).filter((entry) => gold.has(entry.item) || !options.settled?.has(entry.item));
     for (const [i, entry] of this.queue.entries()) this.positionOf.set(entry.item, i);
     for (const record of store.state.standing()) this.noteRepeat(record);
   }

@@ -6,7 +6,11 @@ import { parseYamlText } from '../portfolio/yaml-file.ts';
 import { classNames, resolveLabelKeys } from './label-keys.ts';
 import { namePairItems } from './name-pairs.ts';
 import { itemsFromRows, type LabelItem, readNameList, readRows } from './task-items.ts';
-import { type LabellingTaskDeclaration, labellingTaskSchema } from './task-spec.ts';
+import {
+  type LabellingTaskDeclaration,
+  labellingTaskSchema,
+  type ProjectTableItemsSpec,
+} from './task-spec.ts';
 
 /** A task ready to label: its declaration, its items, its classes and the key of each class. */
 export interface Task {
@@ -62,22 +66,33 @@ export async function loadTask(
   declaration: LabellingTaskDeclaration,
   source: string,
   baseDir: string,
+  options: { projectItems?: (spec: ProjectTableItemsSpec) => Promise<LabelItem[]> } = {},
 ): Promise<Task> {
   const keys = resolveLabelKeys(declaration.labels, source);
   const at = (path: string) => resolve(baseDir, path);
   const spec = declaration.items;
-  const items =
-    spec.source === 'table'
-      ? itemsFromRows(await readRows(at(spec.path)), spec, source)
-      : namePairItems(await readNameList(spec.left, at), await readNameList(spec.right, at), spec);
+  let items: LabelItem[];
+  if (spec.source === 'table') items = itemsFromRows(await readRows(at(spec.path)), spec, source);
+  else if (spec.source === 'name-pairs')
+    items = namePairItems(await readNameList(spec.left, at), await readNameList(spec.right, at), spec);
+  else if (options.projectItems) items = await options.projectItems(spec);
+  else {
+    throw new MlfolioError({
+      code: 'E_LABEL_TASK_INVALID',
+      message: `${source}: items.source "project-table" reads a project's table, but this task is not in a project file.`,
+      hint: 'Declare the task in the labelling section of a version 2 project.yaml, or use items.source: table with a file.',
+    });
+  }
   if (items.length === 0) {
     throw new MlfolioError({
       code: 'E_LABEL_TASK_EMPTY',
-      message: `${source}: the task "${declaration.name}" has no items (${spec.source === 'table' ? `${at(spec.path)} has no rows` : 'no name pair shares a blocking key'}).`,
+      message: `${source}: the task "${declaration.name}" has no items (${emptyReason(spec, at)}).`,
       hint:
-        spec.source === 'table'
-          ? 'Point items.path at a table with rows.'
-          : 'Add a blocking method (token-overlap finds the most pairs) or lower minSimilarity.',
+        spec.source === 'name-pairs'
+          ? 'Add a blocking method (token-overlap finds the most pairs) or lower minSimilarity.'
+          : spec.source === 'table'
+            ? 'Point items.path at a table with rows.'
+            : `Check that the table "${spec.table}" has rows with a value in "${spec.distinct}".`,
     });
   }
   const classes = classNames(declaration.labels);
@@ -147,4 +162,10 @@ function parseJson(text: string, file: string): unknown {
       { cause: error },
     );
   }
+}
+
+function emptyReason(spec: LabellingTaskDeclaration['items'], at: (path: string) => string): string {
+  if (spec.source === 'table') return `${at(spec.path)} has no rows`;
+  if (spec.source === 'name-pairs') return 'no name pair shares a blocking key';
+  return `the table "${spec.table}" has no value in the column "${spec.distinct}"`;
 }

@@ -23,6 +23,14 @@ const tableItemsSchema = z.strictObject({
   featureFields: z.array(fieldName).default([]),
 });
 
+const projectTableItemsSchema = z.strictObject({
+  source: z.literal('project-table'),
+  /** A table of the project's data section. */
+  table: fieldName,
+  /** The column whose distinct values are the items (each item's id is the value). */
+  distinct: fieldName,
+});
+
 const nameListSchema = z.union([
   z.strictObject({ names: z.array(z.string()).min(1) }),
   z.strictObject({ path: z.string().min(1), field: fieldName }),
@@ -96,7 +104,8 @@ export const samplingSchema = z.strictObject({
 export const labellingTaskSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a slug: lower-case letters, digits and dashes'),
   title: z.string().optional(),
-  items: z.discriminatedUnion('source', [tableItemsSchema, namePairsSchema]),
+  /** A table file, name pairs, or (in a project file only) the distinct values of a project table's column. */
+  items: z.discriminatedUnion('source', [tableItemsSchema, namePairsSchema, projectTableItemsSchema]),
   labels: labelSchemaSchema,
   guidelines: z.strictObject({ version: z.string().min(1), text: z.string().min(1) }),
   sampling: samplingSchema.default(samplingSchema.parse({})),
@@ -112,3 +121,4 @@ export type LabellingTaskDeclaration = z.output<typeof labellingTaskSchema>;
 export type TableItemsSpec = z.output<typeof tableItemsSchema>;
 export type NamePairsSpec = z.output<typeof namePairsSchema>;
 export type NameListSpec = z.output<typeof nameListSchema>;
+export type ProjectTableItemsSpec = z.output<typeof projectTableItemsSchema>;

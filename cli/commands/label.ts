@@ -1,25 +1,39 @@
+import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defineCommand } from 'citty';
+import type { Task } from '../../labelling/load-task.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
 
 export const labelCommand = defineCommand({
   meta: {
     name: 'label',
     description:
-      'Label items of a labelling task on a local, keyboard-only page (loopback only): a key per label, Enter accepts the suggestion, Backspace undoes, arrows move. Every label is in the log before the page moves on.',
+      "Label items of a labelling task on a local, keyboard-only page (loopback only): a key per label, Enter accepts the suggestion, Backspace undoes, arrows move. Every label is in the log before the page moves on. With a project, `--functions` records its labelling functions' labels and `--report` measures what the labels were worth.",
   },
   args: {
     task: {
       type: 'positional',
       required: true,
-      description: 'A labelling task file (YAML or JSON), or a folder holding label-task.yaml.',
+      description:
+        'A project slug (its labelling task), or a labelling task file (YAML or JSON), or a folder holding label-task.yaml.',
+    },
+    name: {
+      type: 'positional',
+      required: false,
+      description: "With a project: the task's name (needed when the project declares several).",
     },
     store: {
       type: 'string',
-      description: 'The label log (default: labels/<task name>.labels.jsonl beside the task file).',
+      description:
+        'The label log (default: labels/<task name>.labels.jsonl beside the task file, or in the project folder).',
     },
-    annotator: { type: 'string', description: 'Who is labelling (default: your user name).' },
+    annotator: {
+      type: 'string',
+      description:
+        'Who is labelling (default: your user name). Say what you are: an AI agent labels as e.g. ai-agent:<model>.',
+    },
     host: { type: 'string', description: 'Loopback address to bind (default 127.0.0.1).' },
     port: { type: 'string', description: 'Port (default 4323; 0 picks a free one).' },
     fsync: {
@@ -28,12 +42,63 @@ export const labelCommand = defineCommand({
         'Flush each label to disk before acknowledging it (default). --no-fsync acknowledges once the OS has it: survives kill -9, not a power cut.',
       default: true,
     },
+    functions: {
+      type: 'boolean',
+      description:
+        "With a project: record each labelling function's labels in the log (annotator labelling-function:<name>) and exit.",
+      default: false,
+    },
+    report: {
+      type: 'boolean',
+      description:
+        'With a project: measure the labels (agreement, gold accuracy, error audit, learning curves, effect on the models) and write labels/<task>.report.json.',
+      default: false,
+    },
   },
   async run({ args }) {
-    const { loadTaskFile, findTaskFile } = await import('../../labelling/load-task.ts');
+    const workspace = workspaceAt();
+    const asFile = await stat(resolve(args.task)).catch(() => undefined);
+    const asProject = asFile
+      ? undefined
+      : await stat(projectPaths(workspace, args.task).specFile).catch(() => undefined);
+    let task: Task;
+    let storePath: string;
+    let settled: Set<string> | undefined;
+    if (asProject) {
+      const { loadProjectFile } = await import('../../portfolio/project-file/load.ts');
+      const { loadProjectTask, projectLabelLogPath, readLabelSnapshot, isLabellingFunction } = await import(
+        '../../labelling/project-task.ts'
+      );
+      const project = await loadProjectFile(workspace, args.task, { notice: (m) => console.error(m) });
+      task = await loadProjectTask(workspace, project, args.name);
+      storePath = resolve(args.store ?? projectLabelLogPath(workspace, project.slug, task.declaration.name));
+      if (args.functions) return recordFunctionLabels(task, storePath);
+      if (args.report) {
+        const { writeLabelReport } = await import('../../labelling/label-report.ts');
+        const { path, report } = await writeLabelReport(workspace, project, task, storePath);
+        console.log(report.summary.join('\n'));
+        console.error(`Written to ${path}.`);
+        return;
+      }
+      const snapshot = readLabelSnapshot(storePath);
+      settled = new Set(snapshot.current.filter((l) => isLabellingFunction(l.annotator)).map((l) => l.item));
+    } else {
+      if (args.functions || args.report || args.name !== undefined) {
+        throw new MlfolioError({
+          code: 'E_USAGE',
+          message: `"${args.task}" is not a project of this portfolio${asFile ? ' but a task file' : ''}; a task name, --functions and --report need a project.`,
+          hint: 'Pass a project slug (content/projects/<slug>) whose project.yaml declares a labelling task.',
+          exitCode: ExitCode.usage,
+        });
+      }
+      const { loadTaskFile, findTaskFile } = await import('../../labelling/load-task.ts');
+      const file = await findTaskFile(resolve(args.task));
+      task = await loadTaskFile(file);
+      storePath = resolve(
+        args.store ?? join(dirname(file), 'labels', `${task.declaration.name}.labels.jsonl`),
+      );
+    }
     const { startLabelServer } = await import('../../labelling/label-server.ts');
-    const file = await findTaskFile(resolve(args.task));
-    const task = await loadTaskFile(file);
     const port = args.port === undefined ? 4323 : Number(args.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new MlfolioError({
@@ -43,9 +108,6 @@ export const labelCommand = defineCommand({
         exitCode: ExitCode.usage,
       });
     }
-    const storePath = resolve(
-      args.store ?? join(dirname(file), 'labels', `${task.declaration.name}.labels.jsonl`),
-    );
     const server = await startLabelServer({
       task,
       storePath,
@@ -53,13 +115,16 @@ export const labelCommand = defineCommand({
       ...(args.host ? { host: args.host } : {}),
       port,
       durability: args.fsync === false ? 'write' : 'fsync',
+      ...(settled ? { settled } : {}),
     });
     const { torn, records } = server.store.opened;
     if (torn)
       console.error(
         `The log's last line was cut short by a crash (never acknowledged); moved to ${storePath}.torn.`,
       );
-    console.error(`${task.items.length} items, ${records} log records in ${storePath}.`);
+    console.error(
+      `${task.items.length} items (${server.session.queue.length} in the queue${settled?.size ? `; ${settled.size} settled by labelling functions` : ''}), ${records} log records in ${storePath}.`,
+    );
     console.log(`Labelling "${task.declaration.name}" at ${server.url} — Ctrl-C stops.`);
     await new Promise<void>((done) => {
       const stop = () => {
@@ -73,3 +138,20 @@ export const labelCommand = defineCommand({
     console.error('Stopped; the label log is closed.');
   },
 });
+
+/** Records the task's labelling-function labels in the log (taking its lock), once each. */
+async function recordFunctionLabels(task: Task, storePath: string): Promise<void> {
+  const { LabelStore } = await import('../../labelling/label-store.ts');
+  const { labellingFunctionSubmissions } = await import('../../labelling/project-task.ts');
+  const store = await LabelStore.open(task, storePath);
+  try {
+    const submissions = labellingFunctionSubmissions(task, store.state);
+    if (submissions.length) store.submitMany(submissions, 'labelling functions');
+    const items = new Set(submissions.map((s) => s.item));
+    console.log(
+      `${submissions.length} label(s) by ${task.declaration.labellingFunctions.length} labelling function(s) on ${items.size} item(s) recorded in ${storePath}.`,
+    );
+  } finally {
+    store.close();
+  }
+}

@@ -11,6 +11,7 @@ import {
   slicesExamined,
 } from './checks/evaluation-checks.ts';
 import { experimentAnalysed } from './checks/experiment-checks.ts';
+import { labelEffectMeasured, labelErrorAudit, labellingAgreement } from './checks/labelling-checks.ts';
 import {
   baselineCompared,
   comparisonTested,
@@ -34,6 +35,9 @@ const checks: readonly Check[] = [
   explanationPresent,
   featuresPointInTime,
   labelsAccounted,
+  labellingAgreement,
+  labelErrorAudit,
+  labelEffectMeasured,
   provenanceLicence,
   reproducibleRun,
   inferencePath,

@@ -55,6 +55,21 @@ export const checkCatalogue = {
     question:
       'Is the target defined, and is every record left out of the labelled data counted with a reason?',
   },
+  'labelling-agreement': {
+    title: 'Labels with measured agreement',
+    question:
+      'Did the builder label data with a declared task and guidelines, and measure how far the labels agree (between annotators or with themselves), with an interval?',
+  },
+  'label-error-audit': {
+    title: 'Label errors audited',
+    question:
+      'Were the labels searched for errors (confident learning) and the suspects queued for relabelling?',
+  },
+  'label-effect-measured': {
+    title: 'What the labels were worth, measured',
+    question:
+      'Is a model measured with and without the labelled field on the test period, with an interval, on the labels the run used?',
+  },
   'provenance-licence': {
     title: 'Provenance and licence stated',
     question: 'Does the data say where it came from, when, under which licence and with what attribution?',

@@ -11,6 +11,7 @@ import { pathExists, readTextIfExists } from '../../portfolio/files.ts';
 import { loadAnyProject, type ProjectHeader } from '../../portfolio/project-file/any-project.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
+import { gatherLabellingEvidence, type LabellingTaskEvidence } from './labelling-evidence.ts';
 import { detectServingSurfaces } from './serving-surfaces.ts';
 
 /** Ways a reader can get a prediction from a model of the project's latest run. */
@@ -55,6 +56,8 @@ export interface ProjectEvidence {
   serving: ServingSurfaces | undefined;
   /** The best model's artifact from the latest run, put through the serving forward pass once. */
   inferenceProbe: InferenceProbe | undefined;
+  /** The project's labelling tasks, their label reports and their logs' current snapshots. */
+  labelling: LabellingTaskEvidence[];
   /** The project's analysed experiments, each with its registration read and verified. */
   experiments: ExperimentEvidence[];
   /** Why the experiment records could not be read (a tampered registration, a broken report). */
@@ -89,6 +92,7 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
   const specText = await readTextIfExists(paths.specFile);
   let task: string | undefined;
   let tags: string[] = [];
+  let rawSpec: unknown;
   try {
     const raw = parseYaml(specText ?? '') as {
       task?: unknown;
@@ -104,6 +108,7 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
           : raw
             ? 'match-outcome'
             : undefined;
+    rawSpec = raw;
     if (Array.isArray(raw?.tags)) tags = raw.tags.filter((tag): tag is string => typeof tag === 'string');
   } catch {
     task = undefined;
@@ -152,6 +157,7 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
       : undefined,
     inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
     ...(await experimentEvidence(workspace, slug, shown)),
+    labelling: await gatherLabellingEvidence(workspace, slug, rawSpec, shown),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type ViewDescription,
 } from '../feature-store/index.ts';
 import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
+import { joinLabelColumns, readJoinLabels } from './label-join.ts';
 
 export interface FeatureCheck {
   passed: boolean;
@@ -48,7 +49,10 @@ export async function inspectFeatures(
     specFile: project.specFile,
   });
   const storeSpec = featureStoreSpecOf(spec);
-  const rows = keptRows(spec, events, undefined);
+  const rows = joinLabelColumns(
+    keptRows(spec, events, undefined),
+    eventsSpecOf(spec).labels.map((join) => readJoinLabels(workspace, project.slug, join)),
+  ).rows;
   progress.stage('features', `${rows.length} events`);
   const session = await openFeatureStore(storeSpec, { rows }, `${project.specFile} (features)`);
   let views: ViewDescription[];

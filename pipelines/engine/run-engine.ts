@@ -42,6 +42,7 @@ import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
 import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
+import { type JoinLabels, joinLabelColumns, readJoinLabels } from './label-join.ts';
 import { StageGraph } from './stage-graph.ts';
 import { readTarget } from './target.ts';
 
@@ -107,7 +108,11 @@ export async function runEngine(
   for (const [name, table] of Object.entries(spec.data.tables)) {
     tables[name] = await graph.run({
       name: `collect:${name}`,
-      params: { table, fingerprint: await tableFingerprint(workspace, project.slug, table) },
+      // Label joins are read by their own stages, so new labels do not recollect the table.
+      params: {
+        table: { ...table, labels: undefined },
+        fingerprint: await tableFingerprint(workspace, project.slug, table),
+      },
       code: ['scrapers', 'pipelines/collect'],
       describe: `${table.source.kind} → ${name}`,
       run: () => collectTable(name, table, { workspace, slug: project.slug, specFile: file, now }),
@@ -132,13 +137,43 @@ export async function runEngine(
     },
   });
 
+  // labels: one stage per label join, keyed by the label snapshot's content hash, so new labels
+  // rerun exactly the stages that read the labelled column
+  const labelStages: string[] = [];
+  const joins: JoinLabels[] = [];
+  for (const join of eventsSpecOf(spec).labels) {
+    const read = readJoinLabels(workspace, project.slug, join);
+    const name = `labels:${join.column}`;
+    labelStages.push(name);
+    joins.push(
+      await graph.run({
+        name,
+        params: { join, snapshot: read.snapshot, resolved: read.resolvedSha256 },
+        code: [
+          'labelling/project-task.ts',
+          'labelling/label-log.ts',
+          'labelling/label-state.ts',
+          'pipelines/engine/label-join.ts',
+        ],
+        describe: `labels of "${join.task}" (${read.snapshot.slice(0, 15)}) → ${eventsName}.${join.column}`,
+        run: async () => read,
+      }),
+    );
+  }
   const storeSpec = featureStoreSpecOf(spec);
-  const eventRows = keptRows(spec, tables[eventsName]!, options.dataUntil);
+  const joined = joinLabelColumns(keptRows(spec, tables[eventsName]!, options.dataUntil), joins);
+  const eventRows = joined.rows;
+  for (const lineage of joined.lineage) {
+    if (lineage.unlabelled.items)
+      progress.info(
+        `${lineage.column}: ${lineage.unlabelled.items} ${lineage.key} value(s) without a label (${lineage.unlabelled.rows} rows) take "${lineage.unlabelled.default}"`,
+      );
+  }
 
   // features: the point-in-time training set, with the target
   const rows = await graph.run<EngineRows>({
     name: 'features',
-    needs: [`collect:${eventsName}`],
+    needs: [`collect:${eventsName}`, ...labelStages],
     params: {
       roles: spec.data.roles,
       views: spec.features,
@@ -557,6 +592,7 @@ export async function runEngine(
       ]),
     ),
     leakageGuard: leakage,
+    ...(joined.lineage.length ? { labels: joined.lineage } : {}),
     featureStore: {
       views: spec.features.map((view) => ({
         name: view.name,
@@ -714,7 +750,7 @@ function measureLatency(artifact: TaskArtifact, rows: EngineRows, indices: reado
   return { predictP50Us: at(0.5), predictP99Us: at(0.99) };
 }
 
-function defaultMetrics(task: Task): TaskMetricId[] {
+export function defaultMetrics(task: Task): TaskMetricId[] {
   switch (task.kind) {
     case 'binary':
       return ['log_loss', 'brier', 'auc', 'accuracy'];

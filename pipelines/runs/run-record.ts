@@ -187,6 +187,30 @@ export const runRecordSchema = z.looseObject({
       }),
     })
     .optional(),
+  /** Columns filled from labelling tasks: the label snapshot each run read (its content hash), and rows left unlabelled. */
+  labels: z
+    .array(
+      z.strictObject({
+        task: z.string(),
+        column: z.string(),
+        key: z.string(),
+        snapshot: z.string(),
+        /** sha256 of the one label per item the join read (resolved from the snapshot). */
+        resolvedSha256: z.string(),
+        log: z.string(),
+        items: z.number().int(),
+        labelled: z.number().int(),
+        byAnnotator: z.number().int(),
+        byLabellingFunction: z.number().int(),
+        unlabelled: z.strictObject({
+          items: z.number().int(),
+          rows: z.number().int(),
+          default: z.string(),
+          examples: z.array(z.string()),
+        }),
+      }),
+    )
+    .optional(),
   /** How per-prediction contributions (the demo's and the server's "why") are computed, and their limits. */
   contributionsMethod: z.string().optional(),
 

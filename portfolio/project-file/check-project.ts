@@ -3,6 +3,7 @@ import { checkMetricsForTask, defaultPrimaryMetric } from '../../pipelines/tasks
 import { modelKindOf } from '../../pipelines/tasks/models/registry.ts';
 import { MlfolioError } from '../errors.ts';
 import { didYouMean } from '../suggest.ts';
+import { labellingProblems } from './check-labelling.ts';
 import type { ProjectFile } from './schema.ts';
 
 /**
@@ -110,6 +111,7 @@ export function checkProjectFile(file: ProjectFile, specFile: string): void {
     if (error instanceof MlfolioError) problems.push(`${error.message} ${error.hint ?? ''}`.trim());
     else throw error;
   }
+  problems.push(...labellingProblems(file));
   if (!file.primaryMetric) file.primaryMetric = defaultPrimaryMetric(task);
   if (file.metrics && !file.metrics.includes(file.primaryMetric)) file.metrics.unshift(file.primaryMetric);
   problems.push(...experimentProblems(file));

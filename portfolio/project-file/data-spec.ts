@@ -34,6 +34,24 @@ export type TableSource = z.output<typeof tableSourceSchema>;
 export const columnTypes = ['number', 'integer', 'string', 'boolean', 'date'] as const;
 export type ColumnType = (typeof columnTypes)[number];
 
+/**
+ * A column filled from a labelling task of the project: each row gets the label of the item whose
+ * id equals the row's `key` value; a row whose item has no label gets `default` (and is counted).
+ */
+export const labelJoinSchema = z.strictObject({
+  /** A task of the project's labelling section. */
+  task: z.string().min(1),
+  /** The row column holding the item id. */
+  key: z.string().min(1),
+  /** The new column. */
+  column: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name: letters, digits and _'),
+  /** The class a row gets when its item has no label (one of the task's classes). */
+  default: z.string().min(1),
+  /** Models refitted with and without the column to measure what the labels were worth (default: the baselines). */
+  effectOn: z.array(z.string().min(1)).min(1).optional(),
+});
+export type LabelJoin = z.output<typeof labelJoinSchema>;
+
 export const tableSpecSchema = z.strictObject({
   source: tableSourceSchema,
   /** Columns kept, with their types; rows whose value does not parse are left out with the reason. */
@@ -54,6 +72,8 @@ export const tableSpecSchema = z.strictObject({
   season: z.string().optional(),
   /** A column with the time each row was recorded; a row recorded after its event is not used as known before it. */
   ingestedAt: z.string().optional(),
+  /** Columns filled from labelling tasks' labels, joined on an item key (see "Labelling" in the README). */
+  labels: z.array(labelJoinSchema).default([]),
   /** Columns that name the row (an event id); by default the row's time and entity keys. */
   id: z.array(z.string()).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { experimentSchema } from '../../experiments/experiment-spec.ts';
+import { labellingTaskSchema } from '../../labelling/task-spec.ts';
 import { featureViewSchema, roleSchema } from '../../pipelines/feature-store/feature-view-schema.ts';
 import { taskMetricIds } from '../../pipelines/tasks/metrics.ts';
 import { tableSpecSchema } from './data-spec.ts';
@@ -62,6 +63,8 @@ export const projectFileSchema = z.strictObject({
    * of the run's hash: declaring or amending one never invalidates a run.
    */
   experiments: z.array(experimentSchema).optional(),
+  /** Labelling tasks (see "Labelling" in the README); their labels become columns through `data.tables.<name>.labels`. */
+  labelling: z.strictObject({ tasks: z.array(labellingTaskSchema).min(1) }).optional(),
   resamples: z.number().int().min(100).default(1000),
   seed: z.number().int().default(42),
   tags: z.array(z.string()).default([]),

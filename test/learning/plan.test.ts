@@ -171,6 +171,7 @@ describe('planning a learning path', () => {
     const audits = [
       auditWith('my-matches', [
         'provenance-licence',
+        'labels-accounted',
         'baseline-compared',
         'trade-offs-measured',
         'leakage-safe-split',
@@ -190,6 +191,21 @@ describe('planning a learning path', () => {
       'evaluation-in-practice': 'in-progress',
       explainability: 'not-started',
     });
+    // labels-accounted alone (a defined target, reasons for left-out records) no longer shows annotation:
+    // that takes a labelling task with measured agreement, an error audit and a measured effect
+    expect(status['annotation-infrastructure']).toBe('not-started');
+    const annotated = planPath({
+      profile: profile({ background: 'software-engineer' }),
+      graph,
+      audits: [
+        auditWith('my-matches', ['labelling-agreement', 'label-error-audit', 'label-effect-measured']),
+      ],
+      projects: { 'my-matches': { task: 'match-outcome', tags: ['football', 'forecasting'] } },
+      today,
+    });
+    expect(
+      annotated.milestones.find((m) => m.skill.id === 'annotation-infrastructure')!.progress.status,
+    ).toBe('done');
     const evaluation = some.milestones.find((m) => m.skill.id === 'evaluation-in-practice')!;
     expect(evaluation.remainingHours).toBeCloseTo(evaluation.plannedHours * (5 / 6), 1);
     expect(some.milestones.find((m) => m.skill.id === 'modelling')!.start).toBeUndefined();

@@ -28,7 +28,7 @@ describe('a scaffolded portfolio, built with npm start', () => {
   it('shows the scaffold on the index with its readiness, and the draft with what it misses', async () => {
     const index = await page('index.html');
     expect(index).toContain('My forecasts');
-    expect(index).toMatch(/>\d+ of 18<\/strong> interview checks pass/);
+    expect(index).toMatch(/>\d+ of 21<\/strong> interview checks pass/);
     expect(index).toContain('nba-team-wins');
     expect(index).toContain('A draft: its data is not collected yet (<code>mlfolio scrape');
     // The scaffold's placeholder summary is not published; the draft's sixteen checks that wait for a run say so once.

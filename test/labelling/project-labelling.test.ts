@@ -1,0 +1,277 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildLabelReport } from '../../labelling/label-report.ts';
+import { LabelStore } from '../../labelling/label-store.ts';
+import {
+  labellingFunctionSubmissions,
+  loadProjectTask,
+  projectLabelLogPath,
+  readLabelSnapshot,
+} from '../../labelling/project-task.ts';
+import {
+  labelEffectMeasured,
+  labelErrorAudit,
+  labellingAgreement,
+} from '../../learning/audit/checks/labelling-checks.ts';
+import { gatherEvidence } from '../../learning/audit/project-evidence.ts';
+import { runEngine } from '../../pipelines/engine/run-engine.ts';
+import { isMlfolioError } from '../../portfolio/errors.ts';
+import { loadProjectFile, parseProjectText } from '../../portfolio/project-file/load.ts';
+import { fixtureProject, fixtureTournaments, fixtureWorkspace } from './project-fixture.ts';
+
+const roots: string[] = [];
+afterAll(async () => {
+  for (const root of roots) await rm(root, { recursive: true, force: true });
+});
+
+async function workspace(project = fixtureProject()) {
+  const made = await fixtureWorkspace('labelled', project);
+  roots.push(made.root);
+  return made;
+}
+
+function problemsOf(project: Record<string, unknown>): string {
+  try {
+    parseProjectText('p', stringify(project), 'content/projects/p/project.yaml');
+  } catch (error) {
+    if (isMlfolioError(error)) return error.message;
+    throw error;
+  }
+  return '';
+}
+
+/** Records labels as `annotator` through the store, as the page does. */
+async function label(
+  path: string,
+  task: Awaited<ReturnType<typeof loadProjectTask>>,
+  annotator: string,
+  labels: Record<string, string>,
+  round: 'queue' | 'self-overlap' | 'relabel' = 'queue',
+) {
+  const store = await LabelStore.open(task, path, { durability: 'write' });
+  try {
+    store.submitMany(
+      Object.entries(labels).map(([item, value]) => ({ item, label: value, annotator, round })),
+      'test labels',
+    );
+  } finally {
+    store.close();
+  }
+}
+
+describe('a labelling task declared in a version 2 project', () => {
+  it("takes its items from the distinct values of a project table's column, with their rows and time span", async () => {
+    const { workspace: ws } = await workspace();
+    const project = await loadProjectFile(ws, 'labelled');
+    const task = await loadProjectTask(ws, project);
+    expect(task.items.map((i) => i.id).sort()).toEqual([...fixtureTournaments].sort());
+    const friendly = task.items.find((i) => i.id === 'Friendly')!;
+    expect(friendly.context).toMatchObject({ tournament: 'Friendly', rows: 68 });
+    expect(String(friendly.context.first) < String(friendly.context.last)).toBe(true);
+    await expect(loadProjectTask(ws, project, 'importanse')).rejects.toMatchObject({
+      code: 'E_LABEL_TASK_MISSING',
+      hint: expect.stringContaining('"importance"'),
+    });
+  });
+
+  it('rejects a join naming an unknown task, column or class, and a misspelt task field, each with the nearest name', () => {
+    const base = fixtureProject();
+    const matches = (base.data as { tables: { matches: Record<string, unknown> } }).tables.matches;
+    const withJoin = (join: Record<string, unknown>) =>
+      fixtureProject({
+        data: { ...(base.data as object), tables: { matches: { ...matches, labels: [join] } } },
+      });
+    const good = { task: 'importance', key: 'tournament', column: 'importance', default: 'other' };
+    expect(problemsOf(fixtureProject())).toBe('');
+    expect(problemsOf(withJoin({ ...good, task: 'importanse' }))).toMatch(
+      /data\.tables\.matches\.labels\[0\]\.task: no labelling task is named "importanse"\. Did you mean "importance"\?/,
+    );
+    expect(problemsOf(withJoin({ ...good, key: 'tournamnet' }))).toMatch(
+      /labels\[0\]\.key: the table "matches" has no column "tournamnet"\. Did you mean "tournament"\?/,
+    );
+    expect(problemsOf(withJoin({ ...good, default: 'majr' }))).toMatch(
+      /labels\[0\]\.default: "majr" is not a class of "importance"\. Did you mean "major"\?/,
+    );
+    expect(problemsOf(withJoin({ ...good, column: 'tournament' }))).toMatch(/already a column of "matches"/);
+    expect(problemsOf(withJoin({ ...good, effectOn: ['elo2'] }))).toMatch(
+      /effectOn\[0\]: no model has id "elo2"/,
+    );
+    const task = (base.labelling as { tasks: Record<string, unknown>[] }).tasks[0]!;
+    const { guidelines, ...rest } = task;
+    expect(
+      problemsOf(fixtureProject({ labelling: { tasks: [{ ...rest, guidlines: guidelines }] } })),
+    ).toMatch(/labelling\.tasks\[0\]\.guidlines: unknown field\. Did you mean "guidelines"\?/);
+    expect(
+      problemsOf(
+        fixtureProject({
+          labelling: {
+            tasks: [{ ...task, items: { source: 'project-table', table: 'matchs', distinct: 'tournament' } }],
+          },
+        }),
+      ),
+    ).toMatch(/items\.table: no table is named "matchs"\. Did you mean "matches"\?/);
+  });
+});
+
+describe('labels feed the engine with lineage', () => {
+  it('names the label snapshot in the run, reports unlabelled items, and reruns exactly the stages that read the labels', async () => {
+    const { workspace: ws } = await workspace();
+    const project = await loadProjectFile(ws, 'labelled');
+    const task = await loadProjectTask(ws, project);
+    const log = projectLabelLogPath(ws, 'labelled', 'importance');
+
+    const first = await runEngine(ws, project);
+    expect(first.record.labels).toEqual([
+      expect.objectContaining({
+        task: 'importance',
+        column: 'importance',
+        snapshot: readLabelSnapshot(log).id,
+        items: 7,
+        labelled: 0,
+        unlabelled: expect.objectContaining({ items: 7, rows: 480, default: 'other' }),
+      }),
+    ]);
+    // before any label, every match is sliced under the default class
+    expect(first.record.slices?.filter((s) => s.dimension === 'importance').map((s) => s.value)).toEqual([
+      'other',
+    ]);
+
+    // the labelling functions settle three items; a person labels two finals
+    const store = await LabelStore.open(task, log, { durability: 'write' });
+    const submissions = labellingFunctionSubmissions(task, store.state);
+    expect(submissions.map((s) => `${s.annotator} ${s.item}`).sort()).toEqual([
+      'labelling-function:friendly Friendly',
+      'labelling-function:qualification Continental Cup qualification',
+      'labelling-function:qualification World Cup qualification',
+    ]);
+    store.submitMany(submissions, 'labelling functions');
+    expect(labellingFunctionSubmissions(task, store.state)).toEqual([]);
+    store.close();
+    await label(log, task, 'ana', { 'World Cup': 'major', 'Continental Cup': 'major', Friendly: 'other' });
+
+    const snapshot = readLabelSnapshot(log);
+    // a person's label outranks a labelling function's on the same item
+    expect(snapshot.resolved.get('Friendly')).toEqual({
+      label: 'other',
+      by: 'annotator',
+      annotators: ['ana'],
+    });
+    expect(snapshot.resolved.get('World Cup qualification')).toMatchObject({
+      label: 'qualifier',
+      by: 'labelling-function',
+    });
+
+    const second = await runEngine(ws, project);
+    const cached = Object.fromEntries(second.record.stages.map((s) => [s.name, s.cached]));
+    expect(cached).toMatchObject({
+      'collect:matches': true,
+      'labels:importance': false,
+      features: false,
+      split: false,
+    });
+    expect(second.record.labels![0]).toMatchObject({
+      snapshot: snapshot.id,
+      labelled: 5,
+      byAnnotator: 3,
+      byLabellingFunction: 2,
+      unlabelled: {
+        items: 2,
+        default: 'other',
+        examples: expect.arrayContaining(['Regional Games', 'Invitational Trophy']),
+      },
+    });
+    expect(second.record.labels![0]!.snapshot).not.toBe(first.record.labels![0]!.snapshot);
+    expect(second.record.stages.find((s) => s.name === 'features')!.needs).toEqual([
+      'collect:matches',
+      'labels:importance',
+    ]);
+
+    const third = await runEngine(ws, project);
+    expect(third.reused).toBe(true);
+
+    // A repeat that disagrees is a measurement, not a vote; a relabel to the repeat's answer leaves
+    // every annotator's current label (the snapshot) as it was, yet changes the resolved label.
+    await label(log, task, 'ana', { 'Regional Games': 'major' });
+    await label(log, task, 'ana', { 'Regional Games': 'other' }, 'self-overlap');
+    expect(readLabelSnapshot(log).resolved.get('Regional Games')!.label).toBe('major');
+    const fourth = await runEngine(ws, project);
+    const snapshotBefore = readLabelSnapshot(log).id;
+    await label(log, task, 'ana', { 'Regional Games': 'other' }, 'relabel');
+    expect(readLabelSnapshot(log).id).toBe(snapshotBefore);
+    expect(readLabelSnapshot(log).resolved.get('Regional Games')!.label).toBe('other');
+    const fifth = await runEngine(ws, project);
+    expect(fifth.reused).toBe(false);
+    expect(fifth.record.stages.find((s) => s.name === 'labels:importance')!.cached).toBe(false);
+    expect(fifth.record.stages.find((s) => s.name === 'features')!.key).not.toBe(
+      fourth.record.stages.find((s) => s.name === 'features')!.key,
+    );
+  }, 120_000);
+});
+
+describe('what the labels were worth, and the audit', () => {
+  it('measures agreement, gold accuracy, the error audit, learning curves and the effect on Elo, and the audit checks read it', async () => {
+    const { workspace: ws, dir } = await workspace();
+    const project = await loadProjectFile(ws, 'labelled');
+    const task = await loadProjectTask(ws, project);
+    const log = projectLabelLogPath(ws, 'labelled', 'importance');
+
+    let evidence = await gatherEvidence(ws, 'labelled');
+    expect(labellingAgreement.run(evidence)).toMatchObject({
+      verdict: 'fail',
+      hint: expect.stringContaining('mlfolio label labelled importance --report'),
+    });
+
+    const truth: Record<string, string> = {
+      'World Cup': 'major',
+      'World Cup qualification': 'qualifier',
+      'Continental Cup': 'major',
+      'Continental Cup qualification': 'qualifier',
+      Friendly: 'friendly',
+      'Regional Games': 'other',
+      'Invitational Trophy': 'friendly',
+    };
+    await label(log, task, 'ai-agent:test', truth);
+    await label(log, task, 'bea', { ...truth, 'Invitational Trophy': 'other' });
+    const report = await buildLabelReport(ws, project, task, log, { seeds: 3 });
+    expect(report.annotators.map((a) => [a.id, a.kind])).toEqual([
+      ['ai-agent:test', 'ai-agent'],
+      ['bea', 'person'],
+    ]);
+    expect(report.quality.overlapItems).toBe(7);
+    expect(report.quality.percentAgreement!.estimate).toBeCloseTo(6 / 7, 10);
+    expect(report.quality.gold['ai-agent:test']).toEqual({ items: 2, accuracy: 1 });
+    expect(report.audit.labels).toBe(7);
+    expect(report.learningCurve.points.at(-1)!.labels).toBe(7 - report.learningCurve.evaluationItems);
+    const effect = report.effects[0]!;
+    expect(effect).toMatchObject({
+      task: 'importance',
+      column: 'importance',
+      model: 'elo',
+      metric: 'log_loss',
+    });
+    expect(effect.difference.lower!).toBeLessThanOrEqual(effect.difference.value);
+    expect(effect.difference.upper!).toBeGreaterThanOrEqual(effect.difference.value);
+    expect(effect.withLabels).not.toBe(effect.withoutLabels);
+
+    await writeFile(join(dir, 'labels', 'importance.report.json'), JSON.stringify(report));
+    evidence = await gatherEvidence(ws, 'labelled');
+    expect(labellingAgreement.run(evidence)).toMatchObject({
+      verdict: 'pass',
+      evidence: expect.arrayContaining([
+        expect.stringContaining('agreement between 2 annotators on 7 items: 85.7%'),
+      ]),
+    });
+    expect(labelErrorAudit.run(evidence).verdict).toBe('fail'); // 7 labels: too few to audit
+    expect(labelEffectMeasured.run(evidence)).toMatchObject({ verdict: 'pass' });
+
+    // new labels after the report: the effect no longer describes the labels in the log
+    await label(log, task, 'bea', { 'Invitational Trophy': 'friendly' });
+    evidence = await gatherEvidence(ws, 'labelled');
+    expect(labelEffectMeasured.run(evidence)).toMatchObject({
+      verdict: 'fail',
+      hint: expect.stringContaining('the labels changed since the report measured them'),
+    });
+  }, 120_000);
+});
