@@ -2,7 +2,6 @@ import { MlfolioError } from '../../portfolio/errors.ts';
 import { type Progress, silentProgress } from '../../portfolio/progress.ts';
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
-import { collectTable } from '../collect/collect-table.ts';
 import {
   checkFeatureLeakage,
   checkTrainingServingSkew,
@@ -11,8 +10,8 @@ import {
   openFeatureStore,
   type ViewDescription,
 } from '../feature-store/index.ts';
-import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
-import { joinLabelColumns, readJoinLabels } from './label-join.ts';
+import { collectEvents } from './collect-events.ts';
+import { featureStoreSpecOf } from './feature-store-spec.ts';
 
 export interface FeatureCheck {
   passed: boolean;
@@ -43,16 +42,8 @@ export async function inspectFeatures(
   const spec = project.file;
   const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
   progress.stage('collect', eventsName);
-  const events = await collectTable(eventsName, eventsSpecOf(spec), {
-    workspace,
-    slug: project.slug,
-    specFile: project.specFile,
-  });
+  const { rows } = await collectEvents(workspace, project);
   const storeSpec = featureStoreSpecOf(spec);
-  const rows = joinLabelColumns(
-    keptRows(spec, events, undefined),
-    eventsSpecOf(spec).labels.map((join) => readJoinLabels(workspace, project.slug, join)),
-  ).rows;
   progress.stage('features', `${rows.length} events`);
   const session = await openFeatureStore(storeSpec, { rows }, `${project.specFile} (features)`);
   let views: ViewDescription[];

@@ -1,6 +1,5 @@
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
-import { collectTable } from '../collect/collect-table.ts';
 import { pairedBootstrapDifference } from '../evaluation/bootstrap.ts';
 import { isBetter } from '../evaluation/evaluate-forecasts.ts';
 import type { Estimate } from '../runs/run-record.ts';
@@ -8,8 +7,9 @@ import { splitByTime } from '../split/time-split.ts';
 import { metricRowValues, type TaskMetricId } from '../tasks/metrics.ts';
 import { forecastWith } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
-import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
-import { joinLabelColumns, readJoinLabels } from './label-join.ts';
+import { collectEvents } from './collect-events.ts';
+import { eventsSpecOf, featureStoreSpecOf } from './feature-store-spec.ts';
+import { joinLabelColumns } from './label-join.ts';
 import { buildEngineRows, defaultMetrics, type EngineRows } from './run-engine.ts';
 
 /** What one labelled column was worth to one model on the test period. */
@@ -44,19 +44,12 @@ export async function measureLabelEffects(
   options: { task?: string } = {},
 ): Promise<LabelEffect[]> {
   const spec = project.file;
-  const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
-  const eventsSpec = eventsSpecOf(spec);
-  const joins = eventsSpec.labels.map((join) => readJoinLabels(workspace, project.slug, join));
+  const tasks = eventsSpecOf(spec).labels.map((join) => join.task);
+  if (!tasks.some((task) => !options.task || task === options.task)) return [];
+  const { kept, rows, joins } = await collectEvents(workspace, project);
   const measured = joins.filter((j) => !options.task || j.join.task === options.task);
-  if (measured.length === 0) return [];
-  const events = await collectTable(eventsName, eventsSpec, {
-    workspace,
-    slug: project.slug,
-    specFile: project.specFile,
-  });
-  const kept = keptRows(spec, events, undefined);
   const storeSpec = featureStoreSpecOf(spec);
-  const withRows = await buildEngineRows(project, storeSpec, joinLabelColumns(kept, joins).rows);
+  const withRows = await buildEngineRows(project, storeSpec, rows);
   const primary = (spec.primaryMetric ?? defaultMetrics(withRows.task)[0]!) as TaskMetricId;
   const out: LabelEffect[] = [];
   for (const target of measured) {

@@ -4,8 +4,8 @@ import {
   resolveDeployedTaskModel,
 } from '../../operations/deployed-task-model.ts';
 import type { ModelRef } from '../../operations/deployment-record.ts';
-import { collectTable } from '../../pipelines/collect/collect-table.ts';
-import { eventsSpecOf, featureStoreSpecOf, keptRows } from '../../pipelines/engine/feature-store-spec.ts';
+import { collectEvents } from '../../pipelines/engine/collect-events.ts';
+import { featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
 import { openFeatureStore } from '../../pipelines/feature-store/index.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { type LoadedProject, loadProjectFile } from '../../portfolio/project-file/load.ts';
@@ -77,12 +77,11 @@ export async function loadDeclaredPredictor(
 /** The run's events in a feature-store session, collected again and checked against the run's hash. */
 async function openRunEvents(workspace: Workspace, project: LoadedProject, deployed: DeployedTaskModel) {
   const spec = project.file;
-  const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
-  const table = await collectTable(eventsName, eventsSpecOf(spec), {
-    workspace,
-    slug: project.slug,
-    specFile: project.specFile,
-  });
+  const {
+    name: eventsName,
+    table,
+    rows,
+  } = await collectEvents(workspace, project, { dataUntil: deployed.run.dataUntil });
   const recorded = deployed.run.inputs.dataset.sha256;
   if (table.provenance.sha256 !== recorded) {
     throw new MlfolioError({
@@ -91,9 +90,5 @@ async function openRunEvents(workspace: Workspace, project: LoadedProject, deplo
       hint: `Rerun the project with \`mlfolio run ${project.slug}\` and replay the new run.`,
     });
   }
-  return openFeatureStore(
-    featureStoreSpecOf(spec),
-    { rows: keptRows(spec, table, deployed.run.dataUntil) },
-    `${project.specFile} (features)`,
-  );
+  return openFeatureStore(featureStoreSpecOf(spec), { rows }, `${project.specFile} (features)`);
 }

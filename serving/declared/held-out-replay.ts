@@ -1,8 +1,8 @@
 import got from 'got';
 import type { LoadedTaskModel } from '../../operations/deployed-task-model.ts';
-import { collectTable } from '../../pipelines/collect/collect-table.ts';
 import type { Cell } from '../../pipelines/collect/typed-rows.ts';
-import { eventsSpecOf, featureStoreSpecOf, keptRows } from '../../pipelines/engine/feature-store-spec.ts';
+import { collectEvents } from '../../pipelines/engine/collect-events.ts';
+import { eventsSpecOf, featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
 import { buildEngineRows } from '../../pipelines/engine/run-engine.ts';
 import { splitByTime } from '../../pipelines/split/time-split.ts';
 import { forecastWith } from '../../pipelines/tasks/models/forecast.ts';
@@ -35,12 +35,13 @@ export async function heldOutEvents(
 ): Promise<HeldOutEvent[]> {
   const spec = project.file;
   const { run, artifact } = loaded;
-  const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
   const tableSpec = eventsSpecOf(spec);
-  const table = await collectTable(eventsName, tableSpec, {
-    workspace,
-    slug: project.slug,
-    specFile: project.specFile,
+  const {
+    name: eventsName,
+    table,
+    rows: kept,
+  } = await collectEvents(workspace, project, {
+    dataUntil: run.dataUntil,
   });
   if (table.provenance.sha256 !== run.inputs.dataset.sha256) {
     throw new MlfolioError({
@@ -49,7 +50,6 @@ export async function heldOutEvents(
       hint: `Rerun the project with \`mlfolio run ${project.slug}\`, then replay the new run.`,
     });
   }
-  const kept = keptRows(spec, table, run.dataUntil);
   const rows = await buildEngineRows(project, featureStoreSpecOf(spec), kept);
   const timed = rows.times.map((time, i) => ({ time, season: rows.seasons[i]! }));
   const split = splitByTime(project.slug, timed, spec.split, project.specFile);

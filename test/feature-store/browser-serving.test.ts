@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectTable } from '../../pipelines/collect/collect-table.ts';
-import { eventsSpecOf, featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
+import { collectEvents } from '../../pipelines/engine/collect-events.ts';
+import { featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
 import { quote } from '../../pipelines/feature-store/event-table.ts';
 import { browserFormulaEvaluator, compileFormula } from '../../pipelines/feature-store/formula-expression.ts';
 import {
@@ -210,14 +210,9 @@ async function exampleProject(slug: string) {
   });
   const workspace = workspaceAt(root);
   const project = await loadProjectFile(workspace, slug);
-  const name = project.file.data.events ?? Object.keys(project.file.data.tables)[0]!;
-  const table = await collectTable(name, eventsSpecOf(project.file), {
-    workspace,
-    slug,
-    specFile: project.specFile,
-    now: () => new Date('2026-11-29T00:00:00Z'),
-  });
-  return { project, rows: table.rows };
+  // The events as a run reads them: collected, with the project's label joins applied.
+  const { rows } = await collectEvents(workspace, project);
+  return { project, rows };
 }
 
 const meanArtifact: TaskArtifact = { kind: 'mean', featureNames: [], mean: 0, sd: 1 };
