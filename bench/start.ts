@@ -25,16 +25,17 @@ function start(root: string): Promise<number> {
   });
 }
 
-/** A fresh portfolio with every example project's files; the shipped datasets are read from mlfolio's folder. */
+/** A fresh portfolio with every example project as it ships, without runs; the shipped datasets are read from mlfolio's folder. */
 async function examplePortfolio(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'mlfolio-bench-start-'));
   await mkdir(join(root, 'content', 'projects'), { recursive: true });
   await cp(join(repoRoot, 'content', 'portfolio.yaml'), join(root, 'content', 'portfolio.yaml'));
   for (const project of await readdir(join(repoRoot, 'content', 'projects'))) {
-    const from = join(repoRoot, 'content', 'projects', project);
-    await mkdir(join(root, 'content', 'projects', project));
-    for (const file of ['project.yaml', 'writeup.mdx', 'walkthrough.mdx'])
-      await cp(join(from, file), join(root, 'content', 'projects', project, file));
+    // Everything the project ships (its label logs and experiment records too), not what runs make.
+    await cp(join(repoRoot, 'content', 'projects', project), join(root, 'content', 'projects', project), {
+      recursive: true,
+      filter: (path) => !/[/\\](runs|operations)$/.test(path),
+    });
   }
   return root;
 }
