@@ -34,16 +34,7 @@ export async function resolveDeployedModel(workspace: Workspace, slug: string): 
   const log = await readDeploymentLog(workspace, slug);
   const deployment = log.deployments.at(-1);
   if (deployment) return { ...(await loadModel(workspace, slug, deployment.model)), deployment };
-  const { runsDir } = projectPaths(workspace, slug);
-  const latest = (await listRunIds(runsDir)).at(-1);
-  if (!latest) {
-    throw new MlfolioError({
-      code: 'E_NO_RUN',
-      message: `Project "${slug}" has no run in ${runsDir}, so there is no model to deploy.`,
-      hint: `Run \`mlfolio run ${slug}\` first.`,
-    });
-  }
-  const run = await readRunRecord(join(runsDir, latest, runFileName));
+  const run = await latestRun(workspace, slug);
   return {
     ...(await loadModel(workspace, slug, { runId: run.runId, runKey: run.key, modelId: run.best })),
     deployment: undefined,
@@ -55,31 +46,69 @@ export async function resolveDeployedModel(workspace: Workspace, slug: string): 
  * on the same data and code (a fresh clone's `npm start`) reproduces it under a new id.
  */
 export async function loadModel(workspace: Workspace, slug: string, ref: ModelRef): Promise<LoadedModel> {
+  return readRunModel<ModelArtifact>(workspace, slug, ref, {
+    what: 'a model',
+    check: (artifact, run) => checkArtifact(artifact, run),
+  });
+}
+
+/**
+ * A model of a run by reference (a run gone under its id found by its key) with its artifact.
+ * `checkRun` may refuse the run itself (its own error passes through); `check` accepts the
+ * artifact or rejects it by throwing. Errors: `E_DEPLOYED_MODEL_MISSING` for a model the run lacks,
+ * `E_ARTIFACT_CORRUPT` (with `check`'s reason) for an artifact that does not read as `what`.
+ */
+export async function readRunModel<A>(
+  workspace: Workspace,
+  slug: string,
+  ref: ModelRef,
+  options: {
+    what: string;
+    check: (artifact: A, run: RunRecord) => void;
+    checkRun?: (run: RunRecord) => void;
+  },
+): Promise<{ ref: ModelRef; run: RunRecord; runDir: string; model: ModelResult; artifact: A }> {
+  const { check, what } = options;
   const { runId, runDir, run } = await findRun(workspace, slug, ref);
+  options.checkRun?.(run);
   const model = run.models.find((m) => m.id === ref.modelId);
   if (!model) {
     throw new MlfolioError({
       code: 'E_DEPLOYED_MODEL_MISSING',
       message: `Run ${runId} of "${slug}" has no model "${ref.modelId}" (models: ${run.models.map((m) => m.id).join(', ')}).`,
-      hint: 'The deployment log refers to a model the run does not have; check operations/deployments.json.',
+      hint: 'Name one of the run’s models, or check operations/deployments.json.',
     });
   }
   const artifactFile = join(runDir, model.artifact);
-  let artifact: ModelArtifact;
+  let artifact: A;
   try {
-    artifact = JSON.parse(await readFile(artifactFile, 'utf8')) as ModelArtifact;
-    checkArtifact(artifact, run);
+    artifact = JSON.parse(await readFile(artifactFile, 'utf8')) as A;
+    check(artifact, run);
   } catch (error) {
     throw new MlfolioError(
       {
         code: 'E_ARTIFACT_CORRUPT',
-        message: `The model artifact ${artifactFile} cannot be read as a model.`,
+        message: `The model artifact ${artifactFile} cannot be read as ${what}: ${(error as Error).message}`,
         hint: `Rerun the pipeline with \`mlfolio run ${slug} --force\`.`,
       },
       { cause: error },
     );
   }
   return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
+}
+
+/** The latest run of a project; `E_NO_RUN` when it has none. */
+export async function latestRun(workspace: Workspace, slug: string): Promise<RunRecord> {
+  const { runsDir } = projectPaths(workspace, slug);
+  const latest = (await listRunIds(runsDir)).at(-1);
+  if (!latest) {
+    throw new MlfolioError({
+      code: 'E_NO_RUN',
+      message: `Project "${slug}" has no run in ${runsDir}, so there is no model to serve or deploy.`,
+      hint: `Run \`mlfolio run ${slug}\` first.`,
+    });
+  }
+  return readRunRecord(join(runsDir, latest, runFileName));
 }
 
 /**

@@ -1,16 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  listRunIds,
-  type ModelResult,
-  type RunRecord,
-  readRunRecord,
-  runFileName,
-} from '../pipelines/runs/run-record.ts';
+import type { ModelResult, RunRecord } from '../pipelines/runs/run-record.ts';
 import { forecastWith, type TaskArtifact } from '../pipelines/tasks/models/forecast.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
-import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
-import { findRun } from './deployed-model.ts';
+import type { Workspace } from '../portfolio/workspace.ts';
+import { latestRun, readRunModel } from './deployed-model.ts';
+
 import { type Deployment, type ModelRef, readDeploymentLog } from './deployment-record.ts';
 
 /** A model of a declared-engine run (run record version 2), loaded with its task artifact. */
@@ -48,20 +41,6 @@ export async function resolveDeployedTaskModel(
   };
 }
 
-/** The latest run of a project; `E_NO_RUN` when it has none. */
-export async function latestRun(workspace: Workspace, slug: string): Promise<RunRecord> {
-  const { runsDir } = projectPaths(workspace, slug);
-  const latest = (await listRunIds(runsDir)).at(-1);
-  if (!latest) {
-    throw new MlfolioError({
-      code: 'E_NO_RUN',
-      message: `Project "${slug}" has no run in ${runsDir}, so there is no model to serve.`,
-      hint: `Run \`mlfolio run ${slug}\` first.`,
-    });
-  }
-  return readRunRecord(join(runsDir, latest, runFileName));
-}
-
 /**
  * Loads a model of a version 2 run by reference (a run gone under its id is found by its key).
  * The artifact is checked by what it does: it must forecast the run's reference row (the
@@ -72,38 +51,18 @@ export async function loadTaskModel(
   slug: string,
   ref: ModelRef,
 ): Promise<LoadedTaskModel> {
-  const { runId, runDir, run } = await findRun(workspace, slug, ref);
-  if (run.schemaVersion !== 2) {
-    throw new MlfolioError({
-      code: 'E_PROJECT_VERSION',
-      message: `Run ${runId} of "${slug}" was recorded by the version 1 pipeline; it has no task model or online store.`,
-      hint: `Serve it with the version 1 server, or rerun the project as a version 2 file with \`mlfolio run ${slug}\`.`,
-    });
-  }
-  const model = run.models.find((m) => m.id === ref.modelId);
-  if (!model) {
-    throw new MlfolioError({
-      code: 'E_DEPLOYED_MODEL_MISSING',
-      message: `Run ${runId} of "${slug}" has no model "${ref.modelId}" (models: ${run.models.map((m) => m.id).join(', ')}).`,
-      hint: 'Name one of the run’s models, or check operations/deployments.json.',
-    });
-  }
-  const artifactFile = join(runDir, model.artifact);
-  let artifact: TaskArtifact;
-  try {
-    artifact = JSON.parse(await readFile(artifactFile, 'utf8')) as TaskArtifact;
-    checkTaskArtifact(artifact, run);
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_ARTIFACT_CORRUPT',
-        message: `The model artifact ${artifactFile} cannot be read as a ${run.task.kind} model: ${(error as Error).message}`,
-        hint: `Rerun the pipeline with \`mlfolio run ${slug} --force\`.`,
-      },
-      { cause: error },
-    );
-  }
-  return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
+  return readRunModel<TaskArtifact>(workspace, slug, ref, {
+    what: 'a task model',
+    check: checkTaskArtifact,
+    checkRun: (run) => {
+      if (run.schemaVersion === 2) return;
+      throw new MlfolioError({
+        code: 'E_PROJECT_VERSION',
+        message: `Run ${run.runId} of "${slug}" was recorded by the version 1 pipeline; it has no task model or online store.`,
+        hint: `Serve it with the version 1 server, or rerun the project as a version 2 file with \`mlfolio run ${slug}\`.`,
+      });
+    },
+  });
 }
 
 const forecastKinds = {
