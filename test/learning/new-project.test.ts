@@ -12,6 +12,7 @@ import { loadSourceFile, pagesOf } from '../../scrapers/source-file.ts';
 import { placeholdersIn } from '../../scrapers/sources/html-stats-table/placeholders.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { scaffoldProject, sizeForSeasons } from '../../templates/scaffold-project.ts';
+import { templateKinds } from '../../templates/template-kinds.ts';
 import { disposableWorkspaces } from './temp-workspace.ts';
 
 const today = new Date('2026-11-22T10:00:00Z');
@@ -22,6 +23,16 @@ afterEach(() => {
 });
 
 describe('mlfolio new', () => {
+  it('tags every scaffold with its template, which is how `mlfolio path` finds the idea it came from', async () => {
+    const ws = await workspace();
+    for (const kind of templateKinds) {
+      const slug = `from-${kind}`;
+      await scaffoldProject(ws, slug, kind, today);
+      const { spec } = await loadAnyProject(ws, slug);
+      expect(spec.tags, kind).toContain(kind);
+    }
+  });
+
   it('scaffolds a match-outcome project whose files validate and whose writeup the audit finds unfinished', async () => {
     const ws = await workspace();
     const scaffold = await scaffoldProject(ws, 'my-forecasts', 'match-outcome', today);
