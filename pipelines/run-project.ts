@@ -29,6 +29,7 @@ import {
   type RunRecord,
   readLatestRun,
   runFileName,
+  runIdFor,
 } from './runs/run-record.ts';
 import { specHash } from './runs/spec-hash.ts';
 import { recordedVersions } from './runs/versions.ts';
@@ -390,10 +391,7 @@ export async function runProject(
 
   const usedDates = options.dataUntil === undefined ? [] : records.map((r) => r.date).sort();
   const createdAt = now();
-  const runId = `${createdAt
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${key.slice(0, 8)}`;
+  const runId = runIdFor(createdAt, key);
   const runDir = join(paths.runsDir, runId);
   const shares = [0, 1, 2].map((k) => testOutcomes.filter((y) => y === k).length / testOutcomes.length);
   const record: RunRecord = {

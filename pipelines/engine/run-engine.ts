@@ -28,6 +28,7 @@ import {
   type RunRecord,
   readLatestRun,
   runFileName,
+  runIdFor,
 } from '../runs/run-record.ts';
 import { recordedVersions } from '../runs/versions.ts';
 import {
@@ -529,10 +530,7 @@ export async function runEngine(
     };
   });
   const createdAt = now();
-  const runId = `${createdAt
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${key.slice(0, 8)}`;
+  const runId = runIdFor(createdAt, key);
   const runDir = join(paths.runsDir, runId);
   const events = tables[eventsName]!;
   const trainRows = split.train;

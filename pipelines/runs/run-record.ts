@@ -425,6 +425,15 @@ export async function listRunIds(
   return complete;
 }
 
+/**
+ * A run's id: its UTC creation time to the millisecond, then the first 8 hex digits of its key
+ * (`20261129T230005123Z-1a2b3c4d`). Run folders sort by it, oldest first; with whole seconds, two
+ * runs made in one second sorted by their keys, so the latest could be the older one.
+ */
+export function runIdFor(createdAt: Date, key: string): string {
+  return `${createdAt.toISOString().replace(/[-:.]/g, '')}-${key.slice(0, 8)}`;
+}
+
 /** The latest complete run, or undefined when there is none; incomplete folders are reported as by {@link listRunIds}. */
 export async function readLatestRun(
   runsDir: string,
