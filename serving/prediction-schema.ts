@@ -107,24 +107,37 @@ export function predictionSchemas(context: SchemaContext) {
   const item = z.strictObject(itemFields).superRefine(exactlyOneInput);
   return {
     single: z.strictObject({ ...itemFields, explain }).superRefine(exactlyOneInput),
-    batch: z
-      .strictObject({
-        items: z.array(item).min(1).max(context.maxBatch).describe(`1 to ${context.maxBatch} predictions.`),
-        explain: explain.describe(
-          `Include per-feature contributions; allowed for at most ${context.maxExplained} items per request.`,
-        ),
-      })
-      .superRefine((value, ctx) => {
-        if (value.explain && value.items.length > context.maxExplained) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['explain'],
-            input: value.explain,
-            message: `contributions are exact and cost one model evaluation per feature coalition, so at most ${context.maxExplained} predictions per request can be explained (got ${value.items.length}); send "explain": false, or split the batch`,
-          });
-        }
-      }),
+    batch: predictionBatchSchema(item, explain, context),
   };
+}
+
+/**
+ * A batch of prediction items with one `explain` flag for all of them, refusing to explain more
+ * items than `maxExplained` (contributions cost one model evaluation per feature coalition).
+ * Shared by the version 1 and version 2 request schemas.
+ */
+export function predictionBatchSchema<T extends z.ZodType>(
+  item: T,
+  explain: z.ZodDefault<z.ZodBoolean>,
+  context: { maxBatch: number; maxExplained: number },
+) {
+  return z
+    .strictObject({
+      items: z.array(item).min(1).max(context.maxBatch).describe(`1 to ${context.maxBatch} predictions.`),
+      explain: explain.describe(
+        `Include per-feature contributions; allowed for at most ${context.maxExplained} items per request.`,
+      ),
+    })
+    .superRefine((value, ctx) => {
+      if (value.explain && value.items.length > context.maxExplained) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['explain'],
+          input: value.explain,
+          message: `contributions are exact and cost one model evaluation per feature coalition, so at most ${context.maxExplained} predictions per request can be explained (got ${value.items.length}); send "explain": false, or split the batch`,
+        });
+      }
+    });
 }
 
 export type PredictionSchemas = ReturnType<typeof predictionSchemas>;

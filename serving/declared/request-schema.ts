@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { predictionBatchSchema } from '../prediction-schema.ts';
 
 /** What a version 2 project's request schema is generated from: its data roles, views and model. */
 export interface EventSchemaContext {
@@ -102,23 +103,7 @@ export function eventRequestSchemas(context: EventSchemaContext) {
   return {
     item,
     single: z.strictObject({ ...itemFields, explain }).superRefine(exactlyOneInput),
-    batch: z
-      .strictObject({
-        items: z.array(item).min(1).max(context.maxBatch).describe(`1 to ${context.maxBatch} predictions.`),
-        explain: explain.describe(
-          `Include per-feature contributions; allowed for at most ${context.maxExplained} items per request.`,
-        ),
-      })
-      .superRefine((value, ctx) => {
-        if (value.explain && value.items.length > context.maxExplained) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['explain'],
-            input: value.explain,
-            message: `contributions are exact and cost one model evaluation per feature coalition, so at most ${context.maxExplained} predictions per request can be explained (got ${value.items.length}); send "explain": false, or split the batch`,
-          });
-        }
-      }),
+    batch: predictionBatchSchema(item, explain, context),
   };
 }
 
