@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { estimateSchema } from '../pipelines/runs/run-record.ts';
+import { taskKinds } from '../pipelines/tasks/task.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 import { modelRefSchema } from './deployment-record.ts';
 import { operationsPaths } from './operations-paths.ts';
@@ -17,7 +18,10 @@ const scoredModelSchema = modelRefSchema.extend({
  * verdict with its reason.
  */
 export const decisionRecordSchema = z.strictObject({
-  schemaVersion: z.literal(1),
+  /** 1: the version 1 (football-only) pipeline's models; 2: a declared project's task models. */
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
+  /** Version 2: the task both models forecast. */
+  task: z.strictObject({ kind: z.enum(taskKinds), target: z.string() }).optional(),
   id: z.string(),
   project: z.string(),
   decidedAt: z.string(),

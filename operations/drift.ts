@@ -23,10 +23,12 @@ export const psiThresholds = { moderate: 0.1, major: 0.25 } as const;
 /** Share floor per bin so an empty bin gives a large but finite PSI term. */
 const psiFloor = 1e-4;
 
+/** Drift of one feature; `thresholds` name the PSI levels (default: the rule of thumb above). */
 export function featureDrift(
   feature: string,
   reference: readonly number[],
   current: readonly number[],
+  thresholds: { moderate: number; major: number } = psiThresholds,
 ): FeatureDrift {
   const psi = populationStabilityIndex(reference, current);
   const { statistic, pValue } = kolmogorovSmirnov(reference, current);
@@ -37,7 +39,7 @@ export function featureDrift(
     ksPValue: pValue,
     referenceMean: mean(reference),
     currentMean: mean(current),
-    level: psi >= psiThresholds.major ? 'major' : psi >= psiThresholds.moderate ? 'moderate' : 'stable',
+    level: psi >= thresholds.major ? 'major' : psi >= thresholds.moderate ? 'moderate' : 'stable',
   };
 }
 

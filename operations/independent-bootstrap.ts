@@ -28,3 +28,27 @@ export function independentBootstrapDifference(
   const at = (q: number) => draws[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
   return { value: mean(a) - mean(b), lower: at(tail), upper: at(1 - tail) };
 }
+
+/**
+ * Any statistic of two independent samples (a difference of two periods' RMSE or AUC, say) with a
+ * percentile-bootstrap interval: each resample draws `a`'s rows and `b`'s rows on their own and
+ * passes their indices to `statistic` (all rows, in order, for the estimate). Seeded.
+ */
+export function independentBootstrapStatistic(
+  sizes: { a: number; b: number },
+  statistic: (a: readonly number[], b: readonly number[]) => number,
+  { resamples = 1000, seed, level = 0.95 }: { resamples?: number; seed: number; level?: number },
+): Estimate {
+  if (sizes.a === 0 || sizes.b === 0) {
+    throw new RangeError(`Expected two non-empty samples, but got ${sizes.a} and ${sizes.b} rows.`);
+  }
+  const random = seededRandom(seed);
+  const draw = (n: number) => Array.from({ length: n }, () => Math.floor(random() * n));
+  const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const draws = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) draws[r] = statistic(draw(sizes.a), draw(sizes.b));
+  draws.sort();
+  const tail = (1 - level) / 2;
+  const at = (q: number) => draws[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
+  return { value: statistic(all(sizes.a), all(sizes.b)), lower: at(tail), upper: at(1 - tail) };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { estimateSchema } from '../pipelines/runs/run-record.ts';
+import { taskKinds } from '../pipelines/tasks/task.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
 import { modelRefSchema } from './deployment-record.ts';
 import { operationsPaths } from './operations-paths.ts';
@@ -18,13 +19,20 @@ const periodSchema = z.strictObject({
  * be added.
  */
 export const monitoringRecordSchema = z.strictObject({
-  schemaVersion: z.literal(1),
+  /** 1: the version 1 (football-only) pipeline's model; 2: a declared project's task model. */
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   id: z.string(),
   project: z.string(),
   checkedAt: z.string(),
   /** Set when the check replayed the data as it stood on this date. */
   dataUntil: z.string().optional(),
   deployed: modelRefSchema.extend({ label: z.string(), promotedBy: z.string() }),
+  /** Version 2: the task the deployed model forecasts (what decides its metrics). */
+  task: z.strictObject({ kind: z.enum(taskKinds), target: z.string() }).optional(),
+  /** Version 2: the thresholds the verdict was taken under (declared in the project file, or defaults). */
+  thresholds: z
+    .strictObject({ psiModerate: z.number(), psiMajor: z.number(), staleShare: z.number() })
+    .optional(),
   /** Overall verdict: the worst finding. */
   status: z.enum(['healthy', 'watch', 'drifting', 'degraded', 'no-new-data']),
   findings: z.array(z.string()),
@@ -48,6 +56,21 @@ export const monitoringRecordSchema = z.strictObject({
       ),
     })
     .optional(),
+  /**
+   * Version 2: the new events as the deployed server would serve them from its run's online store:
+   * how many read a feature past its view's TTL (stale) or an entity the store has never seen.
+   */
+  staleness: z
+    .strictObject({
+      events: z.number().int(),
+      staleEvents: z.number().int(),
+      /** staleEvents / events. */
+      share: z.number(),
+      unknownEntityEvents: z.number().int(),
+      /** Per feature the model reads (or a formula it reads reads): share of events where it was stale. */
+      features: z.array(z.strictObject({ feature: z.string(), share: z.number() })),
+    })
+    .optional(),
   performance: z
     .strictObject({
       primaryMetric: z.string(),
@@ -66,8 +89,11 @@ export const monitoringRecordSchema = z.strictObject({
       ),
       /**
        * The primary metric month by month over the current period (the chart over time). `month` is
-       * the window's last month: a month with fewer than 50 matches joins the next.
+       * the window's last month: a month with fewer than 50 events joins the next. With
+       * `windowUnit: season`, one window per season and `month` holds the season's label.
        */
+      /** Version 2: `season` when the events are timed by season (one window per season). */
+      windowUnit: z.enum(['month', 'season']).optional(),
       windows: z.array(
         z.strictObject({
           month: z.string(),

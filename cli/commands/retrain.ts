@@ -1,6 +1,8 @@
 import { relative } from 'node:path';
 import { defineCommand } from 'citty';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { projectFileVersion } from '../../portfolio/project-file/any-project.ts';
+import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
@@ -24,8 +26,8 @@ export const retrainCommand = defineCommand({
   async run({ args }) {
     const slug = args.project;
     const workspace = workspaceAt();
-    const project = await loadProject(workspace, slug);
-    const dataUntil = parseDataUntil(args.until);
+    const version = await projectFileVersion(workspace, slug);
+    const dataUntil = parseDataUntil(args.until, { season: version === 2 });
     const margin = args.margin === undefined ? 0 : Number(args.margin);
     if (!Number.isFinite(margin) || margin < 0) {
       throw new MlfolioError({
@@ -34,15 +36,25 @@ export const retrainCommand = defineCommand({
         exitCode: ExitCode.usage,
       });
     }
-    const { retrainProject } = await import('../../operations/retrain.ts');
-    const { record, file } = await retrainProject(workspace, project, {
+    const options = {
       margin,
-      progress: terminalProgress(process.stderr, `[${project.slug}] `),
+      progress: terminalProgress(process.stderr, `[${slug}] `),
       ...(dataUntil ? { dataUntil } : {}),
-    });
+    };
+    let outcome: Awaited<ReturnType<typeof import('../../operations/retrain-task.ts').retrainTaskProject>>;
+    if (version === 2) {
+      const project = await loadProjectFile(workspace, slug);
+      const { retrainTaskProject } = await import('../../operations/retrain-task.ts');
+      outcome = await retrainTaskProject(workspace, project, options);
+    } else {
+      const project = await loadProject(workspace, slug);
+      const { retrainProject } = await import('../../operations/retrain.ts');
+      outcome = await retrainProject(workspace, project, options);
+    }
+    const { record, file } = outcome;
     const who = (m: typeof record.champion) => `${m.modelId} of run ${m.runId}`;
     console.log(
-      `${project.slug}: ${record.verdict === 'promote' ? `PROMOTED ${who(record.challenger)}` : `KEPT ${who(record.champion)}`}`,
+      `${slug}: ${record.verdict === 'promote' ? `PROMOTED ${who(record.challenger)}` : `KEPT ${who(record.champion)}`}`,
     );
     console.log(`  ${record.reason}`);
     console.log(`Recorded in ${relative(process.cwd(), file)}`);

@@ -64,8 +64,9 @@ export function parseProjectText(
   }
   const file = parseWith(projectFileSchema, input, specFile, 'E_PROJECT_FILE_INVALID');
   checkProjectFile(file, specFile);
-  // An experiment is about serving the run's models, not making them: declaring one keeps the run.
-  const { experiments: _experiments, ...made } = file;
+  // Experiments and monitoring thresholds are about serving and watching the run's models, not
+  // making them: declaring either keeps the run.
+  const { experiments: _experiments, monitoring: _monitoring, ...made } = file;
   return { slug, file, specFile, specText, version, normalisedSha256: hashValue(made) };
 }
 

@@ -65,6 +65,21 @@ export const projectFileSchema = z.strictObject({
   experiments: z.array(experimentSchema).optional(),
   /** Labelling tasks (see "Labelling" in the README); their labels become columns through `data.tables.<name>.labels`. */
   labelling: z.strictObject({ tasks: z.array(labellingTaskSchema).min(1) }).optional(),
+  /**
+   * Thresholds of `mlfolio monitor` (defaults in `operations/monitor-thresholds.ts`). Left out of
+   * the run's hash: changing how a model is watched never invalidates its run.
+   */
+  monitoring: z
+    .strictObject({
+      /** PSI from which a feature's shift is moderate, and major. */
+      psi: z
+        .strictObject({ moderate: z.number().positive(), major: z.number().positive() })
+        .refine((psi) => psi.moderate < psi.major, 'psi.moderate must be below psi.major')
+        .optional(),
+      /** Share of new events served with a stale feature above which the check says to watch. */
+      staleShare: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
   resamples: z.number().int().min(100).default(1000),
   seed: z.number().int().default(42),
   tags: z.array(z.string()).default([]),
