@@ -151,7 +151,8 @@ export async function monitorTaskProject(
     const moderate = drift.filter((d) => d.level === 'moderate');
     const list = (items: typeof drift) => items.map((d) => `${d.feature} ${d.psi.toFixed(2)}`).join(', ');
     if (major.length) findings.push(`Major drift (PSI ≥ ${psi.major}): ${list(major)}.`);
-    if (moderate.length) findings.push(`Moderate drift (PSI ${psi.moderate}–${psi.major}): ${list(moderate)}.`);
+    if (moderate.length)
+      findings.push(`Moderate drift (PSI ${psi.moderate}–${psi.major}): ${list(moderate)}.`);
     if (!major.length && !moderate.length)
       findings.push(`No feature drifted (every PSI below ${psi.moderate}).`);
     const otherWorse = metrics.filter((m) => m !== primary && change[m]!.verdict === 'worse');

@@ -1,7 +1,7 @@
+import type { Row } from '../pipelines/collect/typed-rows.ts';
 import { collectEvents } from '../pipelines/engine/collect-events.ts';
 import { eventsSpecOf, featureStoreSpecOf } from '../pipelines/engine/feature-store-spec.ts';
 import { buildEngineRows, type EngineRows } from '../pipelines/engine/run-engine.ts';
-import type { Row } from '../pipelines/collect/typed-rows.ts';
 import type { Period } from '../pipelines/split/time-split.ts';
 import { seasonOrder } from '../pipelines/split/time-split.ts';
 import { forecastWith, type TaskArtifact } from '../pipelines/tasks/models/forecast.ts';
