@@ -18,7 +18,7 @@ import {
   explanationPresent,
   tradeOffsMeasured,
 } from './checks/modelling-checks.ts';
-import { inferencePath, reproducibleRun } from './checks/operations-checks.ts';
+import { inferencePath, modelMonitored, reproducibleRun } from './checks/operations-checks.ts';
 import { impactQuantified, walkthroughReady, writeupComplete } from './checks/story-checks.ts';
 import { gatherEvidence, type ProjectEvidence } from './project-evidence.ts';
 
@@ -41,6 +41,7 @@ const checks: readonly Check[] = [
   provenanceLicence,
   reproducibleRun,
   inferencePath,
+  modelMonitored,
   experimentAnalysed,
   writeupComplete,
   walkthroughReady,

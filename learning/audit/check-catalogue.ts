@@ -83,6 +83,11 @@ export const checkCatalogue = {
     title: 'Inference path',
     question: 'Can someone get a prediction from the trained model: an in-browser demo or an HTTP endpoint?',
   },
+  'model-monitored': {
+    title: 'Deployed model monitored and retrained',
+    question:
+      'Was the deployed model checked on data that arrived after it was trained (drift, scores with intervals), and a retrained model promoted only when shown better on the same held-out data?',
+  },
   'experiment-analysed': {
     title: 'Online experiment pre-registered and analysed',
     question:

@@ -3,6 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { readRegistration } from '../../experiments/pre-registration.ts';
 import { type ExperimentReport, readExperimentReports } from '../../experiments/project-analysis.ts';
 import { experimentPaths } from '../../experiments/project-experiments.ts';
+import { type DecisionRecord, readDecisionRecords } from '../../operations/decision-record.ts';
+import { type MonitoringRecord, readMonitoringRecords } from '../../operations/monitoring-record.ts';
 import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
@@ -56,12 +58,21 @@ export interface ProjectEvidence {
   serving: ServingSurfaces | undefined;
   /** The best model's artifact from the latest run, put through the serving forward pass once. */
   inferenceProbe: InferenceProbe | undefined;
+  /** The project's monitoring checks and retrain decisions (`mlfolio monitor`, `mlfolio retrain`), oldest first. */
+  operations: OperationsEvidence;
   /** The project's labelling tasks, their label reports and their logs' current snapshots. */
   labelling: LabellingTaskEvidence[];
   /** The project's analysed experiments, each with its registration read and verified. */
   experiments: ExperimentEvidence[];
   /** Why the experiment records could not be read (a tampered registration, a broken report). */
   experimentsProblem: string | undefined;
+}
+
+export interface OperationsEvidence {
+  monitoring: MonitoringRecord[];
+  decisions: DecisionRecord[];
+  /** Why the records could not be read (a hand-edited file). */
+  problem: string | undefined;
 }
 
 export interface ExperimentEvidence {
@@ -156,9 +167,26 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
       ? await detectServingSurfaces(workspace, slug, run, { draft: draft !== undefined })
       : undefined,
     inferenceProbe: run ? await probeInference(join(paths.runsDir, run.runId), run, shown) : undefined,
+    operations: await operationsEvidence(workspace, slug),
     ...(await experimentEvidence(workspace, slug, shown)),
     labelling: await gatherLabellingEvidence(workspace, slug, rawSpec, shown),
   };
+}
+
+async function operationsEvidence(workspace: Workspace, slug: string): Promise<OperationsEvidence> {
+  try {
+    const [monitoring, decisions] = await Promise.all([
+      readMonitoringRecords(workspace, slug),
+      readDecisionRecords(workspace, slug),
+    ]);
+    return { monitoring, decisions, problem: undefined };
+  } catch (error) {
+    return {
+      monitoring: [],
+      decisions: [],
+      problem: isMlfolioError(error) ? error.message : String(error),
+    };
+  }
 }
 
 async function experimentEvidence(

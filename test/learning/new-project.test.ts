@@ -211,7 +211,7 @@ describe('mlfolio new', () => {
     await scaffoldProject(ws, 'nba-team-wins', 'stats-table', today);
     const audit = await auditProject(ws, 'nba-team-wins');
     const groups = failureGroups(audit.checks);
-    expect(groups.map((group) => group.checks.length)).toEqual([16, 3, 1, 1]);
+    expect(groups.map((group) => group.checks.length)).toEqual([17, 3, 1, 1]);
     expect(groups[0]!.reason).toBe(`No run recorded: the project is a draft, because ${audit.draft}.`);
     // The three labelling checks wait for one thing: a labelling task in the project file.
     expect(groups[1]!.checks.map((check) => check.id)).toEqual([

@@ -3,6 +3,7 @@ import { cp, mkdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { auditProject } from '../../learning/audit/audit-project.ts';
 import { readDecisionRecords } from '../../operations/decision-record.ts';
 import { resolveDeployedTaskModel } from '../../operations/deployed-task-model.ts';
 import { appendDeployment, readDeploymentLog } from '../../operations/deployment-record.ts';
@@ -15,6 +16,8 @@ import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
 import { serveDeclaredProject } from '../../serving/declared/task-server.ts';
+import { modelHealthSpec } from '../../src/charts/model-health.ts';
+import { monitoredScores } from '../../src/site-data/operations.ts';
 import { mlfolio, repoRoot } from '../e2e/workspace.ts';
 import { binarySlug, regressionSlug, taskWorkspace } from './task-workspace.ts';
 
@@ -86,6 +89,19 @@ describe('monitoring and retraining a regression project (MLB wins, next season)
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(record);
   });
 
+  test('the audit does not credit monitoring before a check on new data and a retrain decision', async () => {
+    const check = (await auditProject(fixture.workspace, slug)).checks.find(
+      (c) => c.id === 'model-monitored',
+    )!;
+    expect(check.verdict).toBe('fail');
+    expect(check.evidence).toEqual([
+      'Every monitoring check found no event resolved after the deployed model’s data.',
+      'No retrain decision recorded.',
+    ]);
+    expect(check.hint).toContain(`mlfolio monitor ${slug}`);
+    expect(check.hint).toContain(`mlfolio retrain ${slug}`);
+  }, 60_000);
+
   test('with five new seasons, drift, metrics and staleness are recorded, and the drift matches scipy', async () => {
     const { record } = await monitorTaskProject(fixture.workspace, await load(slug), { now });
     const run = early[slug]!;
@@ -140,6 +156,16 @@ for f in ['wins_this_season', 'run_diff_per_game', 'era', 'home_runs_per_game', 
     expect(record.status).toBe(performance.change.crps!.verdict === 'worse' ? 'degraded' : 'drifting');
     expect(record.findings.join(' ')).toMatch(/Major drift \(PSI ≥ 0\.25\): home_runs_per_game/);
     expect(await readMonitoringRecords(fixture.workspace, slug)).toHaveLength(2);
+
+    // The site shows the task's own metrics, primary first, and one chart point per season.
+    expect(monitoredScores(record).map((s) => s.metric)).toEqual(run.task.metrics);
+    expect(monitoredScores(record)[0]).toMatchObject({
+      primary: true,
+      verdict: performance.change.crps!.verdict,
+    });
+    const chart = JSON.stringify(modelHealthSpec(record));
+    expect(chart).toContain('"type":"ordinal","title":"Season"');
+    expect(chart).toContain('"title":"events"');
   });
 
   test('a retrained challenger that cannot be shown better is refused, and the champion is pinned', async () => {
@@ -164,6 +190,13 @@ for f in ['wins_this_season', 'run_diff_per_game', 'era', 'home_runs_per_game', 
     ]);
     expect(record.deployed).toEqual({ runId: run.runId, runKey: run.key, modelId: 'ridge' });
     expect(await readDecisionRecords(fixture.workspace, slug)).toEqual([record]);
+
+    const check = (await auditProject(fixture.workspace, slug)).checks.find(
+      (c) => c.id === 'model-monitored',
+    )!;
+    expect(check.verdict).toBe('pass');
+    expect(check.evidence[0]).toMatch(/^1 monitoring check\(s\) on new data; .* on 150 new events: CRPS /);
+    expect(check.evidence[1]).toMatch(/^1 retrain decision\(s\); .* kept on 90 held-out events/);
   }, 120_000);
 
   test('the CLI monitors a version 2 project, and names an unknown one', async () => {

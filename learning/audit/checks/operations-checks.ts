@@ -1,4 +1,5 @@
-import type { RunRecord } from '../../../pipelines/runs/run-record.ts';
+import type { Estimate, RunRecord } from '../../../pipelines/runs/run-record.ts';
+import { type TaskMetricId, taskMetrics } from '../../../pipelines/tasks/metrics.ts';
 import { sha256 } from '../../../portfolio/hash.ts';
 import { type Check, fail, pass, withRun } from '../check.ts';
 import type { ProjectEvidence } from '../project-evidence.ts';
@@ -80,3 +81,64 @@ export const inferencePath: Check = {
       );
     }),
 };
+
+export const modelMonitored: Check = {
+  id: 'model-monitored',
+  run: (evidence) =>
+    withRun(evidence, () => {
+      const { monitoring, decisions, problem } = evidence.operations;
+      const slug = evidence.slug;
+      if (problem) {
+        return fail(
+          `Restore or delete the hand-edited record, then run \`mlfolio monitor ${slug}\` again.`,
+          problem,
+        );
+      }
+      const checked = monitoring.filter((record) => record.status !== 'no-new-data' && record.performance);
+      const latestCheck = checked.at(-1);
+      const latestDecision = decisions.at(-1);
+      const found: string[] = [];
+      if (latestCheck) {
+        const performance = latestCheck.performance!;
+        const primary = performance.current[performance.primaryMetric]!;
+        found.push(
+          `${checked.length} monitoring check(s) on new data; the latest (${latestCheck.checkedAt.slice(0, 10)}) found the model ${latestCheck.status} on ${latestCheck.current?.rows ?? 0} new events: ${describeMetric(performance.primaryMetric)} ${primary.value.toFixed(4)}${describeInterval(primary)}, drift of ${latestCheck.drift?.features.length ?? 0} feature(s) measured.`,
+        );
+      }
+      if (latestDecision) {
+        found.push(
+          `${decisions.length} retrain decision(s); the latest (${latestDecision.decidedAt.slice(0, 10)}) ${latestDecision.verdict === 'promote' ? 'promoted' : 'kept'} on ${latestDecision.heldOut.rows} held-out events: ${latestDecision.reason}`,
+        );
+      }
+      const missing = [
+        latestCheck
+          ? undefined
+          : monitoring.length
+            ? 'Every monitoring check found no event resolved after the deployed model’s data.'
+            : 'No monitoring check recorded.',
+        latestDecision ? undefined : 'No retrain decision recorded.',
+      ].filter((line): line is string => line !== undefined);
+      if (missing.length) {
+        const commands = [
+          latestCheck ? undefined : `\`mlfolio monitor ${slug}\` once newer events have resolved`,
+          latestDecision ? undefined : `\`mlfolio retrain ${slug}\``,
+        ].filter((command): command is string => command !== undefined);
+        return fail(
+          `Run ${commands.join(' and ')}: they check the deployed model on data that arrived after it was trained and decide, with a paired interval, whether a retrained model replaces it.`,
+          ...found,
+          ...missing,
+        );
+      }
+      return pass(...found);
+    }),
+};
+
+function describeMetric(metric: string): string {
+  return taskMetrics[metric as TaskMetricId]?.label ?? metric;
+}
+
+function describeInterval(estimate: Estimate): string {
+  return estimate.lower === undefined || estimate.upper === undefined
+    ? ''
+    : ` (95% CI ${estimate.lower.toFixed(4)}–${estimate.upper.toFixed(4)})`;
+}
