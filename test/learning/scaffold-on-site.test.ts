@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkIds } from '../../learning/audit/check-catalogue.ts';
 import { type CliResult, mlfolio } from '../e2e/workspace.ts';
 import { tempWorkspace } from './temp-workspace.ts';
 
@@ -28,7 +29,7 @@ describe('a scaffolded portfolio, built with npm start', () => {
   it('shows the scaffold on the index with its readiness, and the draft with what it misses', async () => {
     const index = await page('index.html');
     expect(index).toContain('My forecasts');
-    expect(index).toMatch(/>\d+ of 21<\/strong> interview checks pass/);
+    expect(index).toMatch(new RegExp(`>\\d+ of ${checkIds.length}</strong> interview checks pass`));
     expect(index).toContain('nba-team-wins');
     expect(index).toContain('A draft: its data is not collected yet (<code>mlfolio scrape');
     // The scaffold's placeholder summary is not published; the draft's sixteen checks that wait for a run say so once.
