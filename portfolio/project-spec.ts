@@ -295,7 +295,7 @@ export async function loadProject(workspace: Workspace, slug: string): Promise<P
     throw new MlfolioError({
       code: 'E_PROJECT_VERSION',
       message: `Project "${slug}" (${specFile}) is a version 2 project file; this command works on version 1 (match-outcome) projects only so far.`,
-      hint: `\`mlfolio run ${slug}\`, \`mlfolio features ${slug}\`, \`mlfolio audit ${slug}\` and the site take version 2 projects; serving, monitoring, retraining and replay do not yet.`,
+      hint: `\`mlfolio run ${slug}\`, \`features\`, \`audit\`, \`serve\`, \`replay\`, \`monitor\`, \`retrain\` and the site take version 2 projects; this command does not yet.`,
       exitCode: 2,
     });
   }

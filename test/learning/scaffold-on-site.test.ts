@@ -35,7 +35,7 @@ describe('a scaffolded portfolio, built with npm start', () => {
     // The scaffold's placeholder summary is not published; the draft's sixteen checks that wait for a run say so once.
     expect(index).not.toContain('TODO: one sentence');
     expect(index.match(/No run recorded/g)).toHaveLength(1);
-    expect(index).toMatch(/<strong[^>]*>16 checks<\/strong>, for one reason/);
+    expect(index).toMatch(/<strong[^>]*>17 checks<\/strong>, for one reason/);
   });
 
   it("gives the scaffold a project page with its failing checks and the audit's hints", async () => {
