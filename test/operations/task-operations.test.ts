@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { auditProject } from '../../learning/audit/audit-project.ts';
 import { readDecisionRecords } from '../../operations/decision-record.ts';
 import { resolveDeployedTaskModel } from '../../operations/deployed-task-model.ts';
@@ -209,6 +210,32 @@ for f in ['wins_this_season', 'run_diff_per_game', 'era', 'home_runs_per_game', 
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/E_PROJECT_UNKNOWN[\s\S]*no-such-project/);
   }, 60_000);
+});
+
+describe('monitoring thresholds declared in the project file', () => {
+  const slug = regressionSlug;
+  const specFile = () => projectPaths(fixture.workspace, slug).specFile;
+
+  test('decide the drift levels and the verdict, and leave the run untouched', async () => {
+    const before = await load(slug);
+    const spec = parse(await readFile(specFile(), 'utf8'));
+    // Above the home-run shift's PSI (1.86): what was a major drift is now a moderate one.
+    await writeFile(specFile(), stringify({ ...spec, monitoring: { psi: { moderate: 0.1, major: 2 } } }));
+    const project = await load(slug);
+    expect(project.normalisedSha256).toBe(before.normalisedSha256);
+    const { record } = await monitorTaskProject(fixture.workspace, project, { now });
+    expect(record.thresholds).toEqual({ psiModerate: 0.1, psiMajor: 2, staleShare: 0.1 });
+    const homeRuns = record.drift!.features.find((f) => f.feature === 'home_runs_per_game')!;
+    expect(homeRuns.psi).toBeGreaterThan(1.5);
+    expect(homeRuns.level).toBe('moderate');
+    expect(record.status).toBe(record.performance!.change.crps!.verdict === 'worse' ? 'degraded' : 'watch');
+
+    await writeFile(specFile(), stringify({ ...spec, monitoring: { psi: { moderate: 0.3, major: 0.2 } } }));
+    const error = (await load(slug).catch((e: unknown) => e)) as MlfolioError;
+    expect(error.code).toBe('E_PROJECT_FILE_INVALID');
+    expect(error.message).toMatch(/monitoring\.psi.*psi\.moderate must be below psi\.major/s);
+    await writeFile(specFile(), stringify(spec));
+  });
 });
 
 describe('monitoring and retraining a binary project (international home wins)', () => {
