@@ -89,7 +89,8 @@ export async function monitorTaskProject(
       const j = rows.featureNames.indexOf(name);
       return indices.map((i) => rows.x[i]![j]!);
     };
-    forecastsOf(artifact, rows, [], where); // names a missing feature before anything else
+    // First, so that a feature the project no longer outputs is named before anything reads it.
+    const newForecasts = forecastsOf(artifact, rows, newRows, where);
     const psi = { moderate: thresholds.psiModerate, major: thresholds.psiMajor };
     const drift = featureNames.map((name) =>
       featureDrift(name, column(referenceRows, name), column(newRows, name), psi),
@@ -99,7 +100,6 @@ export async function monitorTaskProject(
     const resamples = project.file.resamples;
     const metrics = run.task.metrics as TaskMetricId[];
     const primary = run.task.primaryMetric as TaskMetricId;
-    const newForecasts = forecastsOf(artifact, rows, newRows, where);
     const newOutcomes = newRows.map((i) => rows.outcomes[i]!);
     const evaluationForecasts = forecastsOf(artifact, rows, evaluationRows, where);
     const evaluationOutcomes = evaluationRows.map((i) => rows.outcomes[i]!);
