@@ -20,12 +20,17 @@ import { serveDeclaredProject } from '../../serving/declared/task-server.ts';
 import { modelHealthSpec } from '../../src/charts/model-health.ts';
 import { monitoredScores } from '../../src/site-data/operations.ts';
 import { mlfolio, repoRoot } from '../e2e/workspace.ts';
-import { binarySlug, regressionSlug, taskWorkspace } from './task-workspace.ts';
+import { binarySlug, countSlug, ordinalSlug, regressionSlug, taskWorkspace } from './task-workspace.ts';
 
 let fixture: Awaited<ReturnType<typeof taskWorkspace>>;
 const early = {} as Record<string, RunRecord>;
 // The data as it stood at each project's first run: the rest arrives "later".
-const cutoff = { [regressionSlug]: '2015', [binarySlug]: '2023-12-31' } as const;
+const cutoff = {
+  [regressionSlug]: '2015',
+  [binarySlug]: '2023-12-31',
+  [countSlug]: '2015',
+  [ordinalSlug]: '2023-12-31',
+} as const;
 let tick = 0;
 // A fixed clock that moves a minute per call: record ids are distinct and the test is repeatable.
 const now = () => new Date(Date.UTC(2026, 0, 1, 12, tick++));
@@ -33,7 +38,7 @@ const load = (slug: string) => loadProjectFile(fixture.workspace, slug);
 
 beforeAll(async () => {
   fixture = await taskWorkspace();
-  for (const slug of [regressionSlug, binarySlug] as const) {
+  for (const slug of [regressionSlug, binarySlug, countSlug, ordinalSlug] as const) {
     early[slug] = (
       await runEngine(fixture.workspace, await load(slug), { dataUntil: cutoff[slug], now })
     ).record;
@@ -334,4 +339,35 @@ out['neutral_venue'] = {'psi': psi(ref.neutral_venue, cur.neutral_venue), 'ks': 
       expect((error as MlfolioError).message).toContain(fresh);
     }
   });
+});
+
+describe.each([
+  { slug: countSlug, kind: 'count', primary: 'poisson_deviance', candidate: 'poisson' },
+  { slug: ordinalSlug, kind: 'ordinal', primary: 'rps', candidate: 'ordinal' },
+] as const)('monitoring and retraining any task: $kind', ({ slug, kind, primary, candidate }) => {
+  test('scores the new events with the task’s own metrics, and retrains by the same rule', async () => {
+    const run = early[slug]!;
+    expect(run.task.kind).toBe(kind);
+    const { record } = await monitorTaskProject(fixture.workspace, await load(slug), { now });
+    const performance = record.performance!;
+    expect(record.task!.kind).toBe(kind);
+    expect(performance.primaryMetric).toBe(primary);
+    expect(Object.keys(performance.current)).toEqual(run.task.metrics);
+    const recorded = run.models.find((m) => m.id === candidate)!.metrics;
+    for (const metric of run.task.metrics) {
+      expect(performance.current[metric]!.value - performance.change[metric]!.difference.value).toBeCloseTo(
+        recorded[metric]!.value,
+        9,
+      );
+    }
+    expect(record.drift!.features.length).toBeGreaterThan(0);
+
+    const { record: decision } = await retrainTaskProject(fixture.workspace, await load(slug), { now });
+    expect(decision.task!.kind).toBe(kind);
+    expect(decision.metric).toBe(primary);
+    expect(decision.champion).toMatchObject({ runId: run.runId, modelId: candidate });
+    // Lower is better for both: promoted exactly when the whole interval lies below zero.
+    expect(decision.verdict).toBe(decision.difference.upper! < 0 ? 'promote' : 'keep');
+    expect((await resolveDeployedTaskModel(fixture.workspace, slug)).ref).toEqual(decision.deployed);
+  }, 120_000);
 });
