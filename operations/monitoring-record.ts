@@ -38,7 +38,7 @@ export const monitoringRecordSchema = z.strictObject({
   findings: z.array(z.string()),
   /** The deployed model's training data: what drift is measured against. */
   reference: periodSchema,
-  /** Matches played after the deployed model's data ended, with known results. */
+  /** Events that resolved (got a known outcome) after the deployed model's data ended. */
   current: periodSchema.optional(),
   drift: z
     .strictObject({
@@ -77,7 +77,7 @@ export const monitoringRecordSchema = z.strictObject({
       higherIsBetter: z.boolean(),
       /** The deployed model's scores on its own test period, as recorded at evaluation time. */
       evaluation: z.strictObject({ period: periodSchema, metrics: z.record(z.string(), estimateSchema) }),
-      /** The same scores on the newly resolved matches, with 95% bootstrap intervals. */
+      /** The same scores on the newly resolved events, with 95% bootstrap intervals. */
       current: z.record(z.string(), estimateSchema),
       /** current − evaluation per metric; the interval comes from resampling both periods independently. */
       change: z.record(
