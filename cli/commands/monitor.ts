@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { defineCommand } from 'citty';
+import type { MonitoringRecord } from '../../operations/monitoring-record.ts';
 import { projectFileVersion } from '../../portfolio/project-file/any-project.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { loadProject } from '../../portfolio/project-spec.ts';
@@ -21,7 +22,7 @@ export const monitorCommand = defineCommand({
     const workspace = workspaceAt();
     const version = await projectFileVersion(workspace, slug);
     const dataUntil = parseDataUntil(args.until, { season: version === 2 });
-    let outcome: Awaited<ReturnType<typeof import('../../operations/monitor-task.ts').monitorTaskProject>>;
+    let outcome: { record: MonitoringRecord; file: string };
     if (version === 2) {
       const project = await loadProjectFile(workspace, slug);
       const { monitorTaskProject } = await import('../../operations/monitor-task.ts');

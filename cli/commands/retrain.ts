@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { defineCommand } from 'citty';
+import type { DecisionRecord } from '../../operations/decision-record.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { projectFileVersion } from '../../portfolio/project-file/any-project.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
@@ -41,7 +42,7 @@ export const retrainCommand = defineCommand({
       progress: terminalProgress(process.stderr, `[${slug}] `),
       ...(dataUntil ? { dataUntil } : {}),
     };
-    let outcome: Awaited<ReturnType<typeof import('../../operations/retrain-task.ts').retrainTaskProject>>;
+    let outcome: { record: DecisionRecord; file: string };
     if (version === 2) {
       const project = await loadProjectFile(workspace, slug);
       const { retrainTaskProject } = await import('../../operations/retrain-task.ts');
