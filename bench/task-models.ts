@@ -23,8 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { metricValue, type TaskMetricId } from '../pipelines/tasks/metrics.ts';
-import { fitBaseline, forecastBaseline } from '../pipelines/tasks/models/baselines.ts';
-import { fitLinear, forecastLinear } from '../pipelines/tasks/models/linear.ts';
+import { forecastBaseline } from '../pipelines/tasks/models/baseline-forecast.ts';
+import { fitBaseline } from '../pipelines/tasks/models/baselines.ts';
+import { fitLinear } from '../pipelines/tasks/models/linear.ts';
+import { forecastLinear } from '../pipelines/tasks/models/linear-forecast.ts';
 import type { Forecast, Task, TrainingSet } from '../pipelines/tasks/task.ts';
 import { machineLine } from './machine.ts';
 

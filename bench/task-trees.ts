@@ -17,10 +17,11 @@ import { fitGradientBoosting as fitPreviousTrees } from '../pipelines/models/gra
 import { fitNetwork as fitPreviousNetwork } from '../pipelines/models/neural-network.ts';
 import { backendName, tensorflow } from '../pipelines/models/tfjs-runtime.ts';
 import type { TrainingData } from '../pipelines/models/training-data.ts';
-import { forecastGradientBoosting } from '../pipelines/tasks/models/gradient-boosting.ts';
 import { fitGradientBoosting } from '../pipelines/tasks/models/gradient-boosting-fit.ts';
-import { forecastMlp, type MlpParamsInput } from '../pipelines/tasks/models/mlp.ts';
+import { forecastGradientBoosting } from '../pipelines/tasks/models/gradient-boosting-forecast.ts';
+import type { MlpParamsInput } from '../pipelines/tasks/models/mlp.ts';
 import { fitMlp } from '../pipelines/tasks/models/mlp-fit.ts';
+import { forecastMlp } from '../pipelines/tasks/models/mlp-forecast.ts';
 import type { Forecast, Task, TrainingSet } from '../pipelines/tasks/task.ts';
 import { machineLine } from './machine.ts';
 import { type BenchDataset, internationalMatches, mlbTeamSeasons } from './task-datasets.ts';

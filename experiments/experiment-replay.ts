@@ -5,7 +5,7 @@ import { type Progress, silentProgress } from '../portfolio/progress.ts';
 import type { LoadedProject } from '../portfolio/project-file/load.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import { readExposureLog } from './exposure-log.ts';
-import { analyzeProjectExperiment, type ExperimentReport, latestRun } from './project-analysis.ts';
+import { analyzeProjectExperiment, type ExperimentReport, latestVersion2Run } from './project-analysis.ts';
 import { experimentPaths, projectExperiment } from './project-experiments.ts';
 import type { ArmPredictorFor } from './project-serving.ts';
 import { runArmPredictor } from './run-arm-predictor.ts';
@@ -77,7 +77,7 @@ export async function replayExperiment(
       hint: `Analyse what is logged (\`mlfolio experiment analyze ${project.slug} ${key}\`), or declare and start a new experiment key for another replay.`,
     });
   }
-  const run = await latestRun(workspace, project.slug);
+  const run = await latestVersion2Run(workspace, project.slug);
   const runDir = join(projectPaths(workspace, project.slug).runsDir, run.runId);
   const data = await readRunEvents(workspace, project.slug, run, 'test');
   const armPredictorFor = options.armPredictorFor ?? ((model: string) => runArmPredictor(runDir, run, model));

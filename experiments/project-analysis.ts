@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { type RunRecord, readLatestRun } from '../pipelines/runs/run-record.ts';
+import { latestRun } from '../operations/deployed-model.ts';
+import type { RunRecord } from '../pipelines/runs/run-record.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
 import type { LoadedProject } from '../portfolio/project-file/load.ts';
-import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
+import type { Workspace } from '../portfolio/workspace.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from './analysis.ts';
 import type { Experiment } from './experiment-spec.ts';
 import { type ExperimentStatus, experimentStatus } from './experiment-status.ts';
@@ -52,7 +53,7 @@ export async function analyzeProjectExperiment(
   const paths = experimentPaths(workspace, project.slug, key);
   const registration = await checkRegistered(paths.registry, experiment);
   const log = await readExposureLog(paths.exposures);
-  const run = options.run ?? (await latestRun(workspace, project.slug));
+  const run = options.run ?? (await latestVersion2Run(workspace, project.slug));
   const data = await readRunEvents(workspace, project.slug, run, 'all');
   const exposed = new Set(log.exposures.filter((e) => e.experiment === key).map((e) => e.unit));
   const outcomes: OutcomeRow[] = data.events
@@ -147,16 +148,16 @@ export function registrationSummary(registration: Registration): ExperimentRepor
   };
 }
 
-export async function latestRun(workspace: Workspace, slug: string): Promise<RunRecord> {
-  const { runsDir } = projectPaths(workspace, slug);
-  const run = await readLatestRun(runsDir);
-  if (!run) {
-    throw new MlfolioError({
-      code: 'E_NO_RUN',
-      message: `Project "${slug}" has no run in ${runsDir}: there are no models to experiment with and no outcomes to join.`,
-      hint: `Run \`mlfolio run ${slug}\` first.`,
-    });
-  }
+/**
+ * The latest run of a project, which must be a version 2 run: `E_NO_RUN` when there is none,
+ * `E_PROJECT_VERSION` when the version 1 pipeline made it.
+ */
+export async function latestVersion2Run(workspace: Workspace, slug: string): Promise<RunRecord> {
+  const run = await latestRun(
+    workspace,
+    slug,
+    'so there are no models to experiment with and no outcomes to join',
+  );
   if (run.schemaVersion !== 2) {
     throw new MlfolioError({
       code: 'E_PROJECT_VERSION',

@@ -8,7 +8,7 @@ import {
   planInputsFromHistory,
 } from './experiment-plan.ts';
 import { controlArm, type Experiment } from './experiment-spec.ts';
-import { latestRun } from './project-analysis.ts';
+import { latestVersion2Run } from './project-analysis.ts';
 import { expectedScorePrefix } from './project-experiments.ts';
 import { expectedScore, forecastOfPrediction, projectScorers } from './project-scorers.ts';
 import { runArmPredictor } from './run-arm-predictor.ts';
@@ -25,7 +25,7 @@ export async function projectHistory(
   project: LoadedProject,
   experiment: Experiment,
 ): Promise<{ rows: HistoryRow[]; source: string }> {
-  const run = await latestRun(workspace, project.slug);
+  const run = await latestVersion2Run(workspace, project.slug);
   const runDir = join(projectPaths(workspace, project.slug).runsDir, run.runId);
   const data = await readRunEvents(workspace, project.slug, run, 'test');
   const scorer = projectScorers(project.file, data.task)[experiment.primaryMetric.metric]!;

@@ -5,6 +5,7 @@ import {
   listRunIds,
   type ModelResult,
   type RunRecord,
+  readLatestRun,
   readRunRecord,
   runFileName,
 } from '../pipelines/runs/run-record.ts';
@@ -97,18 +98,25 @@ export async function readRunModel<A>(
   return { ref: { runId, runKey: run.key, modelId: model.id }, run, runDir, model, artifact };
 }
 
-/** The latest run of a project; `E_NO_RUN` when it has none. */
-export async function latestRun(workspace: Workspace, slug: string): Promise<RunRecord> {
+/**
+ * The latest complete run of a project; `E_NO_RUN` when it has none, saying what that leaves
+ * undone (`without`: by default, that there is no model to serve or deploy).
+ */
+export async function latestRun(
+  workspace: Workspace,
+  slug: string,
+  without = 'so there is no model to serve or deploy',
+): Promise<RunRecord> {
   const { runsDir } = projectPaths(workspace, slug);
-  const latest = (await listRunIds(runsDir)).at(-1);
-  if (!latest) {
+  const run = await readLatestRun(runsDir);
+  if (!run) {
     throw new MlfolioError({
       code: 'E_NO_RUN',
-      message: `Project "${slug}" has no run in ${runsDir}, so there is no model to serve or deploy.`,
+      message: `Project "${slug}" has no run in ${runsDir}, ${without}.`,
       hint: `Run \`mlfolio run ${slug}\` first.`,
     });
   }
-  return readRunRecord(join(runsDir, latest, runFileName));
+  return run;
 }
 
 /**

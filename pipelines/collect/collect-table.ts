@@ -1,19 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { pathExists } from '../../portfolio/files.ts';
-import { hashValue, sha256 } from '../../portfolio/hash.ts';
+import { hashValue } from '../../portfolio/hash.ts';
 import type { ColumnType, TableSpec } from '../../portfolio/project-file/data-spec.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
-import { createFetcher } from '../../scrapers/create-fetcher.ts';
-import { decodeBody } from '../../scrapers/extract/decode.ts';
-import { SnapshotStore } from '../../scrapers/snapshot-store/snapshot-store.ts';
 import type { ExcludedRecord, Provenance } from '../../scrapers/source.ts';
-import { loadSourceFile, type SourceFile, seasonsOf } from '../../scrapers/source-file.ts';
-import { assertNoPlaceholders } from '../../scrapers/sources/html-stats-table/placeholders.ts';
-import { collectOpenFootball, matchRecordColumns } from '../../scrapers/sources/openfootball/index.ts';
+import { collectFromSource, sourceFingerprint } from '../../scrapers/table-sources.ts';
 import { deriveAndFilter } from './table-sql.ts';
 import { type Row, typeRows } from './typed-rows.ts';
 
@@ -47,7 +37,7 @@ export async function collectTable(
 ): Promise<CollectedTable> {
   const field = `data.tables.${name}`;
   const now = context.now ?? (() => new Date());
-  const raw = await readSource(name, spec, context, now);
+  const raw = await collectFromSource(spec.source, { ...context, table: name, now });
   const columns = spec.columns ?? raw.columns;
   if (!columns) {
     throw new MlfolioError({
@@ -112,228 +102,16 @@ export async function collectTable(
   };
 }
 
-interface RawTable {
-  rows: Record<string, unknown>[];
-  excluded: ExcludedRecord[];
-  columns?: Record<string, ColumnType>;
-  origin: string[];
-  location: (index: number) => string;
-  provenance: Omit<Provenance, 'collectedAt' | 'rows' | 'excludedRows' | 'sha256'>;
-}
-
-async function readSource(
-  name: string,
-  spec: TableSpec,
-  context: CollectContext,
-  now: () => Date,
-): Promise<RawTable> {
-  const source = spec.source;
-  switch (source.kind) {
-    case 'openfootball': {
-      const dataset = await collectOpenFootball(source, { now });
-      return {
-        rows: dataset.records as unknown as Record<string, unknown>[],
-        excluded: dataset.excluded,
-        columns: { ...matchRecordColumns },
-        origin: dataset.provenance.origin,
-        location: (i) => `${dataset.provenance.origin.join(', ')} record ${i + 1}`,
-        provenance: {
-          source: 'openfootball',
-          transport: source.transport,
-          origin: dataset.provenance.origin,
-          licence: dataset.provenance.licence,
-          attribution: dataset.provenance.attribution,
-        },
-      };
-    }
-    case 'csv': {
-      const { body, origin, transport } = await readCsvBytes(name, source, context);
-      const text = decodeBody(body, 'text/csv').text;
-      const rows = parse(text, {
-        bom: true,
-        columns: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-      });
-      return {
-        rows: rows as Record<string, unknown>[],
-        excluded: [],
-        origin,
-        location: (i) => `${origin[0]} line ${i + 2}`,
-        provenance: {
-          source: `csv:${name}`,
-          transport,
-          origin,
-          licence: source.licence,
-          attribution: source.attribution,
-        },
-      };
-    }
-    case 'html-stats-table': {
-      const sourceFile = join(dirname(context.specFile), source.file);
-      const scrape = await loadSourceFile(sourceFile);
-      if (scrape.kind !== 'html-stats-table') {
-        throw new MlfolioError({
-          code: 'E_SOURCE_FILE_INVALID',
-          message: `${context.specFile}: data.tables.${name}.source.file is ${sourceFile}, a "${scrape.kind}" source; an html-stats-table table reads an html-stats-table source file.`,
-          hint: 'Set `kind: html-stats-table` in the source file and list its pages (`pages` or `urls`).',
-        });
-      }
-      assertNoPlaceholders(scrape, sourceFile);
-      const file = join(context.workspace.stateDir, 'data', context.slug, 'dataset.json');
-      let dataset: { records: Record<string, unknown>[]; excluded: ExcludedRecord[]; provenance: Provenance };
-      try {
-        dataset = JSON.parse(await readFile(file, 'utf8'));
-      } catch (error) {
-        throw new MlfolioError(
-          {
-            code: 'E_DATA_NOT_COLLECTED',
-            message: `Project "${context.slug}" reads scraped pages (${sourceFile}), but ${file} does not exist yet.`,
-            hint: `Collect them first: mlfolio scrape ${context.slug}`,
-            exitCode: 4,
-          },
-          { cause: error },
-        );
-      }
-      return {
-        rows: dataset.records,
-        excluded: dataset.excluded,
-        columns: scrapedColumnTypes(scrape),
-        origin: dataset.provenance.origin,
-        location: (i) => String(dataset.records[i]?.page ?? `${file} record ${i + 1}`),
-        provenance: {
-          source: dataset.provenance.source,
-          transport: 'scraped',
-          origin: dataset.provenance.origin,
-          licence: dataset.provenance.licence,
-          attribution: dataset.provenance.attribution,
-        },
-      };
-    }
-  }
-}
-
 /**
- * The column types of a scraped table, as its source file declares them (text is a string), plus
- * the page each row came from and, for one page per season, the season (a number when every
- * season is a year). A project need not declare them again.
+ * What a table's collected rows depend on, cheaply, as its source says (see
+ * `TableSource.fingerprint`). Equal fingerprints mean the collect stage can be reused.
  */
-function scrapedColumnTypes(
-  source: Extract<SourceFile, { kind: 'html-stats-table' }>,
-): Record<string, ColumnType> {
-  const columns: Record<string, ColumnType> = {};
-  for (const [field, column] of Object.entries(source.table.columns)) {
-    const type = typeof column === 'string' ? 'text' : column.type;
-    columns[field] = type === 'text' ? 'string' : type;
-  }
-  columns.page = 'string';
-  if (source.pages) {
-    columns.season = seasonsOf(source.pages).every((season) => /^\d{4}$/.test(season)) ? 'integer' : 'string';
-  }
-  return columns;
-}
-
-/**
- * The bytes of a CSV source: a copy collected into the snapshot store by `mlfolio scrape` wins;
- * else the offline copy shipped in the repository; else the URL, fetched politely now.
- */
-async function readCsvBytes(
-  name: string,
-  source: Extract<TableSpec['source'], { kind: 'csv' }>,
-  context: CollectContext,
-): Promise<{ body: Buffer; origin: string[]; transport: string }> {
-  if (source.url) {
-    const fetcher = createFetcher({
-      cache: source.file ? 'offline' : 'prefer-store',
-      storeDir: join(context.workspace.stateDir, 'snapshots'),
-    });
-    const stored = await fetcher.store?.get(source.url);
-    if (stored) return { body: stored.body, origin: [source.url], transport: 'snapshot store' };
-    if (!source.file) {
-      const result = await fetcher.fetch(source.url);
-      return { body: result.body, origin: [source.url], transport: 'live' };
-    }
-  }
-  if (!source.file) {
-    throw new MlfolioError({
-      code: 'E_PROJECT_FILE_INVALID',
-      message: `${context.specFile}: data.tables.${name}.source needs a url, a file, or both.`,
-      hint: 'Give the URL the data comes from; a file in the repository can be its offline copy.',
-    });
-  }
-  const path = await resolveDataFile(context.workspace, source.file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_DATA_FILE_MISSING',
-        message: `${context.specFile}: data.tables.${name}.source.file "${source.file}" does not exist (${path}).`,
-        hint: 'Paths are relative to the portfolio root (or to mlfolio’s own folder, for the datasets it ships).',
-      },
-      { cause: error },
-    );
-  }
-  const body = path.endsWith('.gz') ? gunzipSync(bytes) : bytes;
-  const origin = source.url
-    ? [source.url, `offline copy ${source.file} (sha256 ${sha256(body).slice(0, 12)})`]
-    : [source.file];
-  return { body, origin, transport: source.url ? 'offline copy' : 'file' };
-}
-
-const toolRoot = resolve(import.meta.dirname, '..', '..');
-
-/**
- * A data file named in a project: relative to the portfolio root, or, when the portfolio has no
- * such file, to mlfolio's own folder, which ships the open example datasets (`content/data/`), so a
- * portfolio kept elsewhere (`MLFOLIO_ROOT`) runs the templates too.
- */
-export async function resolveDataFile(workspace: Workspace, file: string): Promise<string> {
-  const own = resolve(workspace.root, file);
-  if (await pathExists(own)) return own;
-  const shipped = resolve(toolRoot, file);
-  return (await pathExists(shipped)) ? shipped : own;
-}
-
-/**
- * What a table's collected rows depend on, cheaply: the bytes of its offline copy, the snapshot
- * store's entry for its URL (a later `mlfolio scrape` changes it), the scraped dataset and its source file, or the
- * bundled package's fingerprint. Equal fingerprints mean the collect stage can be reused.
- */
-export async function tableFingerprint(
+export function tableFingerprint(
   workspace: Workspace,
   slug: string,
   table: TableSpec,
+  tableName: string,
+  specFile: string,
 ): Promise<string> {
-  const source = table.source;
-  const fileHash = async (path: string) => {
-    try {
-      return sha256(await readFile(path));
-    } catch {
-      return 'missing';
-    }
-  };
-  switch (source.kind) {
-    case 'openfootball': {
-      if (source.transport === 'live') return new Date().toISOString().slice(0, 10);
-      const { bundledDatasetFingerprint } = await import(
-        '../../scrapers/sources/openfootball/offline-transport.ts'
-      );
-      return bundledDatasetFingerprint();
-    }
-    case 'csv': {
-      const store = new SnapshotStore(join(workspace.stateDir, 'snapshots'));
-      return hashValue({
-        file: source.file ? await fileHash(await resolveDataFile(workspace, source.file)) : null,
-        stored: source.url ? ((await store.entry(source.url))?.sha256 ?? null) : null,
-      });
-    }
-    case 'html-stats-table':
-      // The source file declares the column types the rows are read with.
-      return hashValue({
-        dataset: await fileHash(join(workspace.stateDir, 'data', slug, 'dataset.json')),
-        source: await fileHash(join(workspace.projectsDir, slug, source.file)),
-      });
-  }
+  return sourceFingerprint(table.source, { workspace, slug, table: tableName, specFile });
 }

@@ -112,7 +112,7 @@ export async function runEngine(
       // Label joins are read by their own stages, so new labels do not recollect the table.
       params: {
         table: { ...table, labels: undefined },
-        fingerprint: await tableFingerprint(workspace, project.slug, table),
+        fingerprint: await tableFingerprint(workspace, project.slug, table, name, file),
       },
       code: ['scrapers', 'pipelines/collect'],
       describe: `${table.source.kind} → ${name}`,

@@ -1,16 +1,15 @@
 /**
  * Formula views in the browser. The offline store evaluates a formula as DuckDB SQL; a browser has
- * no DuckDB, so a formula is parsed with `vega-expression` (the Vega project's expression parser,
- * which the site's charts already depend on) and evaluated over an allowlisted subset of the
- * grammar on which JavaScript and DuckDB SQL agree: numbers, the formula's input columns (bare or
- * double-quoted), `+ - * /`, unary minus, comparisons `< <= > >= == !=` (1 or 0), parentheses and
- * the functions in {@link formulaFunctions}. NULL propagates as in SQL. Anything else (`^`, `%`,
+ * no DuckDB, so a formula is parsed (`formula-parser.ts`) and evaluated over an allowlisted subset
+ * of the grammar on which JavaScript and DuckDB SQL agree: numbers, the formula's input columns
+ * (bare or double-quoted), `+ - * /`, unary minus, comparisons `< <= > >= == !=` (1 or 0),
+ * parentheses and the functions in {@link formulaFunctions}. NULL propagates as in SQL. Anything else (`^`, `%`,
  * `CASE`, `AND`, strings, comments, other functions) is refused with the reason, never guessed: the
  * demo then asks for the feature's value. No code is generated, so no `eval` is needed under the
  * site's Content-Security-Policy. Pure and browser-safe.
  */
-import { parseExpression } from 'vega-expression';
 import type { FeatureStorePlan } from './feature-store-plan.ts';
+import { type FormulaNode as Node, parseFormula } from './formula-parser.ts';
 
 type Value = number | null;
 
@@ -42,19 +41,6 @@ const numberLiteral = /^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const arithmetic = new Set(['+', '-', '*', '/']);
 const comparisons = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
-type Node = {
-  type: string;
-  operator?: string;
-  left?: Node;
-  right?: Node;
-  argument?: Node;
-  callee?: Node;
-  arguments?: Node[];
-  name?: string;
-  value?: unknown;
-  raw?: string;
-};
-
 type Evaluate = (inputs: Readonly<Record<string, Value>>) => Value;
 
 class Unsupported extends Error {}
@@ -76,7 +62,7 @@ export function compileFormula(expression: string, inputs: readonly string[]): C
   if (marker) return refuse(`it contains ${JSON.stringify(marker)}, a comment in one of SQL and JavaScript`);
   let tree: Node;
   try {
-    tree = parseExpression(expression) as unknown as Node;
+    tree = parseFormula(expression);
   } catch (error) {
     return refuse(`it is not in the subset's grammar (${(error as Error).message})`);
   }

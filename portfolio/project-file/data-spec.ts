@@ -1,34 +1,13 @@
 import { z } from 'zod';
+import { tableSourceSpecs } from '../../scrapers/table-source-specs.ts';
 
 /**
- * Where a project's tables come from. Every source goes through the scrapers (the polite fetcher
- * and the snapshot store) except the package-bundled OpenFootball subset; an open dataset may name a
- * copy shipped in the repository, which seeds the snapshot store so the project runs offline.
+ * Where a project's tables come from: one of the registered sources (`scrapers/table-source-specs.ts`,
+ * collected through `scrapers/table-sources.ts`). Every source goes through the scrapers (the polite
+ * fetcher and the snapshot store) except the package-bundled OpenFootball subset; an open dataset may
+ * name a copy shipped in the repository, which seeds the snapshot store so the project runs offline.
  */
-export const tableSourceSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('openfootball'),
-    /** `offline` reads the OpenFootball subset bundled in the vega-datasets package; `live` fetches. */
-    transport: z.enum(['offline', 'live']).default('offline'),
-    seasons: z.array(z.string().regex(/^\d{4}-\d{2}$/)).optional(),
-    leagues: z.array(z.string()).optional(),
-    baseUrl: z.url().optional(),
-  }),
-  z.strictObject({
-    /** A CSV file at a URL (fetched politely into the snapshot store) or a path in the repository. */
-    kind: z.literal('csv'),
-    url: z.url().optional(),
-    /** A path relative to the portfolio root; with `url`, the offline copy of that URL (may be gzipped). */
-    file: z.string().optional(),
-    licence: z.string().min(1),
-    attribution: z.string().min(1),
-  }),
-  z.strictObject({
-    /** A `mlfolio scrape` source file (kind html-stats-table), relative to the project folder. */
-    kind: z.literal('html-stats-table'),
-    file: z.string().default('source.yaml'),
-  }),
-]);
+export const tableSourceSchema = z.discriminatedUnion('kind', tableSourceSpecs);
 export type TableSource = z.output<typeof tableSourceSchema>;
 
 export const columnTypes = ['number', 'integer', 'string', 'boolean', 'date'] as const;

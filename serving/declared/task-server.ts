@@ -174,9 +174,10 @@ export async function serveDeclaredProject(
   }
   try {
     await extra.mount?.(app, predictor);
+    return { app, predictor, url: await listenOn(app, settings) };
   } catch (error) {
+    // Closing the app closes the predictor and whatever the mount registered to close with it.
     await app.close();
     throw error;
   }
-  return { app, predictor, url: await listenOn(app, settings) };
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectTable } from '../../pipelines/collect/collect-table.ts';
 import { parseCell } from '../../pipelines/collect/typed-rows.ts';
-import { tableSpecSchema } from '../../portfolio/project-file/data-spec.ts';
+import { type TableSpec, tableSpecSchema } from '../../portfolio/project-file/data-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
+import { tableSourceSpecs } from '../../scrapers/table-source-specs.ts';
+import { tableSourceKinds } from '../../scrapers/table-sources.ts';
 
 const roots: string[] = [];
 afterEach(async () => {
@@ -79,5 +81,23 @@ describe('collectTable', () => {
       code: 'E_PROJECT_EXPRESSION_INVALID',
       message: expect.stringContaining('data.tables.teams.derive.rate ("W / Games")'),
     });
+  });
+
+  it('names the registered kinds when a table names a source nobody registered', async () => {
+    const workspace = await portfolioWith('year,league,W,G\n1961,AL,95,163\n');
+    // Past the schema, which refuses it first: the registry is the engine's last word on a kind.
+    const table = { ...spec({}), source: { kind: 'csvv', file: 'teams.csv' } } as unknown as TableSpec;
+    await expect(
+      collectTable('teams', table, { workspace, slug: 'p', specFile: 'content/projects/p/project.yaml' }),
+    ).rejects.toMatchObject({
+      code: 'E_SOURCE_KIND_UNKNOWN',
+      message:
+        'content/projects/p/project.yaml: data.tables.teams.source.kind is "csvv", which no source is registered for (registered: csv, html-stats-table, openfootball).',
+      hint: expect.stringContaining('Did you mean "csv"?'),
+    });
+  });
+
+  it('registers a collector for exactly the source kinds the project file accepts', () => {
+    expect(tableSourceSpecs.map((schema) => schema.shape.kind.value).sort()).toEqual(tableSourceKinds);
   });
 });

@@ -8,7 +8,7 @@ import { readExposureLog } from '../../experiments/exposure-log.ts';
 import { startExperiment } from '../../experiments/pre-registration.ts';
 import {
   analyzeProjectExperiment,
-  latestRun,
+  latestVersion2Run,
   readExperimentReports,
 } from '../../experiments/project-analysis.ts';
 import { experimentPaths, projectExperiment } from '../../experiments/project-experiments.ts';
@@ -155,7 +155,7 @@ describe('an experiment replayed through the server over a held-out season', () 
     const result = await replayExperiment(workspace, project, experiment.key, startFeatureReplayServer, {
       now: () => new Date('2025-01-01T00:00:00Z'),
     });
-    const run = await latestRun(workspace, toySlug);
+    const run = await latestVersion2Run(workspace, toySlug);
     const { events } = await readRunEvents(workspace, toySlug, run, 'test');
     expect(events.length).toBeGreaterThan(50);
     expect(result.sent).toBe(events.length);

@@ -15,9 +15,11 @@ import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/fo
 import type { Forecast } from '../../pipelines/tasks/task.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
+import { pageWeight } from '../../publish/page-weight.ts';
 import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
 import { forecastSummary, formatEstimate, formatPercent } from '../../src/demo/declared-demo.ts';
 import { launchBrowser } from './browser.ts';
+import { pageBudget } from './page-budget.ts';
 import { hostileNames, repoRoot, runCliOrThrow, workspacesRoot } from './workspaces.ts';
 
 /**
@@ -152,6 +154,14 @@ async function ask(page: Page, asked: Asked): Promise<{ forecast: Forecast; text
     text: (await result.textContent()) ?? '',
   };
 }
+
+describe('the version 2 demo page', () => {
+  test.each(slugs)('%s ships its demo script within the declared demo budget', async (slug) => {
+    const weight = await pageWeight(join(root, 'dist'), `projects/${slug}/demo/index.html`);
+    expect(weight.scriptBytes).toBeGreaterThan(0);
+    expect(weight.scriptBytes).toBeLessThanOrEqual(pageBudget.maxDeclaredDemoScriptBytes);
+  });
+});
 
 describe.skipIf(chromiumPath === null)('the version 2 demo in a browser', () => {
   const duckdb = DuckDBInstance.create(':memory:').then((instance) => instance.connect());

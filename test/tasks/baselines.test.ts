@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../pipelines/random.ts';
 import {
+  forecastBaseline,
+  forecastPersistence,
+  forecastRating,
+} from '../../pipelines/tasks/models/baseline-forecast.ts';
+import {
   baselineArtifactSchema,
   fitBaseline,
   fitClassPrior,
@@ -9,9 +14,6 @@ import {
   fitMedian,
   fitPersistence,
   fitRating,
-  forecastBaseline,
-  forecastPersistence,
-  forecastRating,
 } from '../../pipelines/tasks/models/baselines.ts';
 import { fitLogisticRegression, fitOrdinalLogit, fitRidge } from '../../pipelines/tasks/models/linear.ts';
 import type { Task, TrainingSet } from '../../pipelines/tasks/task.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../pipelines/random.ts';
 import {
-  forecastGradientBoosting,
   gradientBoostingArtifactSchema,
   gradientBoostingParamsSchema,
 } from '../../pipelines/tasks/models/gradient-boosting.ts';
 import { fitGradientBoosting } from '../../pipelines/tasks/models/gradient-boosting-fit.ts';
+import { forecastGradientBoosting } from '../../pipelines/tasks/models/gradient-boosting-forecast.ts';
 import type { Forecast, Task, TrainingSet } from '../../pipelines/tasks/task.ts';
 
 /** Knuth's Poisson sampler: fine for the small rates used here. */

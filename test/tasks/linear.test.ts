@@ -7,12 +7,14 @@ import {
   fitOrdinalLogit,
   fitPoissonGlm,
   fitRidge,
-  forecastLinear,
-  forecastMultinomialLogit,
-  forecastOrdinalLogit,
   type LinearKind,
   linearArtifactSchema,
 } from '../../pipelines/tasks/models/linear.ts';
+import {
+  forecastLinear,
+  forecastMultinomialLogit,
+  forecastOrdinalLogit,
+} from '../../pipelines/tasks/models/linear-forecast.ts';
 import type { Task, TrainingSet } from '../../pipelines/tasks/task.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 

@@ -13,18 +13,13 @@
  * |               |                            | (a rating difference for pairwise events), unpenalised   |
  *
  * None knows a sport: the feature a persistence or rating baseline uses is named by the project.
- * The `forecast…` functions are pure and import nothing from Node: they run in the browser demo.
+ * Their forecasts are in `baseline-forecast.ts`, which the browser demo bundles without this file's
+ * zod schemas.
  */
 import { z } from 'zod';
 import { MlfolioError } from '../../../portfolio/errors.ts';
-import { type Forecast, isClassification, type Task, type TrainingSet } from '../task.ts';
-import {
-  fitLinear,
-  forecastLinear,
-  type LinearKind,
-  linearArtifactSchema,
-  linearParamsSchema,
-} from './linear.ts';
+import { isClassification, type Task, type TrainingSet } from '../task.ts';
+import { fitLinear, type LinearKind, linearArtifactSchema, linearParamsSchema } from './linear.ts';
 import { parseParams } from './params.ts';
 import { checkTrainingSet, featureIndex, taskMismatch } from './training-set.ts';
 
@@ -119,9 +114,6 @@ export const baselineParamsSchemas = {
   rating: ratingParamsSchema,
 } as const satisfies Record<BaselineKind, z.ZodType>;
 
-/** The smallest Poisson mean a persistence forecast uses, so a feature value of 0 scores finitely. */
-export const minimumPoissonMean = 1e-6;
-
 export function fitClassPrior(
   task: Task,
   data: TrainingSet,
@@ -136,10 +128,6 @@ export function fitClassPrior(
   for (const y of data.outcomes) counts[y]!++;
   const total = counts.reduce((a, b) => a + b, 0);
   return { kind: model, featureNames: [], probabilities: counts.map((c) => c / total) };
-}
-
-export function forecastClassPrior(artifact: ClassPriorArtifact, _row: readonly number[] = []): Forecast {
-  return { kind: 'probabilities', p: artifact.probabilities };
 }
 
 /** The training mean with the training outcomes' sample sd (n − 1). */
@@ -157,10 +145,6 @@ export function fitMean(
   return { kind: model, featureNames: [], mean, sd: rmsAround(data.outcomes, () => mean, 1) };
 }
 
-export function forecastMean(artifact: MeanArtifact, _row: readonly number[] = []): Forecast {
-  return { kind: 'gaussian', mean: artifact.mean, sd: artifact.sd };
-}
-
 /** The training median with sd √(Σ(y − median)² / (n − 1)). */
 export function fitMedian(
   task: Task,
@@ -176,10 +160,6 @@ export function fitMedian(
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return { kind: model, featureNames: [], median, sd: rmsAround(data.outcomes, () => median, 1) };
-}
-
-export function forecastMedian(artifact: MedianArtifact, _row: readonly number[] = []): Forecast {
-  return { kind: 'gaussian', mean: artifact.median, sd: artifact.sd };
 }
 
 export function fitMeanRate(
@@ -203,10 +183,6 @@ export function fitMeanRate(
   return { kind: model, featureNames: [], mean };
 }
 
-export function forecastMeanRate(artifact: MeanRateArtifact, _row: readonly number[] = []): Forecast {
-  return { kind: 'poisson', mean: artifact.mean };
-}
-
 /**
  * Persistence: the declared feature's value is the forecast's mean (Gaussian for regression,
  * with the RMS training error as sd; Poisson for counts, floored at `minimumPoissonMean`).
@@ -226,13 +202,6 @@ export function fitPersistence(
   if (task.kind === 'count') return { kind: model, featureNames: [feature], task: 'count' };
   const sd = rmsAround(data.outcomes, (i) => data.rows[i]![j]!, 0);
   return { kind: model, featureNames: [feature], task: 'regression', sd };
-}
-
-export function forecastPersistence(artifact: PersistenceArtifact, row: readonly number[]): Forecast {
-  const value = row[0]!;
-  return artifact.task === 'count'
-    ? { kind: 'poisson', mean: Math.max(minimumPoissonMean, value) }
-    : { kind: 'gaussian', mean: value, sd: artifact.sd ?? 0 };
 }
 
 const ratingModelOf: Record<Task['kind'], LinearKind> = {
@@ -270,10 +239,6 @@ export function fitRating(
   };
 }
 
-export function forecastRating(artifact: RatingArtifact, row: readonly number[]): Forecast {
-  return forecastLinear(artifact.model, row);
-}
-
 /** Fits any baseline: the single entry the pipeline needs. `params` are validated here. */
 export function fitBaseline(
   kind: BaselineKind,
@@ -295,24 +260,6 @@ export function fitBaseline(
       return fitPersistence(task, data, params as z.input<typeof persistenceParamsSchema>, seed);
     case 'rating':
       return fitRating(task, data, params as z.input<typeof ratingParamsSchema>, seed);
-  }
-}
-
-/** Forecasts one row (values in `artifact.featureNames` order) with any baseline artifact. */
-export function forecastBaseline(artifact: BaselineArtifact, row: readonly number[]): Forecast {
-  switch (artifact.kind) {
-    case 'class-prior':
-      return forecastClassPrior(artifact);
-    case 'mean':
-      return forecastMean(artifact);
-    case 'median':
-      return forecastMedian(artifact);
-    case 'mean-rate':
-      return forecastMeanRate(artifact);
-    case 'persistence':
-      return forecastPersistence(artifact, row);
-    case 'rating':
-      return forecastRating(artifact, row);
   }
 }
 

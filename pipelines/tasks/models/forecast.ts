@@ -1,13 +1,18 @@
 /**
  * The one forward pass of every model kind, dispatched on the artifact: used by the pipeline's
- * evaluation, the server and the in-browser demo. No Node or TensorFlow imports: it is bundled
- * into the demo page.
+ * evaluation, the server and the in-browser demo. Its whole import graph is browser-safe — no
+ * Node, TensorFlow or zod (the `*-forecast.ts` files import only types from the model files) — and
+ * test/tasks/browser-safe-forecast.test.ts keeps it so.
  */
 import type { Forecast } from '../task.ts';
-import { type BaselineArtifact, forecastBaseline } from './baselines.ts';
-import { forecastGradientBoosting, type GradientBoostingArtifact } from './gradient-boosting.ts';
-import { forecastLinear, type LinearArtifact } from './linear.ts';
-import { forecastMlp, type MlpArtifact } from './mlp.ts';
+import { forecastBaseline } from './baseline-forecast.ts';
+import type { BaselineArtifact } from './baselines.ts';
+import type { GradientBoostingArtifact } from './gradient-boosting.ts';
+import { forecastGradientBoosting } from './gradient-boosting-forecast.ts';
+import type { LinearArtifact } from './linear.ts';
+import { forecastLinear } from './linear-forecast.ts';
+import type { MlpArtifact } from './mlp.ts';
+import { forecastMlp } from './mlp-forecast.ts';
 
 export type TaskArtifact = BaselineArtifact | LinearArtifact | GradientBoostingArtifact | MlpArtifact;
 

@@ -5,12 +5,12 @@ import { type BoostingLoss, boostingLossFor } from './boosting-loss.ts';
 import { binColumns } from './feature-bins.ts';
 import {
   type BoostedTree,
-  boostedTreeValue,
   type GradientBoostingArtifact,
   type GradientBoostingParams,
   type GradientBoostingParamsInput,
   gradientBoostingParamsSchema,
 } from './gradient-boosting.ts';
+import { boostedTreeValue } from './gradient-boosting-forecast.ts';
 import { type GrownTree, HistogramTreeGrower, leafOfBinnedRow, type TreeGrowth } from './histogram-tree.ts';
 import { plainTask } from './task-schema.ts';
 import { checkTrainingSet } from './training-set.ts';

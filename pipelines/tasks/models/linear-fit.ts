@@ -1,11 +1,12 @@
 /**
  * What every linear model's fit shares: its params, the checks and standardisation before a fit,
  * the Newton options, the penalty, the GLM gradient and Hessian accumulation, and the logistic
- * function. No Node imports: the forecasts that use it run in the browser demo.
+ * density. The logistic function itself is in `linear-predictor.ts`, with what the forecasts use.
  */
 import { z } from 'zod';
 import { MlfolioError } from '../../../portfolio/errors.ts';
 import type { Task, TrainingSet } from '../task.ts';
+import { sigmoid } from './linear-predictor.ts';
 import { parseParams } from './params.ts';
 import { type StandardisedRows, standardiseTrainingSet } from './standardisation.ts';
 import { checkTrainingSet } from './training-set.ts';
@@ -133,17 +134,7 @@ export function addPenalty(
   }
 }
 
-export function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
 export function logisticDensity(z: number): number {
   const s = sigmoid(z);
   return s * (1 - s);
-}
-
-/** σ(upper) − σ(lower), computed on the side of 0 where it does not cancel. */
-export function intervalProbability(lower: number, upper: number): number {
-  if (lower > 0) return sigmoid(-lower) - sigmoid(-upper);
-  return sigmoid(upper) - sigmoid(lower);
 }

@@ -14,36 +14,25 @@
  * Gaussian one, ½·(y − η)²). In scikit-learn's terms, on `StandardScaler` output and n rows:
  * LogisticRegression C = 1/(2·l2·n); Ridge alpha = 2·l2·n; PoissonRegressor alpha = 2·l2.
  *
- * The `forecast…` functions are pure and import nothing from Node: they run in the browser demo.
+ * Their forecasts are in `linear-forecast.ts`, which the browser demo bundles without the model
+ * files' zod schemas.
  */
 import { z } from 'zod';
-import type { Forecast, Task, TrainingSet } from '../task.ts';
+import type { Task, TrainingSet } from '../task.ts';
 import type { LinearParamsInput } from './linear-fit.ts';
 import {
   fitLogisticRegression,
-  forecastLogisticRegression,
   logisticRegressionArtifactSchema,
   logisticRegressionTasks,
 } from './logistic-regression.ts';
 import {
   fitMultinomialLogit,
-  forecastMultinomialLogit,
   multinomialLogitArtifactSchema,
   multinomialLogitTasks,
 } from './multinomial-logit.ts';
-import {
-  fitOrdinalLogit,
-  forecastOrdinalLogit,
-  ordinalLogitArtifactSchema,
-  ordinalLogitTasks,
-} from './ordinal-logit.ts';
-import {
-  fitPoissonGlm,
-  forecastPoissonGlm,
-  poissonGlmArtifactSchema,
-  poissonGlmTasks,
-} from './poisson-glm.ts';
-import { fitRidge, forecastRidge, ridgeArtifactSchema, ridgeTasks } from './ridge.ts';
+import { fitOrdinalLogit, ordinalLogitArtifactSchema, ordinalLogitTasks } from './ordinal-logit.ts';
+import { fitPoissonGlm, poissonGlmArtifactSchema, poissonGlmTasks } from './poisson-glm.ts';
+import { fitRidge, ridgeArtifactSchema, ridgeTasks } from './ridge.ts';
 
 export { type LinearParams, type LinearParamsInput, linearParamsSchema } from './linear-fit.ts';
 export * from './logistic-regression.ts';
@@ -90,21 +79,5 @@ export function fitLinear(
       return fitRidge(task, data, params, seed);
     case 'poisson-glm':
       return fitPoissonGlm(task, data, params, seed);
-  }
-}
-
-/** Forecasts one row (values in `artifact.featureNames` order) with any linear artifact. */
-export function forecastLinear(artifact: LinearArtifact, row: readonly number[]): Forecast {
-  switch (artifact.kind) {
-    case 'logistic-regression':
-      return forecastLogisticRegression(artifact, row);
-    case 'multinomial-logit':
-      return forecastMultinomialLogit(artifact, row);
-    case 'ordinal-logit':
-      return forecastOrdinalLogit(artifact, row);
-    case 'ridge':
-      return forecastRidge(artifact, row);
-    case 'poisson-glm':
-      return forecastPoissonGlm(artifact, row);
   }
 }

@@ -1,6 +1,6 @@
 /** Binary logistic regression by Newton's method (IRLS); see linear.ts for the penalty. */
 import { z } from 'zod';
-import type { Forecast, Task, TrainingSet } from '../task.ts';
+import type { Task, TrainingSet } from '../task.ts';
 import {
   accumulateGlm,
   addPenalty,
@@ -10,10 +10,9 @@ import {
   newtonOptions,
   penalty,
   prepare,
-  sigmoid,
 } from './linear-fit.ts';
 import { newtonMinimise } from './newton.ts';
-import { linearPredictor, standardisationSchema } from './standardisation.ts';
+import { standardisationSchema } from './standardisation.ts';
 import { classCounts, taskMismatch } from './training-set.ts';
 
 export const logisticRegressionTasks: readonly Task['kind'][] = ['binary'];
@@ -92,12 +91,4 @@ export function fitLogisticRegression(
     weights: Array.from(result.theta.subarray(0, d)),
     intercept: result.theta[d]!,
   };
-}
-
-export function forecastLogisticRegression(
-  artifact: LogisticRegressionArtifact,
-  row: readonly number[],
-): Forecast {
-  const p = sigmoid(linearPredictor(artifact.standardisation, artifact.weights, artifact.intercept, row));
-  return { kind: 'probabilities', p: [1 - p, p] };
 }

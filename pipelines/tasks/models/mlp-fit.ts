@@ -4,15 +4,13 @@ import { backendName, tensorflow } from '../../models/tfjs-runtime.ts';
 import { seededRandom } from '../../random.ts';
 import type { Task, TrainingSet } from '../task.ts';
 import {
-  headFor,
-  headWidth,
   type MlpArtifact,
   type MlpHead,
   type MlpParams,
   type MlpParamsInput,
-  mlpOutputs,
   mlpParamsSchema,
 } from './mlp.ts';
+import { headFor, headWidth, mlpOutputs } from './mlp-forecast.ts';
 import { plainTask } from './task-schema.ts';
 import { checkTrainingSet } from './training-set.ts';
 

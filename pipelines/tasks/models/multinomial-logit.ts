@@ -1,6 +1,6 @@
 /** Multinomial logit by Newton's method; see linear.ts for the penalty. */
 import { z } from 'zod';
-import type { Forecast, Task, TrainingSet } from '../task.ts';
+import type { Task, TrainingSet } from '../task.ts';
 import {
   addPenalty,
   checkSeparation,
@@ -11,7 +11,7 @@ import {
   prepare,
 } from './linear-fit.ts';
 import { newtonMinimise } from './newton.ts';
-import { linearPredictor, standardisationSchema } from './standardisation.ts';
+import { standardisationSchema } from './standardisation.ts';
 import { classCounts, taskMismatch } from './training-set.ts';
 
 export const multinomialLogitTasks: readonly Task['kind'][] = ['binary', 'multiclass', 'ordinal'];
@@ -174,17 +174,4 @@ export function fitMultinomialLogit(
     ),
     intercepts: Array.from({ length: classes }, (_, k) => (k < classes - 1 ? theta[bias(k)]! : 0)),
   };
-}
-
-export function forecastMultinomialLogit(
-  artifact: MultinomialLogitArtifact,
-  row: readonly number[],
-): Forecast {
-  const logits = artifact.weights.map((w, k) =>
-    linearPredictor(artifact.standardisation, w, artifact.intercepts[k]!, row),
-  );
-  const max = Math.max(...logits);
-  const exps = logits.map((z) => Math.exp(z - max));
-  const total = exps.reduce((a, b) => a + b, 0);
-  return { kind: 'probabilities', p: exps.map((e) => e / total) };
 }

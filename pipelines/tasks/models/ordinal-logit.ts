@@ -1,21 +1,20 @@
 /** Ordinal logit (cumulative link, proportional odds) by Newton's method; see linear.ts for the penalty. */
 import { z } from 'zod';
-import type { Forecast, Task, TrainingSet } from '../task.ts';
+import type { Task, TrainingSet } from '../task.ts';
 import {
   addPenalty,
   checkSeparation,
   featureNamesSchema,
-  intervalProbability,
   type LinearParamsInput,
   logisticDensity,
   newtonOptions,
   penalty,
   prepare,
-  sigmoid,
   symmetrise,
 } from './linear-fit.ts';
+import { intervalProbability, sigmoid } from './linear-predictor.ts';
 import { newtonMinimise } from './newton.ts';
-import { linearPredictor, standardisationSchema } from './standardisation.ts';
+import { standardisationSchema } from './standardisation.ts';
 import { classCounts, taskMismatch } from './training-set.ts';
 
 export const ordinalLogitTasks: readonly Task['kind'][] = ['binary', 'ordinal'];
@@ -143,16 +142,4 @@ export function fitOrdinalLogit(
     weights: Array.from(result.theta.subarray(0, d)),
     thresholds: Array.from(result.theta.subarray(d)),
   };
-}
-
-export function forecastOrdinalLogit(artifact: OrdinalLogitArtifact, row: readonly number[]): Forecast {
-  const eta = linearPredictor(artifact.standardisation, artifact.weights, 0, row);
-  const cuts = artifact.thresholds;
-  const p = Array.from({ length: cuts.length + 1 }, (_, k) =>
-    intervalProbability(
-      k > 0 ? cuts[k - 1]! - eta : Number.NEGATIVE_INFINITY,
-      k < cuts.length ? cuts[k]! - eta : Number.POSITIVE_INFINITY,
-    ),
-  );
-  return { kind: 'probabilities', p };
 }

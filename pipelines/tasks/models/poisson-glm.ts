@@ -1,7 +1,7 @@
 /** Poisson regression with a log link by Newton's method (IRLS); see linear.ts for the penalty. */
 import { z } from 'zod';
 import { MlfolioError } from '../../../portfolio/errors.ts';
-import type { Forecast, Task, TrainingSet } from '../task.ts';
+import type { Task, TrainingSet } from '../task.ts';
 import {
   accumulateGlm,
   addPenalty,
@@ -12,7 +12,7 @@ import {
   prepare,
 } from './linear-fit.ts';
 import { newtonMinimise } from './newton.ts';
-import { linearPredictor, standardisationSchema } from './standardisation.ts';
+import { standardisationSchema } from './standardisation.ts';
 import { taskMismatch } from './training-set.ts';
 
 export const poissonGlmTasks: readonly Task['kind'][] = ['count'];
@@ -86,12 +86,5 @@ export function fitPoissonGlm(
     standardisation: rows.standardisation,
     weights: Array.from(result.theta.subarray(0, d)),
     intercept: result.theta[d]!,
-  };
-}
-
-export function forecastPoissonGlm(artifact: PoissonGlmArtifact, row: readonly number[]): Forecast {
-  return {
-    kind: 'poisson',
-    mean: Math.exp(linearPredictor(artifact.standardisation, artifact.weights, artifact.intercept, row)),
   };
 }

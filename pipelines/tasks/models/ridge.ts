@@ -1,7 +1,7 @@
 /** Ridge regression with a Gaussian predictive distribution; see linear.ts for the penalty. */
 import { z } from 'zod';
 import { MlfolioError } from '../../../portfolio/errors.ts';
-import type { Forecast, Task, TrainingSet } from '../task.ts';
+import type { Task, TrainingSet } from '../task.ts';
 import {
   accumulateGlm,
   addPenalty,
@@ -12,7 +12,7 @@ import {
   prepare,
 } from './linear-fit.ts';
 import { choleskySolve, type NewtonResult, newtonMinimise } from './newton.ts';
-import { linearPredictor, standardisationSchema } from './standardisation.ts';
+import { standardisationSchema } from './standardisation.ts';
 import { taskMismatch } from './training-set.ts';
 
 export const ridgeTasks: readonly Task['kind'][] = ['regression'];
@@ -90,14 +90,6 @@ export function fitRidge(
     weights: Array.from(result.theta.subarray(0, d)),
     intercept: result.theta[d]!,
     sd: Math.sqrt(rss / (n - df)),
-  };
-}
-
-export function forecastRidge(artifact: RidgeArtifact, row: readonly number[]): Forecast {
-  return {
-    kind: 'gaussian',
-    mean: linearPredictor(artifact.standardisation, artifact.weights, artifact.intercept, row),
-    sd: artifact.sd,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Per-feature centring and scaling learnt on the training rows and stored in each linear
- * artifact, so a forecast applies exactly the transformation the fit saw. No Node imports.
+ * artifact, so a forecast applies exactly the transformation the fit saw (`linearPredictor`).
  */
 import { z } from 'zod';
 import type { TrainingSet } from '../task.ts';
@@ -54,18 +54,4 @@ export function standardiseTrainingSet(data: TrainingSet): StandardisedRows {
     for (let j = 0; j < d; j++) x[i * d + j] = (x[i * d + j]! - mean[j]!) * scale[j]!;
   }
   return { x, n, d, standardisation: { mean, std }, constant };
-}
-
-/** η = intercept + Σⱼ weightⱼ·(rowⱼ − meanⱼ)/stdⱼ for one raw row. */
-export function linearPredictor(
-  standardisation: Standardisation,
-  weights: readonly number[],
-  intercept: number,
-  row: readonly number[],
-): number {
-  let eta = intercept;
-  for (let j = 0; j < weights.length; j++) {
-    eta += (weights[j]! * (row[j]! - standardisation.mean[j]!)) / standardisation.std[j]!;
-  }
-  return eta;
 }

@@ -1,0 +1,34 @@
+import type { TableSource } from '../../table-source.ts';
+import { collectOpenFootball, matchRecordColumns } from './index.ts';
+import { bundledDatasetFingerprint } from './offline-transport.ts';
+
+/**
+ * OpenFootball match results as a project's table: the subset bundled in vega-datasets (offline),
+ * or football.json fetched through the polite fetcher (live). Its records have a fixed schema, so a
+ * project need not declare the columns.
+ */
+export const openFootballTableSource: TableSource<'openfootball'> = {
+  kind: 'openfootball',
+  async collect(spec, context) {
+    const dataset = await collectOpenFootball(spec, { now: context.now });
+    const origin = dataset.provenance.origin;
+    return {
+      rows: dataset.records as unknown as Record<string, unknown>[],
+      excluded: dataset.excluded,
+      columns: { ...matchRecordColumns },
+      origin,
+      location: (i) => `${origin.join(', ')} record ${i + 1}`,
+      provenance: {
+        source: 'openfootball',
+        transport: spec.transport,
+        origin,
+        licence: dataset.provenance.licence,
+        attribution: dataset.provenance.attribution,
+      },
+    };
+  },
+  async fingerprint(spec) {
+    // A live fetch may change any day; the bundled subset only with the package.
+    return spec.transport === 'live' ? new Date().toISOString().slice(0, 10) : bundledDatasetFingerprint();
+  },
+};
