@@ -49,6 +49,12 @@ export const labelJoinSchema = z.strictObject({
   default: z.string().min(1),
   /** Models refitted with and without the column to measure what the labels were worth (default: the baselines). */
   effectOn: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Also measure the effect pooled over the test period and this many rolling-origin folds before
+   * it (`all`: every season with the backtest's `minTrainSeasons` before it), each fold's models
+   * fitted on its own past: more held-out events, a narrower interval. Default: the test period only.
+   */
+  effectFolds: z.union([z.number().int().positive(), z.literal('all')]).optional(),
 });
 export type LabelJoin = z.output<typeof labelJoinSchema>;
 
