@@ -1,6 +1,6 @@
 import { MlfolioError } from '../../portfolio/errors.ts';
-import type { ModelDeclaration } from '../../portfolio/project-file/schema.ts';
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
+import type { ModelDeclaration } from '../../portfolio/project-file/schema.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
 import { pairedBootstrapDifference } from '../evaluation/bootstrap.ts';
 import { isBetter } from '../evaluation/evaluate-forecasts.ts';
