@@ -17,8 +17,10 @@ import {
 } from '../../learning/audit/checks/labelling-checks.ts';
 import { gatherEvidence } from '../../learning/audit/project-evidence.ts';
 import { measureLabelEffects } from '../../pipelines/engine/label-effect.ts';
+import { joinLabelColumns } from '../../pipelines/engine/label-join.ts';
 import { runEngine } from '../../pipelines/engine/run-engine.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
+import { indicatorColumn } from '../../portfolio/project-file/data-spec.ts';
 import { loadProjectFile, parseProjectText } from '../../portfolio/project-file/load.ts';
 import { fixtureMatches, fixtureProject, fixtureTournaments, fixtureWorkspace } from './project-fixture.ts';
 
@@ -350,5 +352,79 @@ describe('the label effect pooled over rolling-origin folds', () => {
     expect(problemsOf(pooledProject(0))).toMatch(/labels\[0\]\.effectFolds/);
     expect(problemsOf(pooledProject('some' as 'all'))).toMatch(/labels\[0\]\.effectFolds/);
     expect(problemsOf(pooledProject('all'))).toBe('');
+  });
+});
+
+describe('indicator columns of a label join', () => {
+  const join = {
+    task: 'importance',
+    key: 'tournament',
+    column: 'importance',
+    default: 'other',
+    indicators: ['major', 'friendly'],
+  };
+  const joined = (labels: Record<string, string>) =>
+    joinLabelColumns(
+      [{ tournament: 'World Cup' }, { tournament: 'Friendly' }, { tournament: 'Unlabelled Cup' }],
+      [
+        {
+          join,
+          labels,
+          snapshot: 's',
+          resolvedSha256: 'r',
+          log: 'labels/importance.labels.jsonl',
+          byAnnotator: 2,
+          byLabellingFunction: 0,
+        },
+      ],
+    ).rows;
+
+  it('adds 1 where the row is labelled the indicated class and 0 elsewhere, the default counting as a label', () => {
+    expect(joined({ 'World Cup': 'major', Friendly: 'friendly' })).toEqual([
+      { tournament: 'World Cup', importance: 'major', importance_major: 1, importance_friendly: 0 },
+      { tournament: 'Friendly', importance: 'friendly', importance_major: 0, importance_friendly: 1 },
+      { tournament: 'Unlabelled Cup', importance: 'other', importance_major: 0, importance_friendly: 0 },
+    ]);
+    // without labels every row takes the default: the indicators no longer vary
+    expect(joined({}).map((row) => [row.importance_major, row.importance_friendly])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(indicatorColumn({ column: 'importance' }, 'world-cup')).toBe('importance_world_cup');
+  });
+
+  it('rejects an indicated class the task does not have, a class listed twice, and a column the table already has', () => {
+    const base = fixtureProject();
+    const matches = (base.data as { tables: { matches: Record<string, unknown> } }).tables.matches;
+    const withJoin = (indicators: string[]) =>
+      fixtureProject({
+        data: {
+          ...(base.data as object),
+          tables: { matches: { ...matches, labels: [{ ...join, indicators }] } },
+        },
+      });
+    expect(problemsOf(withJoin(['major', 'friendly']))).toBe('');
+    expect(problemsOf(withJoin(['majr']))).toMatch(
+      /labels\[0\]\.indicators\[0\]: "majr" is not a class of "importance"\. Did you mean "major"\?/,
+    );
+    expect(problemsOf(withJoin(['major', 'friendly', 'major']))).toMatch(
+      /labels\[0\]\.indicators\[2\]: "major" and "major" would both be column "importance_major"/,
+    );
+    const clash = fixtureProject({
+      data: {
+        ...(base.data as object),
+        tables: {
+          matches: {
+            ...matches,
+            columns: { ...(matches.columns as object), importance_major: 'integer' },
+            labels: [{ ...join, indicators: ['major'] }],
+          },
+        },
+      },
+    });
+    expect(problemsOf(clash)).toMatch(
+      /labels\[0\]\.indicators\[0\]: "importance_major" is already a column of "matches"/,
+    );
   });
 });
