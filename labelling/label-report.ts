@@ -315,6 +315,12 @@ function summarise(r: LabelReport): string[] {
     lines.push(
       `Effect on ${e.model} (${e.metric}, ${e.rows} test rows, ${e.testSeasons.join(', ')}): with labels ${e.withLabels.toFixed(4)}, without (${e.withoutMeans}) ${e.withoutLabels.toFixed(4)}; difference ${e.difference.value.toFixed(4)} [${e.difference.lower?.toFixed(4)}, ${e.difference.upper?.toFixed(4)}]: ${e.verdict}.`,
     );
+    const p = e.pooled;
+    if (p) {
+      lines.push(
+        `Effect on ${e.model} pooled over ${p.rows} held-out events (${p.seasons} seasons, ${p.firstSeason}–${p.lastSeason}, ${p.periods} fits per arm): with labels ${p.withLabels.toFixed(4)}, without ${p.withoutLabels.toFixed(4)}; difference ${p.difference.value.toFixed(4)} [${p.difference.lower?.toFixed(4)}, ${p.difference.upper?.toFixed(4)}]: ${p.verdict}.`,
+      );
+    }
   }
   return lines;
 }

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { projectLabelLogPath, readLabelSnapshot, resolvedHash } from '../../labelling/project-task.ts';
-import type { LabelJoin } from '../../portfolio/project-file/data-spec.ts';
+import { indicatorColumn, type LabelJoin } from '../../portfolio/project-file/data-spec.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
 import type { Row } from '../collect/typed-rows.ts';
 import type { RunRecord } from '../runs/run-record.ts';
@@ -44,7 +44,8 @@ export function readJoinLabels(workspace: Workspace, slug: string, join: LabelJo
 
 /**
  * Adds each join's column to the rows: the label of the item named by the row's key, or the join's
- * default for an item with no label (counted, with examples, in the returned lineage).
+ * default for an item with no label (counted, with examples, in the returned lineage); and the
+ * join's indicator columns, 1 where that column holds the indicated class.
  */
 export function joinLabelColumns(
   rows: readonly Row[],
@@ -62,6 +63,8 @@ export function joinLabelColumns(
       const label = labels[item];
       if (label === undefined) missing[j]!.set(item, (missing[j]!.get(item) ?? 0) + 1);
       joined[join.column] = label ?? join.default;
+      for (const indicated of join.indicators ?? [])
+        joined[indicatorColumn(join, indicated)] = joined[join.column] === indicated ? 1 : 0;
     });
     return joined;
   });

@@ -1,11 +1,12 @@
 import { classNames } from '../../labelling/label-keys.ts';
 import { didYouMean } from '../suggest.ts';
+import { indicatorColumn } from './data-spec.ts';
 import type { ProjectFile } from './schema.ts';
 
 /**
  * The labelling section's cross-field checks: task names are unique, a project-table task reads a
  * declared table and column, and every label join names a declared task, a column of its table
- * that exists, a new column name and a default that is one of the task's classes. Returns the
+ * that exists, a new column name, a default and indicated classes that are the task's classes. Returns the
  * problems, one line each, naming the field.
  */
 export function labellingProblems(file: ProjectFile): string[] {
@@ -44,19 +45,19 @@ export function labellingProblems(file: ProjectFile): string[] {
         );
       }
       const task = tasks.find((t) => t.name === join.task);
+      const classes = task ? classNames(task.labels) : undefined;
       if (!task) {
         problems.push(
           `${field}.task: no labelling task is named "${join.task}". ${names.length ? didYouMean(join.task, names) : 'Declare it under labelling.tasks.'}`,
         );
       } else {
-        const classes = classNames(task.labels);
         if (task.labels.kind === 'multi-label') {
           problems.push(
             `${field}.task: "${join.task}" is multi-label; a joined column takes one class per row.`,
           );
-        } else if (!classes.includes(join.default)) {
+        } else if (!classes!.includes(join.default)) {
           problems.push(
-            `${field}.default: "${join.default}" is not a class of "${join.task}". ${didYouMean(join.default, classes)}`,
+            `${field}.default: "${join.default}" is not a class of "${join.task}". ${didYouMean(join.default, classes!)}`,
           );
         }
       }
@@ -69,6 +70,24 @@ export function labellingProblems(file: ProjectFile): string[] {
         problems.push(
           `${field}.column: "${join.column}" is already a column of "${tableName}"; name the labelled column anew.`,
         );
+      }
+      const indicated = new Map<string, string>();
+      for (const [c, label] of (join.indicators ?? []).entries()) {
+        const column = indicatorColumn(join, label);
+        if (classes && !classes.includes(label)) {
+          problems.push(
+            `${field}.indicators[${c}]: "${label}" is not a class of "${join.task}". ${didYouMean(label, classes)}`,
+          );
+        } else if (indicated.has(column)) {
+          problems.push(
+            `${field}.indicators[${c}]: "${label}" and "${indicated.get(column)}" would both be column "${column}"; list one of them.`,
+          );
+        } else if (columns?.includes(column)) {
+          problems.push(
+            `${field}.indicators[${c}]: "${column}" is already a column of "${tableName}"; rename the labelled column.`,
+          );
+        }
+        indicated.set(column, label);
       }
       for (const [m, id] of (join.effectOn ?? []).entries()) {
         if (!modelIds.includes(id))

@@ -28,8 +28,25 @@ export const labelJoinSchema = z.strictObject({
   default: z.string().min(1),
   /** Models refitted with and without the column to measure what the labels were worth (default: the baselines). */
   effectOn: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Also measure the effect pooled over the test period and this many rolling-origin folds before
+   * it (`all`: every season with the backtest's `minTrainSeasons` before it), each fold's models
+   * fitted on its own past: more held-out events, a narrower interval. Default: the test period only.
+   */
+  effectFolds: z.union([z.number().int().positive(), z.literal('all')]).optional(),
+  /**
+   * Classes that also get an indicator column, `<column>_<class>` (the class's characters other than
+   * letters, digits and _ written as _): 1 where the row's label is that class, else 0, so a feature
+   * view (`kind: column`) can hand a model the labelled category.
+   */
+  indicators: z.array(z.string().min(1)).min(1).optional(),
 });
 export type LabelJoin = z.output<typeof labelJoinSchema>;
+
+/** The indicator column a label join adds for `label` (see `indicators`). */
+export function indicatorColumn(join: Pick<LabelJoin, 'column'>, label: string): string {
+  return `${join.column}_${label.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
 
 export const tableSpecSchema = z.strictObject({
   source: tableSourceSchema,

@@ -84,6 +84,17 @@ describe('the international example, run and published as it ships', () => {
     expect(page).toContain('not a human expert');
   });
 
+  it('shows what the labels changed, on the test seasons and pooled over the earlier seasons', () => {
+    const effect = report.effects.find((e) => e.model === 'elo')!;
+    expect(effect.pooled?.firstSeason).toBe('1902');
+    expect(page).toContain(
+      `Over ${effect.pooled!.rows.toLocaleString('en-GB')} held-out events (1902–${effect.pooled!.lastSeason}`,
+    );
+    expect(page).toMatch(
+      new RegExp(`paired bootstrap over events\\): <strong[^>]*>${effect.pooled!.verdict}</strong>`),
+    );
+  });
+
   it('shows the experiment report from its records: registration, sample-ratio test and the decision', () => {
     expect(page).toContain('Online experiment: boosting-vs-elo');
     expect(page).toContain('Pre-registration');

@@ -16,10 +16,13 @@ import {
   labellingAgreement,
 } from '../../learning/audit/checks/labelling-checks.ts';
 import { gatherEvidence } from '../../learning/audit/project-evidence.ts';
+import { measureLabelEffects } from '../../pipelines/engine/label-effect.ts';
+import { joinLabelColumns } from '../../pipelines/engine/label-join.ts';
 import { runEngine } from '../../pipelines/engine/run-engine.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
+import { indicatorColumn } from '../../portfolio/project-file/data-spec.ts';
 import { loadProjectFile, parseProjectText } from '../../portfolio/project-file/load.ts';
-import { fixtureProject, fixtureTournaments, fixtureWorkspace } from './project-fixture.ts';
+import { fixtureMatches, fixtureProject, fixtureTournaments, fixtureWorkspace } from './project-fixture.ts';
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -274,4 +277,154 @@ describe('what the labels were worth, and the audit', () => {
       hint: expect.stringContaining('the labels changed since the report measured them'),
     });
   }, 120_000);
+});
+
+describe('the label effect pooled over rolling-origin folds', () => {
+  const truth: Record<string, string> = {
+    'World Cup': 'major',
+    'World Cup qualification': 'qualifier',
+    'Continental Cup': 'major',
+    'Continental Cup qualification': 'qualifier',
+    Friendly: 'friendly',
+    'Regional Games': 'other',
+    'Invitational Trophy': 'friendly',
+  };
+  const pooledProject = (effectFolds: number | 'all') => {
+    const base = fixtureProject({ backtest: { minTrainSeasons: 2, maxFolds: 4 } });
+    const matches = (base.data as { tables: { matches: { labels: Record<string, unknown>[] } } }).tables
+      .matches;
+    matches.labels = [{ ...matches.labels[0]!, effectFolds }];
+    return base;
+  };
+
+  it('scores each earlier season with a model fitted on the seasons before it, as the backtest does, then the test period, paired by match', async () => {
+    const { workspace: ws } = await workspace(pooledProject('all'));
+    const project = await loadProjectFile(ws, 'labelled');
+    const task = await loadProjectTask(ws, project);
+    await label(projectLabelLogPath(ws, 'labelled', 'importance'), task, 'bea', truth);
+
+    const [effect] = await measureLabelEffects(ws, project);
+    // Six seasons, 2015–2020: the test period is 2020; with two training seasons the first
+    // fold holds out 2017, so 2017–2019 are folds and 2020 the test period.
+    expect(effect!.pooled).toMatchObject({ periods: 4, firstSeason: '2017', lastSeason: '2020', seasons: 4 });
+    const rows = fixtureMatches()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.slice(0, 4) >= '2017').length;
+    expect(effect!.pooled!.rows).toBe(rows);
+    const d = effect!.pooled!.difference;
+    expect(d.lower!).toBeLessThanOrEqual(d.value);
+    expect(d.upper!).toBeGreaterThanOrEqual(d.value);
+    expect(d.value).toBeCloseTo(effect!.pooled!.withLabels - effect!.pooled!.withoutLabels, 12);
+
+    // The run computes the same folds independently: its backtest (folds 2017–2019, and 2020,
+    // with the labels) and its test-period evaluation, weighted by rows, give the pooled figure.
+    const { record } = await runEngine(ws, project);
+    const folds = record.backtest!.filter((fold) => fold.testSeason !== '2020');
+    expect(folds.map((fold) => fold.testSeason)).toEqual(['2017', '2018', '2019']);
+    const elo = record.models.find((m) => m.id === 'elo')!;
+    expect(elo.metrics.log_loss!.value).toBeCloseTo(effect!.withLabels, 6);
+    const weighted =
+      (folds.reduce((sum, fold) => sum + fold.rows * fold.metrics.elo!.log_loss!, 0) +
+        effect!.rows * effect!.withLabels) /
+      (folds.reduce((sum, fold) => sum + fold.rows, 0) + effect!.rows);
+    expect(effect!.pooled!.withLabels).toBeCloseTo(weighted, 6);
+  }, 120_000);
+
+  it('keeps the latest folds when given a number, and measures the test period alone when not asked', async () => {
+    const { workspace: ws } = await workspace(pooledProject(1));
+    const project = await loadProjectFile(ws, 'labelled');
+    const task = await loadProjectTask(ws, project);
+    await label(projectLabelLogPath(ws, 'labelled', 'importance'), task, 'bea', truth);
+    const [effect] = await measureLabelEffects(ws, project);
+    expect(effect!.pooled).toMatchObject({ periods: 2, firstSeason: '2019', lastSeason: '2020' });
+
+    const plain = await workspace();
+    const plainProject = await loadProjectFile(plain.workspace, 'labelled');
+    await label(projectLabelLogPath(plain.workspace, 'labelled', 'importance'), task, 'bea', truth);
+    const [alone] = await measureLabelEffects(plain.workspace, plainProject);
+    expect(alone!.pooled).toBeUndefined();
+    expect(alone!.withLabels).toBe(effect!.withLabels);
+  }, 120_000);
+
+  it('rejects a fold count that is not a positive whole number or "all"', () => {
+    expect(problemsOf(pooledProject(0))).toMatch(/labels\[0\]\.effectFolds/);
+    expect(problemsOf(pooledProject('some' as 'all'))).toMatch(/labels\[0\]\.effectFolds/);
+    expect(problemsOf(pooledProject('all'))).toBe('');
+  });
+});
+
+describe('indicator columns of a label join', () => {
+  const join = {
+    task: 'importance',
+    key: 'tournament',
+    column: 'importance',
+    default: 'other',
+    indicators: ['major', 'friendly'],
+  };
+  const joined = (labels: Record<string, string>) =>
+    joinLabelColumns(
+      [{ tournament: 'World Cup' }, { tournament: 'Friendly' }, { tournament: 'Unlabelled Cup' }],
+      [
+        {
+          join,
+          labels,
+          snapshot: 's',
+          resolvedSha256: 'r',
+          log: 'labels/importance.labels.jsonl',
+          byAnnotator: 2,
+          byLabellingFunction: 0,
+        },
+      ],
+    ).rows;
+
+  it('adds 1 where the row is labelled the indicated class and 0 elsewhere, the default counting as a label', () => {
+    expect(joined({ 'World Cup': 'major', Friendly: 'friendly' })).toEqual([
+      { tournament: 'World Cup', importance: 'major', importance_major: 1, importance_friendly: 0 },
+      { tournament: 'Friendly', importance: 'friendly', importance_major: 0, importance_friendly: 1 },
+      { tournament: 'Unlabelled Cup', importance: 'other', importance_major: 0, importance_friendly: 0 },
+    ]);
+    // without labels every row takes the default: the indicators no longer vary
+    expect(joined({}).map((row) => [row.importance_major, row.importance_friendly])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(indicatorColumn({ column: 'importance' }, 'world-cup')).toBe('importance_world_cup');
+  });
+
+  it('rejects an indicated class the task does not have, a class listed twice, and a column the table already has', () => {
+    const base = fixtureProject();
+    const matches = (base.data as { tables: { matches: Record<string, unknown> } }).tables.matches;
+    const withJoin = (indicators: string[]) =>
+      fixtureProject({
+        data: {
+          ...(base.data as object),
+          tables: { matches: { ...matches, labels: [{ ...join, indicators }] } },
+        },
+      });
+    expect(problemsOf(withJoin(['major', 'friendly']))).toBe('');
+    expect(problemsOf(withJoin(['majr']))).toMatch(
+      /labels\[0\]\.indicators\[0\]: "majr" is not a class of "importance"\. Did you mean "major"\?/,
+    );
+    expect(problemsOf(withJoin(['major', 'friendly', 'major']))).toMatch(
+      /labels\[0\]\.indicators\[2\]: "major" and "major" would both be column "importance_major"/,
+    );
+    const clash = fixtureProject({
+      data: {
+        ...(base.data as object),
+        tables: {
+          matches: {
+            ...matches,
+            columns: { ...(matches.columns as object), importance_major: 'integer' },
+            labels: [{ ...join, indicators: ['major'] }],
+          },
+        },
+      },
+    });
+    expect(problemsOf(clash)).toMatch(
+      /labels\[0\]\.indicators\[0\]: "importance_major" is already a column of "matches"/,
+    );
+  });
 });

@@ -119,6 +119,11 @@ export const labelEffectMeasured: Check = {
       return pass(
         `${effect.model} on ${effect.rows} test rows (${effect.testSeasons.join(', ')}): ${effect.metric} ${effect.withLabels.toFixed(4)} with the "${effect.column}" labels, ${effect.withoutLabels.toFixed(4)} when ${effect.withoutMeans}.`,
         `Difference ${d.value.toFixed(4)} [${d.lower!.toFixed(4)}, ${d.upper!.toFixed(4)}] (95% paired bootstrap): ${effect.verdict}.`,
+        ...(effect.pooled
+          ? [
+              `Pooled over ${effect.pooled.rows} held-out events (${effect.pooled.firstSeason}–${effect.pooled.lastSeason}): difference ${effect.pooled.difference.value.toFixed(4)} [${effect.pooled.difference.lower!.toFixed(4)}, ${effect.pooled.difference.upper!.toFixed(4)}]: ${effect.pooled.verdict}.`,
+            ]
+          : []),
         used
           ? `The latest run read the same snapshot (${used.snapshot.slice(0, 19)}…).`
           : 'No run has read the labels yet.',
