@@ -6,7 +6,8 @@ import { type Progress, silentProgress } from '../../portfolio/progress.ts';
 import type { LoadedProject as EngineProject } from '../../portfolio/project-file/load.ts';
 import type { ProjectFile } from '../../portfolio/project-file/schema.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
-import { type CollectedTable, collectTable, tableFingerprint } from '../collect/collect-table.ts';
+import { type CollectedTable, collectTable } from '../collect/collect-table.ts';
+import { tableFingerprint } from '../collect/table-fingerprint.ts';
 import type { Row } from '../collect/typed-rows.ts';
 import { evaluateForecasts, isBetter } from '../evaluation/evaluate-forecasts.ts';
 import { partialDependence, permutationImportance } from '../explain/forecast-explain.ts';
@@ -44,6 +45,7 @@ import { modelKinds } from '../tasks/models/registry.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
 import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
 import { type JoinLabels, joinLabelColumns, readJoinLabels } from './label-join.ts';
+import { engineRunFingerprint, recordRunFingerprint, runWithFingerprint } from './run-fingerprint.ts';
 import { StageGraph } from './stage-graph.ts';
 import { readTarget } from './target.ts';
 
@@ -83,7 +85,9 @@ const codeRoot = join(import.meta.dirname, '..', '..');
  * Runs a declared project: collect every table → features (the feature store, point in time) →
  * split → train each model → evaluate → backtest → explain → impact → report. Each stage is a node
  * of a recorded stage graph whose key hashes its inputs, parameters and code; unchanged stages are
- * reused, and a run whose every stage is unchanged returns the latest record. Nothing here knows a
+ * reused, and a run whose every stage is unchanged returns the latest record (found without
+ * running the graph when the project, its data, labels and the engine's code are unchanged since
+ * that record: `run-fingerprint.ts`). Nothing here knows a
  * sport or a task: both are data in the project file.
  */
 export async function runEngine(
@@ -97,6 +101,17 @@ export async function runEngine(
   const paths = projectPaths(workspace, project.slug);
   const spec = project.file;
   const file = project.specFile;
+  const fingerprint = await engineRunFingerprint(workspace, project, options);
+  if (!options.force) {
+    const unchanged = await runWithFingerprint(workspace, project.slug, fingerprint);
+    if (unchanged) {
+      progress.stage(
+        'report',
+        `unchanged since run ${unchanged.record.runId} (project, data, labels and code)`,
+      );
+      return { ...unchanged, reused: true };
+    }
+  }
   const graph = new StageGraph({
     codeRoot,
     cacheDir: paths.cacheDir,
@@ -511,6 +526,7 @@ export async function runEngine(
     !options.force
   ) {
     progress.stage('report', `unchanged since run ${latest.runId}`);
+    await recordRunFingerprint(workspace, project.slug, fingerprint, latest.runId);
     return { record: latest, runDir: join(paths.runsDir, latest.runId), reused: true };
   }
   const models: ModelResult[] = spec.models.map((model, i) => {
@@ -625,6 +641,7 @@ export async function runEngine(
     await writeJsonAtomic(join(directory, 'online-store.json'), online.store);
     await writeJsonAtomic(join(directory, runFileName), record);
   });
+  await recordRunFingerprint(workspace, project.slug, fingerprint, runId);
   progress.stage('report', `run ${runId} (${(await listRunIds(paths.runsDir)).length} run(s) recorded)`);
   return { record, runDir, reused: false };
 }
