@@ -16,9 +16,12 @@ import {
   buildTrainingSet,
   checkFeatureLeakage,
   checkTrainingServingSkew,
+  type FeatureStoreSession,
   featureLeakageGuardMethod,
   materializeOnlineStore,
+  type OnlineStore,
   openFeatureStore,
+  type TrainingSet,
 } from '../feature-store/index.ts';
 import { decisionImpact } from '../impact/decision-impact.ts';
 import { profileTable, type TableProfile } from '../profile/profile-table.ts';
@@ -186,74 +189,85 @@ export async function runEngine(
       );
   }
 
-  // features: the point-in-time training set, with the target
-  const rows = await graph.run<EngineRows>({
-    name: 'features',
-    needs: [`collect:${eventsName}`, ...labelStages],
-    params: {
-      roles: spec.data.roles,
-      views: spec.features,
-      use: spec.use ?? null,
-      target: spec.target,
-      sliceBy: spec.data.sliceBy,
-      dataUntil: options.dataUntil ?? null,
-    },
-    code: ['pipelines/feature-store', 'pipelines/engine/target.ts'],
-    describe: `${spec.features.length} feature views, point in time`,
-    run: async () => buildEngineRows(project, storeSpec, eventRows),
-  });
-  const task = rows.task;
-  progress.info(
-    `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
-  );
+  // One feature store for the three stages below, opened when the first of them runs (none does
+  // on a rerun that reuses them): the training set, the leakage guard's reference and the online
+  // store are computed from the same loaded events once, not once per stage.
+  let opened: Promise<FeatureStoreSession> | undefined;
+  let computed: Promise<TrainingSet> | undefined;
+  const store = () => (opened ??= openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`));
+  const trainingSet = () => (computed ??= store().then((session) => session.trainingSet()));
+  let rows: EngineRows;
+  let leakage: RunRecord['leakageGuard'];
+  let online: { store: OnlineStore; skew: NonNullable<RunRecord['featureStore']>['skewCheck'] };
+  try {
+    // features: the point-in-time training set, with the target
+    rows = await graph.run<EngineRows>({
+      name: 'features',
+      needs: [`collect:${eventsName}`, ...labelStages],
+      params: {
+        roles: spec.data.roles,
+        views: spec.features,
+        use: spec.use ?? null,
+        target: spec.target,
+        sliceBy: spec.data.sliceBy,
+        dataUntil: options.dataUntil ?? null,
+      },
+      code: ['pipelines/feature-store', 'pipelines/engine/target.ts'],
+      describe: `${spec.features.length} feature views, point in time`,
+      run: async () => buildEngineRows(project, storeSpec, eventRows, await trainingSet()),
+    });
+    progress.info(
+      `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
+    );
 
-  // leakage-guard: every view recomputed from counterfactual histories at probe times of the test period
-  const testTimes = testPeriodTimes(rows, spec.split);
-  const leakage = await graph.run({
-    name: 'leakage-guard',
-    needs: ['features'],
-    params: { probes: spec.leakageGuard.probes },
-    code: ['pipelines/feature-store'],
-    describe: `${spec.leakageGuard.probes} counterfactual probes`,
-    run: async () => {
-      const report = await checkFeatureLeakage(
-        storeSpec,
-        eventRows,
-        { probes: spec.leakageGuard.probes, times: testTimes },
-        `${file} (features)`,
-      );
-      return {
-        method: featureLeakageGuardMethod,
-        probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
-        checkedRows: report.checkedRows,
-        checkedValues: report.checkedValues,
-      };
-    },
-  });
+    // leakage-guard: every view recomputed from counterfactual histories at probe times of the test period
+    const testTimes = testPeriodTimes(rows, spec.split);
+    leakage = await graph.run({
+      name: 'leakage-guard',
+      needs: ['features'],
+      params: { probes: spec.leakageGuard.probes },
+      code: ['pipelines/feature-store'],
+      describe: `${spec.leakageGuard.probes} counterfactual probes`,
+      run: async () => {
+        const report = await checkFeatureLeakage(
+          storeSpec,
+          eventRows,
+          { probes: spec.leakageGuard.probes, times: testTimes, reference: await trainingSet() },
+          `${file} (features)`,
+        );
+        return {
+          method: featureLeakageGuardMethod,
+          probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
+          checkedRows: report.checkedRows,
+          checkedValues: report.checkedValues,
+        };
+      },
+    });
 
-  // online-store: every entity's latest features for serving, checked against the offline rows
-  const online = await graph.run({
-    name: 'online-store',
-    needs: ['features'],
-    params: { sample: 50, seed: spec.seed },
-    code: ['pipelines/feature-store'],
-    describe: 'latest value per entity, skew-checked against the training set',
-    run: async () => {
-      const session = await openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`);
-      try {
-        const store = await materializeOnlineStore(session);
-        const training = await session.trainingSet();
+    // online-store: every entity's latest features for serving, checked against the offline rows
+    online = await graph.run({
+      name: 'online-store',
+      needs: ['features'],
+      params: { sample: 50, seed: spec.seed },
+      code: ['pipelines/feature-store'],
+      describe: 'latest value per entity, skew-checked against the training set',
+      run: async () => {
+        const session = await store();
+        const materialized = await materializeOnlineStore(session);
+        const training = await trainingSet();
         const skew = await checkTrainingServingSkew(session, training, { sample: 50, seed: spec.seed });
         assertNoSkew(skew, training, `${file} (features)`);
         return {
-          store,
+          store: materialized,
           skew: { checkedEvents: skew.checkedEvents, checkedValues: skew.checkedValues, mismatches: 0 },
         };
-      } finally {
-        session.close();
-      }
-    },
-  });
+      },
+    });
+  } finally {
+    // A store that failed to open has thrown already, from the stage that opened it.
+    if (opened) (await opened.catch(() => undefined))?.close();
+  }
+  const task = rows.task;
 
   const metrics = (spec.metrics ?? defaultMetrics(task)) as TaskMetricId[];
   const primary = (spec.primaryMetric ?? metrics[0]!) as TaskMetricId;
@@ -663,6 +677,8 @@ export async function buildEngineRows(
   project: EngineProject,
   storeSpec: ReturnType<typeof featureStoreSpecOf>,
   kept: readonly Row[],
+  /** The store's training set of `kept`, when the caller has it already. */
+  computed?: TrainingSet,
 ): Promise<EngineRows> {
   const spec = project.file;
   const eventsSpec = eventsSpecOf(spec);
@@ -673,7 +689,8 @@ export async function buildEngineRows(
       : eventsSpec.season
         ? String(row[eventsSpec.season])
         : String(row[timeColumn]).slice(0, 4);
-  const set = await buildTrainingSet(storeSpec, { rows: kept }, `${project.specFile} (features)`);
+  const set =
+    computed ?? (await buildTrainingSet(storeSpec, { rows: kept }, `${project.specFile} (features)`));
   const featureNames = set.columns;
   for (const name of [...(spec.use ?? []), ...spec.models.flatMap((m) => m.features ?? [])]) {
     if (!set.columns.includes(name)) {
