@@ -197,7 +197,7 @@ export async function runEngine(
   const store = () => (opened ??= openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`));
   const trainingSet = () => (computed ??= store().then((session) => session.trainingSet()));
   let rows: EngineRows;
-  let leakage: RunRecord['leakageGuard'];
+  let leakageGuard: Promise<RunRecord['leakageGuard']>;
   let online: { store: OnlineStore; skew: NonNullable<RunRecord['featureStore']>['skewCheck'] };
   try {
     // features: the point-in-time training set, with the target
@@ -220,9 +220,12 @@ export async function runEngine(
       `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
     );
 
-    // leakage-guard: every view recomputed from counterfactual histories at probe times of the test period
+    // leakage-guard: every view recomputed from counterfactual histories at probe times of the test
+    // period. Not awaited here: the rebuilds run in DuckDB's threads while the models train on
+    // this one; the run is recorded only once it has passed.
     const testTimes = testPeriodTimes(rows, spec.split);
-    leakage = await graph.run({
+    const reference = computed;
+    leakageGuard = graph.run({
       name: 'leakage-guard',
       needs: ['features'],
       params: { probes: spec.leakageGuard.probes },
@@ -232,7 +235,12 @@ export async function runEngine(
         const report = await checkFeatureLeakage(
           storeSpec,
           eventRows,
-          { probes: spec.leakageGuard.probes, times: testTimes, reference: await trainingSet() },
+          {
+            probes: spec.leakageGuard.probes,
+            times: testTimes,
+            // The training set when this run computed it; otherwise the guard builds its own.
+            ...(reference ? { reference: await reference } : {}),
+          },
           `${file} (features)`,
         );
         return {
@@ -243,6 +251,9 @@ export async function runEngine(
         };
       },
     });
+    // Its failure is reported where it is awaited, below; this keeps it from going unhandled if
+    // a stage in between fails first.
+    leakageGuard.catch(() => undefined);
 
     // online-store: every entity's latest features for serving, checked against the offline rows
     online = await graph.run({
@@ -527,6 +538,8 @@ export async function runEngine(
       };
     },
   });
+
+  const leakage = await leakageGuard;
 
   // report
   const key = graph.key();
