@@ -197,7 +197,7 @@ export async function runEngine(
   const store = () => (opened ??= openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`));
   const trainingSet = () => (computed ??= store().then((session) => session.trainingSet()));
   let rows: EngineRows;
-  let leakageGuard: Promise<RunRecord['leakageGuard']>;
+  let leakage: RunRecord['leakageGuard'];
   let online: { store: OnlineStore; skew: NonNullable<RunRecord['featureStore']>['skewCheck'] };
   try {
     // features: the point-in-time training set, with the target
@@ -221,11 +221,11 @@ export async function runEngine(
     );
 
     // leakage-guard: every view recomputed from counterfactual histories at probe times of the test
-    // period. Not awaited here: the rebuilds run in DuckDB's threads while the models train on
-    // this one; the run is recorded only once it has passed.
+    // period. Awaited before training: left running beside it (tried), its many short DuckDB
+    // steps each waited for a model's whole fit on this thread, and the run took longer.
     const testTimes = testPeriodTimes(rows, spec.split);
     const reference = computed;
-    leakageGuard = graph.run({
+    leakage = await graph.run({
       name: 'leakage-guard',
       needs: ['features'],
       params: { probes: spec.leakageGuard.probes },
@@ -251,9 +251,6 @@ export async function runEngine(
         };
       },
     });
-    // Its failure is reported where it is awaited, below; this keeps it from going unhandled if
-    // a stage in between fails first.
-    leakageGuard.catch(() => undefined);
 
     // online-store: every entity's latest features for serving, checked against the offline rows
     online = await graph.run({
@@ -538,8 +535,6 @@ export async function runEngine(
       };
     },
   });
-
-  const leakage = await leakageGuard;
 
   // report
   const key = graph.key();
