@@ -14,7 +14,6 @@ import { partialDependence, permutationImportance } from '../explain/forecast-ex
 import {
   assertNoSkew,
   buildTrainingSet,
-  checkFeatureLeakage,
   checkTrainingServingSkew,
   type FeatureStoreSession,
   featureLeakageGuardMethod,
@@ -23,6 +22,7 @@ import {
   openFeatureStore,
   type TrainingSet,
 } from '../feature-store/index.ts';
+import { checkFeatureLeakageOnThread } from '../feature-store/leakage-guard-thread.ts';
 import { decisionImpact } from '../impact/decision-impact.ts';
 import { profileTable, type TableProfile } from '../profile/profile-table.ts';
 import { writeRunDirectory } from '../runs/run-directory.ts';
@@ -197,7 +197,7 @@ export async function runEngine(
   const store = () => (opened ??= openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`));
   const trainingSet = () => (computed ??= store().then((session) => session.trainingSet()));
   let rows: EngineRows;
-  let leakage: RunRecord['leakageGuard'];
+  let leakageGuard: Promise<RunRecord['leakageGuard']>;
   let online: { store: OnlineStore; skew: NonNullable<RunRecord['featureStore']>['skewCheck'] };
   try {
     // features: the point-in-time training set, with the target
@@ -221,28 +221,28 @@ export async function runEngine(
     );
 
     // leakage-guard: every view recomputed from counterfactual histories at probe times of the test
-    // period. Awaited before training: left running beside it (tried), its many short DuckDB
-    // steps each waited for a model's whole fit on this thread, and the run took longer.
+    // period, on a worker thread. Not awaited here: the models train on this thread meanwhile, and
+    // the run is recorded only once the guard has passed.
     const testTimes = testPeriodTimes(rows, spec.split);
     const reference = computed;
-    leakage = await graph.run({
+    leakageGuard = graph.run({
       name: 'leakage-guard',
       needs: ['features'],
       params: { probes: spec.leakageGuard.probes },
       code: ['pipelines/feature-store'],
       describe: `${spec.leakageGuard.probes} counterfactual probes`,
       run: async () => {
-        const report = await checkFeatureLeakage(
-          storeSpec,
-          eventRows,
-          {
+        const report = await checkFeatureLeakageOnThread({
+          spec: storeSpec,
+          rows: eventRows,
+          options: {
             probes: spec.leakageGuard.probes,
             times: testTimes,
             // The training set when this run computed it; otherwise the guard builds its own.
             ...(reference ? { reference: await reference } : {}),
           },
-          `${file} (features)`,
-        );
+          source: `${file} (features)`,
+        });
         return {
           method: featureLeakageGuardMethod,
           probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
@@ -251,6 +251,9 @@ export async function runEngine(
         };
       },
     });
+    // Its failure is reported where it is awaited, before the report; this keeps it from going
+    // unhandled when a stage in between fails first.
+    leakageGuard.catch(() => undefined);
 
     // online-store: every entity's latest features for serving, checked against the offline rows
     online = await graph.run({
@@ -535,6 +538,8 @@ export async function runEngine(
       };
     },
   });
+
+  const leakage = await leakageGuard;
 
   // report
   const key = graph.key();
