@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-import { main } from './main.ts';
+import { enableCompileCache } from 'node:module';
+
+// Node keeps compiled modules (and their TypeScript with types stripped) on disk between runs,
+// in the system's temporary folder: every later command starts without recompiling mlfolio and its
+// dependencies (an unchanged `npm start` spends most of its time loading modules otherwise).
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off. `main` is imported after, so it is cached too.
+enableCompileCache();
+const { main } = await import('./main.ts');
 
 process.exitCode = await main(process.argv.slice(2));

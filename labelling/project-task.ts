@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { collectTable } from '../pipelines/collect/collect-table.ts';
 import type { Row } from '../pipelines/collect/typed-rows.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
 import { hashValue } from '../portfolio/hash.ts';
@@ -68,6 +67,9 @@ export async function loadProjectTask(
   return loadTask(declaration, source, projectPaths(workspace, project.slug).dir, {
     projectItems: async (spec) => {
       const table = project.file.data.tables[spec.table]!;
+      // Loaded here, not with the module: reading a label snapshot (an unchanged rerun's check)
+      // must not load every source's collector and DuckDB.
+      const { collectTable } = await import('../pipelines/collect/collect-table.ts');
       const collected = await collectTable(spec.table, table, {
         workspace,
         slug: project.slug,

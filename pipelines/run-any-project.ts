@@ -19,6 +19,19 @@ export async function runAnyProject(
   options: { force?: boolean; progress?: Progress; dataUntil?: string },
 ): Promise<AnyRunOutcome> {
   if (project.version === 2) {
+    // Checked before the engine is loaded: an unchanged rerun then never loads DuckDB or TensorFlow.js.
+    if (!options.force) {
+      const { engineRunFingerprint, runWithFingerprint } = await import('./engine/run-fingerprint.ts');
+      const fingerprint = await engineRunFingerprint(workspace, project.declared, options);
+      const unchanged = await runWithFingerprint(workspace, project.declared.slug, fingerprint);
+      if (unchanged) {
+        options.progress?.stage(
+          'report',
+          `unchanged since run ${unchanged.record.runId} (project, data, labels and code)`,
+        );
+        return { ...unchanged, reused: true };
+      }
+    }
     const { runEngine } = await import('./engine/run-engine.ts');
     return runEngine(workspace, project.declared, options);
   }

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { defineCommand } from 'citty';
+import { formatMs } from '../../pipelines/engine/stage-graph.ts';
 import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { buildSite } from '../../publish/build-site.ts';
@@ -18,7 +19,6 @@ export const startCommand = defineCommand({
     const started = performance.now();
     const workspace = workspaceAt();
     const { runAnyProject } = await import('../../pipelines/run-any-project.ts');
-    const { formatMs } = await import('../../pipelines/run-project.ts');
     const slugs = await projectsFor(workspace, undefined);
     const skipped: string[] = [];
     for (const slug of slugs) {

@@ -3,7 +3,7 @@ import { hashValue } from '../../portfolio/hash.ts';
 import type { ColumnType, TableSpec } from '../../portfolio/project-file/data-spec.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
 import type { ExcludedRecord, Provenance } from '../../scrapers/source.ts';
-import { collectFromSource, sourceFingerprint } from '../../scrapers/table-sources.ts';
+import { collectFromSource } from '../../scrapers/table-sources.ts';
 import { deriveAndFilter } from './table-sql.ts';
 import { type Row, typeRows } from './typed-rows.ts';
 
@@ -100,18 +100,4 @@ export async function collectTable(
       ...(times.length ? { firstDate: times[0]!, lastDate: times.at(-1)! } : {}),
     },
   };
-}
-
-/**
- * What a table's collected rows depend on, cheaply, as its source says (see
- * `TableSource.fingerprint`). Equal fingerprints mean the collect stage can be reused.
- */
-export function tableFingerprint(
-  workspace: Workspace,
-  slug: string,
-  table: TableSpec,
-  tableName: string,
-  specFile: string,
-): Promise<string> {
-  return sourceFingerprint(table.source, { workspace, slug, table: tableName, specFile });
 }

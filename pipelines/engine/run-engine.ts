@@ -6,19 +6,23 @@ import { type Progress, silentProgress } from '../../portfolio/progress.ts';
 import type { LoadedProject as EngineProject } from '../../portfolio/project-file/load.ts';
 import type { ProjectFile } from '../../portfolio/project-file/schema.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
-import { type CollectedTable, collectTable, tableFingerprint } from '../collect/collect-table.ts';
+import { type CollectedTable, collectTable } from '../collect/collect-table.ts';
+import { tableFingerprint } from '../collect/table-fingerprint.ts';
 import type { Row } from '../collect/typed-rows.ts';
 import { evaluateForecasts, isBetter } from '../evaluation/evaluate-forecasts.ts';
 import { partialDependence, permutationImportance } from '../explain/forecast-explain.ts';
 import {
   assertNoSkew,
   buildTrainingSet,
-  checkFeatureLeakage,
   checkTrainingServingSkew,
+  type FeatureStoreSession,
   featureLeakageGuardMethod,
   materializeOnlineStore,
+  type OnlineStore,
   openFeatureStore,
+  type TrainingSet,
 } from '../feature-store/index.ts';
+import { checkFeatureLeakageOnThread } from '../feature-store/leakage-guard-thread.ts';
 import { decisionImpact } from '../impact/decision-impact.ts';
 import { profileTable, type TableProfile } from '../profile/profile-table.ts';
 import { writeRunDirectory } from '../runs/run-directory.ts';
@@ -44,6 +48,7 @@ import { modelKinds } from '../tasks/models/registry.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
 import { eventsSpecOf, featureStoreSpecOf, keptRows } from './feature-store-spec.ts';
 import { type JoinLabels, joinLabelColumns, readJoinLabels } from './label-join.ts';
+import { engineRunFingerprint, recordRunFingerprint, runWithFingerprint } from './run-fingerprint.ts';
 import { StageGraph } from './stage-graph.ts';
 import { readTarget } from './target.ts';
 
@@ -83,7 +88,9 @@ const codeRoot = join(import.meta.dirname, '..', '..');
  * Runs a declared project: collect every table → features (the feature store, point in time) →
  * split → train each model → evaluate → backtest → explain → impact → report. Each stage is a node
  * of a recorded stage graph whose key hashes its inputs, parameters and code; unchanged stages are
- * reused, and a run whose every stage is unchanged returns the latest record. Nothing here knows a
+ * reused, and a run whose every stage is unchanged returns the latest record (found without
+ * running the graph when the project, its data, labels and the engine's code are unchanged since
+ * that record: `run-fingerprint.ts`). Nothing here knows a
  * sport or a task: both are data in the project file.
  */
 export async function runEngine(
@@ -97,6 +104,17 @@ export async function runEngine(
   const paths = projectPaths(workspace, project.slug);
   const spec = project.file;
   const file = project.specFile;
+  const fingerprint = await engineRunFingerprint(workspace, project, options);
+  if (!options.force) {
+    const unchanged = await runWithFingerprint(workspace, project.slug, fingerprint);
+    if (unchanged) {
+      progress.stage(
+        'report',
+        `unchanged since run ${unchanged.record.runId} (project, data, labels and code)`,
+      );
+      return { ...unchanged, reused: true };
+    }
+  }
   const graph = new StageGraph({
     codeRoot,
     cacheDir: paths.cacheDir,
@@ -171,74 +189,96 @@ export async function runEngine(
       );
   }
 
-  // features: the point-in-time training set, with the target
-  const rows = await graph.run<EngineRows>({
-    name: 'features',
-    needs: [`collect:${eventsName}`, ...labelStages],
-    params: {
-      roles: spec.data.roles,
-      views: spec.features,
-      use: spec.use ?? null,
-      target: spec.target,
-      sliceBy: spec.data.sliceBy,
-      dataUntil: options.dataUntil ?? null,
-    },
-    code: ['pipelines/feature-store', 'pipelines/engine/target.ts'],
-    describe: `${spec.features.length} feature views, point in time`,
-    run: async () => buildEngineRows(project, storeSpec, eventRows),
-  });
-  const task = rows.task;
-  progress.info(
-    `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
-  );
+  // One feature store for the three stages below, opened when the first of them runs (none does
+  // on a rerun that reuses them): the training set, the leakage guard's reference and the online
+  // store are computed from the same loaded events once, not once per stage.
+  let opened: Promise<FeatureStoreSession> | undefined;
+  let computed: Promise<TrainingSet> | undefined;
+  const store = () => (opened ??= openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`));
+  const trainingSet = () => (computed ??= store().then((session) => session.trainingSet()));
+  let rows: EngineRows;
+  let leakageGuard: Promise<RunRecord['leakageGuard']>;
+  let online: { store: OnlineStore; skew: NonNullable<RunRecord['featureStore']>['skewCheck'] };
+  try {
+    // features: the point-in-time training set, with the target
+    rows = await graph.run<EngineRows>({
+      name: 'features',
+      needs: [`collect:${eventsName}`, ...labelStages],
+      params: {
+        roles: spec.data.roles,
+        views: spec.features,
+        use: spec.use ?? null,
+        target: spec.target,
+        sliceBy: spec.data.sliceBy,
+        dataUntil: options.dataUntil ?? null,
+      },
+      code: ['pipelines/feature-store', 'pipelines/engine/target.ts'],
+      describe: `${spec.features.length} feature views, point in time`,
+      run: async () => buildEngineRows(project, storeSpec, eventRows, await trainingSet()),
+    });
+    progress.info(
+      `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
+    );
 
-  // leakage-guard: every view recomputed from counterfactual histories at probe times of the test period
-  const testTimes = testPeriodTimes(rows, spec.split);
-  const leakage = await graph.run({
-    name: 'leakage-guard',
-    needs: ['features'],
-    params: { probes: spec.leakageGuard.probes },
-    code: ['pipelines/feature-store'],
-    describe: `${spec.leakageGuard.probes} counterfactual probes`,
-    run: async () => {
-      const report = await checkFeatureLeakage(
-        storeSpec,
-        eventRows,
-        { probes: spec.leakageGuard.probes, times: testTimes },
-        `${file} (features)`,
-      );
-      return {
-        method: featureLeakageGuardMethod,
-        probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
-        checkedRows: report.checkedRows,
-        checkedValues: report.checkedValues,
-      };
-    },
-  });
+    // leakage-guard: every view recomputed from counterfactual histories at probe times of the test
+    // period, on a worker thread. Not awaited here: the models train on this thread meanwhile, and
+    // the run is recorded only once the guard has passed.
+    const testTimes = testPeriodTimes(rows, spec.split);
+    const reference = computed;
+    leakageGuard = graph.run({
+      name: 'leakage-guard',
+      needs: ['features'],
+      params: { probes: spec.leakageGuard.probes },
+      code: ['pipelines/feature-store'],
+      describe: `${spec.leakageGuard.probes} counterfactual probes`,
+      run: async () => {
+        const report = await checkFeatureLeakageOnThread({
+          spec: storeSpec,
+          rows: eventRows,
+          options: {
+            probes: spec.leakageGuard.probes,
+            times: testTimes,
+            // The training set when this run computed it; otherwise the guard builds its own.
+            ...(reference ? { reference: await reference } : {}),
+          },
+          source: `${file} (features)`,
+        });
+        return {
+          method: featureLeakageGuardMethod,
+          probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
+          checkedRows: report.checkedRows,
+          checkedValues: report.checkedValues,
+        };
+      },
+    });
+    // Its failure is reported where it is awaited, before the report; this keeps it from going
+    // unhandled when a stage in between fails first.
+    leakageGuard.catch(() => undefined);
 
-  // online-store: every entity's latest features for serving, checked against the offline rows
-  const online = await graph.run({
-    name: 'online-store',
-    needs: ['features'],
-    params: { sample: 50, seed: spec.seed },
-    code: ['pipelines/feature-store'],
-    describe: 'latest value per entity, skew-checked against the training set',
-    run: async () => {
-      const session = await openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`);
-      try {
-        const store = await materializeOnlineStore(session);
-        const training = await session.trainingSet();
+    // online-store: every entity's latest features for serving, checked against the offline rows
+    online = await graph.run({
+      name: 'online-store',
+      needs: ['features'],
+      params: { sample: 50, seed: spec.seed },
+      code: ['pipelines/feature-store'],
+      describe: 'latest value per entity, skew-checked against the training set',
+      run: async () => {
+        const session = await store();
+        const materialized = await materializeOnlineStore(session);
+        const training = await trainingSet();
         const skew = await checkTrainingServingSkew(session, training, { sample: 50, seed: spec.seed });
         assertNoSkew(skew, training, `${file} (features)`);
         return {
-          store,
+          store: materialized,
           skew: { checkedEvents: skew.checkedEvents, checkedValues: skew.checkedValues, mismatches: 0 },
         };
-      } finally {
-        session.close();
-      }
-    },
-  });
+      },
+    });
+  } finally {
+    // A store that failed to open has thrown already, from the stage that opened it.
+    if (opened) (await opened.catch(() => undefined))?.close();
+  }
+  const task = rows.task;
 
   const metrics = (spec.metrics ?? defaultMetrics(task)) as TaskMetricId[];
   const primary = (spec.primaryMetric ?? metrics[0]!) as TaskMetricId;
@@ -499,6 +539,8 @@ export async function runEngine(
     },
   });
 
+  const leakage = await leakageGuard;
+
   // report
   const key = graph.key();
   const latest = await readLatestRun(paths.runsDir).catch(() => undefined);
@@ -511,6 +553,7 @@ export async function runEngine(
     !options.force
   ) {
     progress.stage('report', `unchanged since run ${latest.runId}`);
+    await recordRunFingerprint(workspace, project.slug, fingerprint, latest.runId);
     return { record: latest, runDir: join(paths.runsDir, latest.runId), reused: true };
   }
   const models: ModelResult[] = spec.models.map((model, i) => {
@@ -625,6 +668,7 @@ export async function runEngine(
     await writeJsonAtomic(join(directory, 'online-store.json'), online.store);
     await writeJsonAtomic(join(directory, runFileName), record);
   });
+  await recordRunFingerprint(workspace, project.slug, fingerprint, runId);
   progress.stage('report', `run ${runId} (${(await listRunIds(paths.runsDir)).length} run(s) recorded)`);
   return { record, runDir, reused: false };
 }
@@ -646,6 +690,8 @@ export async function buildEngineRows(
   project: EngineProject,
   storeSpec: ReturnType<typeof featureStoreSpecOf>,
   kept: readonly Row[],
+  /** The store's training set of `kept`, when the caller has it already. */
+  computed?: TrainingSet,
 ): Promise<EngineRows> {
   const spec = project.file;
   const eventsSpec = eventsSpecOf(spec);
@@ -656,7 +702,8 @@ export async function buildEngineRows(
       : eventsSpec.season
         ? String(row[eventsSpec.season])
         : String(row[timeColumn]).slice(0, 4);
-  const set = await buildTrainingSet(storeSpec, { rows: kept }, `${project.specFile} (features)`);
+  const set =
+    computed ?? (await buildTrainingSet(storeSpec, { rows: kept }, `${project.specFile} (features)`));
   const featureNames = set.columns;
   for (const name of [...(spec.use ?? []), ...spec.models.flatMap((m) => m.features ?? [])]) {
     if (!set.columns.includes(name)) {

@@ -42,6 +42,7 @@ export class StageGraph {
   readonly #progress: Progress;
   readonly #outputs = new Map<string, unknown>();
   readonly #keys = new Map<string, string>();
+  readonly #started = new Set<string>();
   readonly #codeHashes = new Map<string, string>();
   readonly stages: StageRun[] = [];
 
@@ -53,18 +54,24 @@ export class StageGraph {
   }
 
   /**
-   * Runs one stage now, after the stages it needs (which must have run), unless its key is
-   * unchanged; records it either way. Stages that depend on the data (one per backtest fold) are
+   * Runs one stage now, after the stages it needs (which must have finished), unless its key is
+   * unchanged; records it either way, in the order stages start. A caller may leave a stage
+   * running while it starts others that do not need it. Stages that depend on the data (one per backtest fold) are
    * added as the data reveals them, so the graph is declared and recorded stage by stage.
    */
   async run<T>(stage: StageSpec<T>): Promise<T> {
-    if (this.#keys.has(stage.name)) {
+    if (this.#started.has(stage.name)) {
       throw new Error(`Expected unique stage names, but "${stage.name}" ran twice.`);
     }
     const needs = stage.needs ?? [];
     for (const need of needs) {
       if (!this.#keys.has(need)) throw new Error(`Stage "${stage.name}" needs "${need}", which has not run.`);
     }
+    this.#started.add(stage.name);
+    // Recorded in the order stages start: a stage left running while later ones start keeps its
+    // place, so the run's key never depends on which stage finished first.
+    const entry: StageRun = { name: stage.name, needs: [...needs], key: '', cached: false, durationMs: 0 };
+    this.stages.push(entry);
     const inputs = Object.fromEntries(needs.map((need) => [need, this.#outputs.get(need)]));
     const keyInputs = {
       needs: needs.map((need) => this.#keys.get(need)),
@@ -81,9 +88,7 @@ export class StageGraph {
     });
     this.#outputs.set(stage.name, result.output);
     this.#keys.set(stage.name, result.key);
-    this.stages.push({
-      name: stage.name,
-      needs: [...needs],
+    Object.assign(entry, {
       key: result.key,
       cached: result.cached,
       durationMs: Math.round(result.durationMs * 10) / 10,
@@ -108,6 +113,6 @@ export class StageGraph {
   }
 }
 
-function formatMs(ms: number): string {
+export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

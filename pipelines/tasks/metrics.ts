@@ -11,7 +11,7 @@ import { MlfolioError } from '../../portfolio/errors.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { type BootstrapOptions, bootstrapMean, bootstrapStatistic } from '../evaluation/bootstrap.ts';
 import type { Estimate } from '../runs/run-record.ts';
-import { delongAuc, rankAuc } from './auc.ts';
+import { delongAuc, resampledAuc } from './auc.ts';
 import { normalCdf, normalPdf, normalQuantile, poissonQuantile } from './distributions.ts';
 import type { Forecast, Task, TaskKind } from './task.ts';
 
@@ -476,12 +476,7 @@ function statisticOf(
 ): (rows: Uint32Array) => number {
   const metric = checkedMetric(id, task, forecasts, outcomes);
   if (metric.aggregate === 'rank') {
-    const scores = positiveScores(forecasts);
-    return (rows) =>
-      rankAuc(
-        Array.from(rows, (i) => scores[i]!),
-        Array.from(rows, (i) => outcomes[i]!),
-      );
+    return resampledAuc(positiveScores(forecasts), outcomes);
   }
   const values = Float64Array.from(metricRowValues(id, task, forecasts, outcomes));
   const root = metric.aggregate === 'root-mean';

@@ -52,6 +52,47 @@ describe('StageGraph', () => {
     expect(calls).toEqual(['a', 'b', 'a', 'b']);
   });
 
+  it('records a stage left running in the order it started, so the key does not depend on which stage finishes first', async () => {
+    const run = async (slowFirst: boolean) => {
+      const { graph } = await graphIn();
+      await graph.run({ name: 'features', run: async () => 1 });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const guard = graph.run({
+        name: 'guard',
+        needs: ['features'],
+        run: async () => {
+          if (slowFirst) await gate;
+          return 'checked';
+        },
+      });
+      const train = graph.run({ name: 'train', needs: ['features'], run: async () => 2 });
+      if (!slowFirst) await guard;
+      await train;
+      release();
+      expect(await guard).toBe('checked');
+      return graph;
+    };
+    const slow = await run(true);
+    const fast = await run(false);
+    expect(slow.stages.map((s) => s.name)).toEqual(['features', 'guard', 'train']);
+    expect(fast.stages.map((s) => s.name)).toEqual(['features', 'guard', 'train']);
+    expect(slow.stages.every((s) => s.key.length === 64)).toBe(true);
+    expect(slow.key()).toBe(fast.key());
+  });
+
+  it('refuses a stage name that has started already, even before it finishes', async () => {
+    const { graph } = await graphIn();
+    const pending = graph.run({
+      name: 'a',
+      run: () => new Promise<number>((resolve) => setTimeout(() => resolve(1), 20)),
+    });
+    await expect(graph.run({ name: 'a', run: async () => 2 })).rejects.toThrow(/"a" ran twice/);
+    expect(await pending).toBe(1);
+  });
+
   it('records each stage with the stages it read', async () => {
     const { graph } = await graphIn();
     await graph.run({ name: 'collect', run: async () => 1 });

@@ -16,7 +16,6 @@ import { gradientBoostingParamsSchema } from './gradient-boosting.ts';
 import { fitGradientBoosting } from './gradient-boosting-fit.ts';
 import { fitLinear, type LinearKind, linearModelTasks, linearParamsSchema } from './linear.ts';
 import { mlpParamsSchema } from './mlp.ts';
-import { fitMlp } from './mlp-fit.ts';
 
 /** What the engine knows about a model kind: the tasks it fits, its params, how to fit it. */
 export interface ModelKind {
@@ -83,7 +82,10 @@ export const modelKinds: Readonly<Record<string, ModelKind>> = Object.fromEntrie
       tasks: ['binary', 'multiclass', 'ordinal', 'regression', 'count'],
       interpretability: 'low',
       params: mlpParamsSchema,
-      fit: (task, data, p, seed) => fitMlp(task, data, p as z.input<typeof mlpParamsSchema>, seed),
+      // Loaded when a model is fitted: TensorFlow.js takes a second to import, and loading a project
+      // (which validates its models against this registry) must not pay for it.
+      fit: async (task, data, p, seed) =>
+        (await import('./mlp-fit.ts')).fitMlp(task, data, p as z.input<typeof mlpParamsSchema>, seed),
     } satisfies ModelKind,
   ].map((kind) => [kind.kind, kind]),
 );

@@ -1,13 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
 import { MlfolioError } from '../../../portfolio/errors.ts';
 import { pathExists } from '../../../portfolio/files.ts';
 import { hashValue, sha256 } from '../../../portfolio/hash.ts';
 import type { Workspace } from '../../../portfolio/workspace.ts';
-import { createFetcher } from '../../create-fetcher.ts';
-import { decodeBody } from '../../extract/decode.ts';
 import { SnapshotStore } from '../../snapshot-store/snapshot-store.ts';
 import type { TableSource, TableSourceContext } from '../../table-source.ts';
 import type { TableSourceSpecOf } from '../../table-source-specs.ts';
@@ -20,6 +17,11 @@ import type { TableSourceSpecOf } from '../../table-source-specs.ts';
 export const csvTableSource: TableSource<'csv'> = {
   kind: 'csv',
   async collect(spec, context) {
+    // The parser and decoder load here, not with the registry: fingerprints need neither.
+    const [{ parse }, { decodeBody }] = await Promise.all([
+      import('csv-parse/sync'),
+      import('../../extract/decode.ts'),
+    ]);
     const { body, origin, transport } = await readCsvBytes(spec, context);
     const text = decodeBody(body, 'text/csv').text;
     const rows = parse(text, {
@@ -68,6 +70,7 @@ async function readCsvBytes(
   context: TableSourceContext,
 ): Promise<{ body: Buffer; origin: string[]; transport: string }> {
   if (spec.url) {
+    const { createFetcher } = await import('../../create-fetcher.ts');
     const fetcher = createFetcher({
       cache: spec.file ? 'offline' : 'prefer-store',
       storeDir: join(context.workspace.stateDir, 'snapshots'),

@@ -1,5 +1,4 @@
 import type { TableSource } from '../../table-source.ts';
-import { collectOpenFootball, matchRecordColumns } from './index.ts';
 import { bundledDatasetFingerprint } from './offline-transport.ts';
 
 /**
@@ -10,6 +9,8 @@ import { bundledDatasetFingerprint } from './offline-transport.ts';
 export const openFootballTableSource: TableSource<'openfootball'> = {
   kind: 'openfootball',
   async collect(spec, context) {
+    // The collector (and its fetcher) loads here, not with the registry: fingerprints need neither.
+    const { collectOpenFootball, matchRecordColumns } = await import('./index.ts');
     const dataset = await collectOpenFootball(spec, { now: context.now });
     const origin = dataset.provenance.origin;
     return {
