@@ -8,7 +8,7 @@ import { loadDeclaredPredictor } from '../serving/declared/declared-predictor.ts
 import type { TaskPredictor } from '../serving/declared/task-predictor.ts';
 import { buildTaskServer } from '../serving/declared/task-server.ts';
 import { describeIssues, RequestValidationError } from '../serving/request-issues.ts';
-import { listenOn } from '../serving/serve-project.ts';
+import { listenOn } from '../serving/server-lifecycle.ts';
 import { defaultServerOptions, type ServerOptions } from '../serving/server-options.ts';
 import { expectedScorePrefix, experimentPaths } from './project-experiments.ts';
 import { projectExperimentsToServe, type ServedExperiments } from './project-serving.ts';

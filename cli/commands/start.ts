@@ -18,7 +18,7 @@ export const startCommand = defineCommand({
     const started = performance.now();
     const workspace = workspaceAt();
     const { runAnyProject } = await import('../../pipelines/run-any-project.ts');
-    const { formatMs } = await import('../../pipelines/run-project.ts');
+    const { formatMs } = await import('../../pipelines/engine/stage-graph.ts');
     const slugs = await projectsFor(workspace, undefined);
     const skipped: string[] = [];
     for (const slug of slugs) {

@@ -7,9 +7,20 @@ import { exampleWorkspace as exampleFolder } from '../e2e/workspace.ts';
 
 export const exampleSlug = 'football-match-outcomes';
 
+/** The football example as it was written in version 1, kept for the version 1 pipeline's tests. */
+export const v1ProjectFile = join(
+  import.meta.dirname,
+  '..',
+  'engine',
+  'fixtures',
+  'v1-football',
+  'project.yaml',
+);
+
 /**
- * A throw-away copy of the example portfolio on the real bundled data, with a smaller model list
- * so a pipeline run takes seconds: the prior and Elo baselines and a short-trained logistic
+ * A throw-away portfolio holding the football example's version 1 project file, on the real
+ * bundled data, with a smaller model list so a run of the version 1 pipeline (which monitor and
+ * retrain still read) takes seconds: the prior and Elo baselines and a short-trained logistic
  * regression (an 11-feature model, so contributions are non-trivial).
  */
 export async function exampleWorkspace(): Promise<{
@@ -19,7 +30,7 @@ export async function exampleWorkspace(): Promise<{
 }> {
   const root = await exampleFolder('mlfolio-ops-');
   const specFile = join(root, 'content', 'projects', exampleSlug, 'project.yaml');
-  const spec = parse(await readFile(specFile, 'utf8')) as Record<string, unknown>;
+  const spec = parse(await readFile(v1ProjectFile, 'utf8')) as Record<string, unknown>;
   spec.models = [
     { id: 'prior', kind: 'prior' },
     { id: 'elo', kind: 'elo' },

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runProject } from '../../pipelines/run-project.ts';
 import { mlfolio } from '../e2e/workspace.ts';
@@ -50,24 +49,6 @@ describe('serve, monitor, retrain and replay on the command line', () => {
     const result = await mlfolio(fixture.workspace.root, args);
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(code);
-  });
-
-  test('serving on a port in use fails with E_LISTEN_FAILED and exit status 4, not a crash', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as { port: number };
-    try {
-      const result = await mlfolio(fixture.workspace.root, [
-        'serve',
-        'football-match-outcomes',
-        '--port',
-        String(port),
-      ]);
-      expect(result.stderr).toMatch(/E_LISTEN_FAILED: Cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
-      expect(result.code).toBe(4);
-    } finally {
-      blocker.close();
-    }
   });
 
   test('monitor prints the status and findings and where the record is', async () => {
