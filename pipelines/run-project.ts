@@ -349,7 +349,7 @@ export async function runProject(
           seed: spec.seed,
           resamples,
         }),
-        bettingUnavailable: `The ${spec.source.kind} data carry no bookmaker odds, so no betting policy against the market was simulated; with football-data.co.uk CSVs, pipelines/impact/betting.ts replays one (see bench/betting-replay.ts).`,
+        bettingUnavailable: `The ${spec.source.kind} data carry no bookmaker odds, so no betting policy against the market was simulated.`,
       }),
     }),
   );

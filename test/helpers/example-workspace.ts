@@ -4,18 +4,9 @@ import { parse, stringify } from 'yaml';
 import { loadProject, type Project } from '../../portfolio/project-spec.ts';
 import { type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { exampleWorkspace as exampleFolder } from '../e2e/workspace.ts';
+import { v1ProjectFile } from './v1-football.ts';
 
 export const exampleSlug = 'football-match-outcomes';
-
-/** The football example as it was written in version 1, kept for the version 1 pipeline's tests. */
-export const v1ProjectFile = join(
-  import.meta.dirname,
-  '..',
-  'engine',
-  'fixtures',
-  'v1-football',
-  'project.yaml',
-);
 
 /**
  * A throw-away portfolio holding the football example's version 1 project file, on the real

@@ -293,12 +293,12 @@ describe('mlfolio audit on the example project', () => {
 
   it('fails inference-path when no surface can load a model of the latest run, saying why for each', async () => {
     const { ws, run } = await fresh();
-    await rm(join(run, 'team-state.json'));
+    await rm(join(run, 'online-store.json'));
     const check = verdict(await auditProject(ws, slug), 'inference-path');
     expect(check.verdict).toBe('fail');
     expect(check.hint).toContain(`mlfolio serve ${slug}`);
     expect(check.evidence.join(' ')).toMatch(
-      /`mlfolio serve football-match-outcomes` cannot serve it: The team states/,
+      /`mlfolio serve football-match-outcomes` cannot serve it: The online store .*online-store\.json could not be read/,
     );
     expect(check.evidence.join(' ')).toContain("The site's demo page cannot load");
   });
