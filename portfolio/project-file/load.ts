@@ -1,3 +1,4 @@
+import { upgradeV1 } from '../../templates/match-outcome/upgrade-v1.ts';
 import { MlfolioError } from '../errors.ts';
 import { hashValue } from '../hash.ts';
 import { projectSpecSchema, readProjectText } from '../project-spec.ts';
@@ -6,7 +7,6 @@ import type { Workspace } from '../workspace.ts';
 import { parseYamlText } from '../yaml-file.ts';
 import { checkProjectFile } from './check-project.ts';
 import { type ProjectFile, projectFileSchema } from './schema.ts';
-import { upgradeV1 } from './upgrade-v1.ts';
 
 /** A project as the engine runs it: its version 2 declaration, validated and normalised. */
 export interface LoadedProject {
