@@ -1,7 +1,7 @@
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs';
 import { seededRandom, shuffledIndices } from '../random.ts';
+import { tensorflow } from '../tasks/models/tfjs-runtime.ts';
 import type { ModelArtifact } from './artifact.ts';
-import { tensorflow } from './tfjs-runtime.ts';
 import { applyStandardisation, matrixOf, standardisationOf, type TrainingData } from './training-data.ts';
 
 export interface NetworkOptions {

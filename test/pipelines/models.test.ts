@@ -10,7 +10,7 @@ import { predictProbabilities } from '../../pipelines/models/artifact.ts';
 import { binIndex, fitGradientBoosting, quantileEdges } from '../../pipelines/models/gradient-boosting.ts';
 import { fitModel, loadModel } from '../../pipelines/models/model.ts';
 import { fitNetwork } from '../../pipelines/models/neural-network.ts';
-import { tensorflow } from '../../pipelines/models/tfjs-runtime.ts';
+import { tensorflow } from '../../pipelines/tasks/models/tfjs-runtime.ts';
 import { modelSpecSchema } from '../../portfolio/project-spec.ts';
 import { syntheticMatches } from './synthetic-matches.ts';
 
