@@ -8,7 +8,6 @@ import { v1ProjectFile } from '../helpers/v1-football.ts';
 import { type FaultServer, ok, startFaultServer } from './fault-server.ts';
 import { fixtureSite } from './fixtures/record-snapshots.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 let server: FaultServer;
 let root: string;
