@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { listRunIds } from '../pipelines/runs/run-record.ts';
 import { writeJsonAtomic } from '../portfolio/atomic-write.ts';
-import { loadProject } from '../portfolio/project-spec.ts';
+import { loadAnyProject } from '../portfolio/project-file/any-project.ts';
 import { projectPaths, workspaceAt } from '../portfolio/workspace.ts';
 import { type ServingBenchmark, servingBenchmarkFile } from '../serving/benchmark-record.ts';
 import { machineLine } from './machine.ts';
@@ -29,11 +29,11 @@ const root = join(import.meta.dirname, '..');
 // Other processes competing for the cores skew every figure: the load at the start is recorded.
 const loadAverageAtStart = loadavg()[0]!;
 const workspace = workspaceAt();
-const project = await loadProject(workspace, slug);
+const project = await loadAnyProject(workspace, slug);
 if ((await listRunIds(projectPaths(workspace, slug).runsDir)).length === 0) {
   process.stderr.write(`No run of ${slug} yet: running its pipeline first.\n`);
-  const { runProject } = await import('../pipelines/run-project.ts');
-  await runProject(workspace, project);
+  const { runAnyProject } = await import('../pipelines/run-any-project.ts');
+  await runAnyProject(workspace, project, {});
 }
 
 const modelOverride = process.env.BENCH_MODEL ? ['--model', process.env.BENCH_MODEL] : [];
@@ -49,19 +49,43 @@ const url = await listening(server);
 const health = (await (await fetch(`${url}/health`)).json()) as {
   model: ServingBenchmark['model'] & { runId: string };
 };
-const teams = ((await (await fetch(`${url}/v1/teams`)).json()) as { teams: string[] }).teams;
-const { dataEnd, maxExplainedPerRequest } = (await (await fetch(`${url}/v1/model`)).json()) as {
+const { dataEnd, maxExplainedPerRequest, event, testPeriod } = (await (
+  await fetch(`${url}/v1/model`)
+).json()) as {
   dataEnd: string;
   maxExplainedPerRequest: number;
+  event: {
+    time: 'date' | 'season';
+    season: boolean;
+    roles: Record<string, { entity: string }>;
+    columns: string[];
+  };
+  testPeriod: { seasons: string[] };
+};
+if (event.time !== 'date' || event.columns.length > 0) {
+  throw new Error(
+    `bench/serve.ts sends events by their date and entity keys only; ${slug} has ${event.time} events${event.columns.length ? ` with columns ${event.columns.join(', ')}` : ''}.`,
+  );
+}
+const { entities } = (await (await fetch(`${url}/v1/entities`)).json()) as {
+  entities: Record<string, string[]>;
 };
 // Explained batches stay within the server's per-request explanation budget.
 const explainedBatch = Math.min(batchSize, maxExplainedPerRequest);
-const date = new Date(Date.parse(dataEnd) + 90 * 86_400_000).toISOString().slice(0, 10);
-// Fixtures cycle through every pair of neighbouring teams so requests are not all identical.
+const time = new Date(Date.parse(dataEnd) + 90 * 86_400_000).toISOString().slice(0, 10);
+const roles = Object.entries(event.roles);
+// Events cycle through neighbouring keys of each role's entity so requests are not all identical.
+// A date-timed table with seasons: the event belongs to the latest season the data knows, as in the demo.
+const season = event.season ? { season: testPeriod.seasons.at(-1)! } : {};
 const fixture = (i: number) => ({
-  homeTeam: teams[i % teams.length]!,
-  awayTeam: teams[(i + 1) % teams.length]!,
-  date,
+  time,
+  ...season,
+  entities: Object.fromEntries(
+    roles.map(([role, { entity }], r) => {
+      const keys = entities[entity]!;
+      return [role, keys[(i + r) % keys.length]!];
+    }),
+  ),
 });
 
 const memory: number[] = [];
@@ -76,7 +100,7 @@ await autocannon({
   url: `${url}/v1/predictions`,
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ fixture: fixture(0) }),
+  body: JSON.stringify({ event: fixture(0) }),
   connections,
   duration: 2,
   maxOverallRequests: maxRequests,
@@ -97,9 +121,9 @@ const plans = [
 for (const plan of plans) {
   const body = JSON.stringify(
     plan.batch === 1
-      ? { fixture: fixture(scenarios.length), explain: plan.explain }
+      ? { event: fixture(scenarios.length), explain: plan.explain }
       : {
-          items: Array.from({ length: plan.batch }, (_, i) => ({ fixture: fixture(i) })),
+          items: Array.from({ length: plan.batch }, (_, i) => ({ event: fixture(i) })),
           explain: plan.explain,
         },
   );
@@ -154,7 +178,7 @@ const record: ServingBenchmark = {
     kind: health.model.kind,
     label: health.model.label,
   },
-  setup: `autocannon in the benchmark process, ${connections} keep-alive connections, against mlfolio serve in a child process on 127.0.0.1 (sharing the machine's cores); ${seconds} s per scenario after a 2 s warm-up; fixtures by team names.`,
+  setup: `autocannon in the benchmark process, ${connections} keep-alive connections, against mlfolio serve in a child process on 127.0.0.1 (sharing the machine's cores); ${seconds} s per scenario after a 2 s warm-up; events by their entity keys and a date after the data.`,
   scenarios,
   memoryMiB: { idle: round(idle, 1), peak: round(peak, 1), afterLoad: round(afterLoad, 1) },
 };

@@ -13,15 +13,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fitGradientBoosting as fitPreviousTrees } from '../pipelines/models/gradient-boosting.ts';
-import { fitNetwork as fitPreviousNetwork } from '../pipelines/models/neural-network.ts';
-import { backendName, tensorflow } from '../pipelines/models/tfjs-runtime.ts';
-import type { TrainingData } from '../pipelines/models/training-data.ts';
 import { fitGradientBoosting } from '../pipelines/tasks/models/gradient-boosting-fit.ts';
 import { forecastGradientBoosting } from '../pipelines/tasks/models/gradient-boosting-forecast.ts';
 import type { MlpParamsInput } from '../pipelines/tasks/models/mlp.ts';
 import { fitMlp } from '../pipelines/tasks/models/mlp-fit.ts';
 import { forecastMlp } from '../pipelines/tasks/models/mlp-forecast.ts';
+import { backendName, tensorflow } from '../pipelines/tasks/models/tfjs-runtime.ts';
 import type { Forecast, Task, TrainingSet } from '../pipelines/tasks/task.ts';
 import { machineLine } from './machine.ts';
 import { type BenchDataset, internationalMatches, mlbTeamSeasons } from './task-datasets.ts';
@@ -185,39 +182,6 @@ try {
     process.stderr.write(`    ${dataset.name} done\n`);
   }
 
-  // The three-class models this replaces (pipelines/models), one fit each on the same rows, to
-  // measure the speed-up itself. Their trees grow depth-first to a depth (5: at most 32 leaves).
-  process.stderr.write('  previous implementation (pipelines/models) on intl-result…\n');
-  const result = datasets.find((dataset) => dataset.name === 'intl-result')!;
-  const previousData: TrainingData = {
-    featureNames: result.train.featureNames,
-    rows: result.train.rows.map((row) =>
-      Object.fromEntries(result.train.featureNames.map((name, j) => [name, row[j]!])),
-    ),
-    outcomes: result.train.outcomes as TrainingData['outcomes'],
-  };
-  const previous = {
-    trees: await timeFits(
-      [42],
-      (seed) => fitPreviousTrees(previousData, { ...trees, maxDepth: 5, subsample: 1, seed }),
-      () => 0,
-    ),
-    mlp: await timeFits(
-      [1],
-      (seed) =>
-        fitPreviousNetwork(previousData, {
-          ...mlpParams['intl-result']!,
-          hidden: [16],
-          epochs: 10,
-          batchSize: 256,
-          learningRate: 0.001,
-          l2: 0.0001,
-          seed,
-        }),
-      () => 0,
-    ),
-  };
-
   process.stderr.write(`  scikit-learn (${python}, one thread)…\n`);
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile(
@@ -289,9 +253,6 @@ try {
     `\nTimes are mlfolio / scikit-learn; ratio = mlfolio CPU ÷ scikit-learn CPU. Trees: ${treeFits} fits each (deterministic); MLP: seeds ${mlpSeeds.join(', ')} on both sides (metric = their mean). ` +
       'For the ordinal task scikit-learn has only the softmax classifier, so its trees ignore the order; ours use the cumulative logit. ' +
       "Regression fits include mlfolio's held-back pass for the Gaussian sd (a fit on the first 80% of rows, then the refit on all), work scikit-learn's point model does not do: 'ratio, same work' times scikit-learn doing it too.",
-  );
-  console.log(
-    `previous implementation (pipelines/models) on intl-result, one fit, CPU s: trees (depth 5) ${previous.trees.cpu[0]!.toFixed(3)} (${(previous.trees.cpu[0]! / median(ours['intl-result']!.trees.cpu)).toFixed(1)}× ours), MLP ${previous.mlp.cpu[0]!.toFixed(3)} (${(previous.mlp.cpu[0]! / median(ours['intl-result']!.mlp.cpu)).toFixed(1)}× ours).`,
   );
 } finally {
   await rm(work, { recursive: true, force: true });

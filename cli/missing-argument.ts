@@ -10,7 +10,7 @@ export function missingArgumentError(command: string, def: CommandDef, upperName
     return new MlfolioError({
       code: 'E_PROJECT_MISSING',
       message: `\`mlfolio ${command}\` needs a project.`,
-      hint: `Run \`mlfolio ${command} <project>\`, e.g. \`mlfolio ${command} football-match-outcomes\`; projects are the folders in content/projects/.`,
+      hint: `Run \`mlfolio ${command} <project>\`: a project is named by its folder in content/projects/.`,
       exitCode: ExitCode.usage,
     });
   }

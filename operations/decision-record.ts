@@ -18,7 +18,7 @@ const scoredModelSchema = modelRefSchema.extend({
  * verdict with its reason.
  */
 export const decisionRecordSchema = z.strictObject({
-  /** 1: the version 1 (football-only) pipeline's models; 2: a declared project's task models. */
+  /** 1: the retired version 1 pipeline's models; 2: a declared project's task models. */
   schemaVersion: z.union([z.literal(1), z.literal(2)]),
   /** Version 2: the task both models forecast. */
   task: z.strictObject({ kind: z.enum(taskKinds), target: z.string() }).optional(),

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ModelArtifact, predictProbabilities } from '../pipelines/models/artifact.ts';
 import {
   listRunIds,
   type ModelResult,
@@ -11,47 +10,7 @@ import {
 } from '../pipelines/runs/run-record.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
-import { type Deployment, type ModelRef, readDeploymentLog } from './deployment-record.ts';
-
-/** A model loaded from its run, ready to predict with. */
-export interface LoadedModel {
-  ref: ModelRef;
-  run: RunRecord;
-  runDir: string;
-  model: ModelResult;
-  artifact: ModelArtifact;
-}
-
-export interface DeployedModel extends LoadedModel {
-  /** How it came to be deployed: the promotion that chose it, or none (best of the latest run). */
-  deployment: Deployment | undefined;
-}
-
-/**
- * The model a project serves and monitors: the last promotion in the project's deployment log,
- * or, before any promotion, the best model of the latest run.
- */
-export async function resolveDeployedModel(workspace: Workspace, slug: string): Promise<DeployedModel> {
-  const log = await readDeploymentLog(workspace, slug);
-  const deployment = log.deployments.at(-1);
-  if (deployment) return { ...(await loadModel(workspace, slug, deployment.model)), deployment };
-  const run = await latestRun(workspace, slug);
-  return {
-    ...(await loadModel(workspace, slug, { runId: run.runId, runKey: run.key, modelId: run.best })),
-    deployment: undefined,
-  };
-}
-
-/**
- * Loads a model by reference. A run missing under its id is looked up by its key, since a rerun
- * on the same data and code (a fresh clone's `npm start`) reproduces it under a new id.
- */
-export async function loadModel(workspace: Workspace, slug: string, ref: ModelRef): Promise<LoadedModel> {
-  return readRunModel<ModelArtifact>(workspace, slug, ref, {
-    what: 'a model',
-    check: (artifact, run) => checkArtifact(artifact, run),
-  });
-}
+import type { ModelRef } from './deployment-record.ts';
 
 /**
  * A model of a run by reference (a run gone under its id found by its key) with its artifact.
@@ -151,22 +110,4 @@ export async function findRun(
   }
   const runDir = join(runsDir, runId);
   return { runId, runDir, run: await readRunRecord(join(runDir, runFileName)) };
-}
-
-// Checked by what it does (a probability distribution for the run's reference fixture), so any
-// model kind loads. The pipeline's zod loader (pipelines/models/model.ts) would also check the
-// shape, but importing it loads TensorFlow.js into the server: 30 MiB and a slower start.
-function checkArtifact(artifact: ModelArtifact, run: RunRecord): void {
-  const reference = run.featureReference ?? {};
-  const probabilities = predictProbabilities(artifact, reference);
-  const total = probabilities.reduce((sum, p) => sum + p, 0);
-  if (
-    probabilities.length !== run.task.classes.length ||
-    probabilities.some((p) => !Number.isFinite(p) || p < 0) ||
-    Math.abs(total - 1) > 1e-9
-  ) {
-    throw new TypeError(
-      `Expected ${run.task.classes.length} probabilities summing to 1 for the reference fixture, but got ${JSON.stringify(probabilities)}.`,
-    );
-  }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { eventsSpecOf } from '../pipelines/engine/feature-store-spec.ts';
 import type { EngineRows } from '../pipelines/engine/run-engine.ts';
+import { excludesZero } from '../pipelines/evaluation/bootstrap.ts';
 import type { Estimate } from '../pipelines/runs/run-record.ts';
 import { estimateMetric, metricValue, type TaskMetricId, taskMetrics } from '../pipelines/tasks/metrics.ts';
 import type { Forecast, Task } from '../pipelines/tasks/task.ts';
@@ -229,8 +230,7 @@ function changeVerdict(
   difference: Estimate,
   atEvaluation: Estimate | undefined,
 ): 'better' | 'worse' | 'indistinguishable' {
-  const excludesZero = difference.lower! > 0 || difference.upper! < 0;
-  if (!excludesZero) return 'indistinguishable';
+  if (!excludesZero(difference)) return 'indistinguishable';
   const info = taskMetrics[metric];
   if (info.better === 'nominal') {
     const then = atEvaluation?.value ?? info.nominal!;

@@ -19,7 +19,7 @@ const periodSchema = z.strictObject({
  * be added.
  */
 export const monitoringRecordSchema = z.strictObject({
-  /** 1: the version 1 (football-only) pipeline's model; 2: a declared project's task model. */
+  /** 1: the retired version 1 pipeline's model; 2: a declared project's task model. */
   schemaVersion: z.union([z.literal(1), z.literal(2)]),
   id: z.string(),
   project: z.string(),

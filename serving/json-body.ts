@@ -33,7 +33,7 @@ export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') {
     throw new RequestBodyError(
       'E_INVALID_JSON',
-      'The body is empty; send a JSON object, e.g. {"fixture": {"homeTeam": "…", "awayTeam": "…", "date": "YYYY-MM-DD"}}.',
+      'The body is empty; send a JSON object, as GET /openapi.json describes.',
     );
   }
   checkDepth(text);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { nearest } from '../portfolio/suggest.ts';
 import { fieldPath, objectKeysAt } from '../portfolio/validate.ts';
 
-/** One problem with a request, named by its field path (`items[2].fixture.homeTeam`). */
+/** One problem with a request, named by its field path (`items[2].event.time`). */
 export interface RequestIssue {
   field: string;
   message: string;

@@ -1,33 +1,30 @@
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { defineCommand } from 'citty';
-import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
-import { loadProject } from '../../portfolio/project-spec.ts';
-import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
-import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
+import { collectProjectTables } from '../../pipelines/collect/collect-project.ts';
+import { loadProjectFile } from '../../portfolio/project-file/load.ts';
+import { workspaceAt } from '../../portfolio/workspace.ts';
 import { projectArg, projectsFor } from './shared-args.ts';
 
 export const collectCommand = defineCommand({
   meta: {
     name: 'collect',
     description:
-      "Collect a project's dataset from its source and write it with its provenance to .mlfolio/data/<project>/.",
+      "Collect a project's tables from their sources and write each with its provenance, and the rows left out with their reasons, to .mlfolio/data/<project>/tables/.",
   },
   args: { project: projectArg },
   async run({ args }) {
     const workspace = workspaceAt();
     for (const slug of await projectsFor(workspace, args.project)) {
-      const project = await loadProject(workspace, slug);
-      const dataset = await collectOpenFootball(project.spec.source);
-      const file = join(projectPaths(workspace, slug).dataDir, 'dataset.json');
-      await writeJsonAtomic(file, dataset);
-      const { provenance } = dataset;
-      console.log(
-        `${slug}: ${provenance.rows} records from ${provenance.origin.join(', ')}; ${provenance.excludedRows} left out; sha256 ${provenance.sha256.slice(0, 12)} → ${file}`,
-      );
-      for (const excluded of dataset.excluded.slice(0, 10))
-        console.log(`  left out ${excluded.location}: ${excluded.reason}`);
-      if (dataset.excluded.length > 10)
-        console.log(`  … and ${dataset.excluded.length - 10} more (see ${file})`);
+      const project = await loadProjectFile(workspace, slug);
+      for (const { table, file } of await collectProjectTables(workspace, project)) {
+        const { provenance, excluded } = table;
+        console.log(
+          `${slug}: table ${table.name}: ${provenance.rows} rows from ${provenance.origin.join(', ')}; ${provenance.excludedRows} left out; sha256 ${provenance.sha256.slice(0, 12)} → ${relative(workspace.root, file) || file}`,
+        );
+        for (const entry of excluded.slice(0, 10))
+          console.log(`  left out ${entry.location}: ${entry.reason}`);
+        if (excluded.length > 10) console.log(`  … and ${excluded.length - 10} more (see ${file})`);
+      }
     }
   },
 });

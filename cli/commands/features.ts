@@ -40,14 +40,6 @@ export const featuresCommand = defineCommand({
     const workspace = workspaceAt();
     const progress = terminalProgress(process.stderr, `[${args.project}] `);
     const project = await loadAnyProject(workspace, args.project, { notice: (m) => progress.info(m) });
-    if (project.version !== 2) {
-      throw new MlfolioError({
-        code: 'E_PROJECT_VERSION',
-        message: `Project "${args.project}" is a version 1 (match-outcome) project: its features are computed by the match-outcome pipeline, not declared as feature views.`,
-        hint: 'Its leakage guard runs with `mlfolio run`; write the project as version 2 (see the README, "Project files, version 2") to use the feature store.',
-        exitCode: ExitCode.usage,
-      });
-    }
     const { inspectFeatures } = await import('../../pipelines/engine/inspect-features.ts');
     const report = await inspectFeatures(workspace, project.declared, {
       check: args.check === 'check',

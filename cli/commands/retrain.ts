@@ -2,9 +2,7 @@ import { relative } from 'node:path';
 import { defineCommand } from 'citty';
 import type { DecisionRecord } from '../../operations/decision-record.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
-import { projectFileVersion } from '../../portfolio/project-file/any-project.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
-import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { dataUntilArg, parseDataUntil, requiredProjectArg } from './operations-args.ts';
@@ -13,7 +11,7 @@ export const retrainCommand = defineCommand({
   meta: {
     name: 'retrain',
     description:
-      'Rerun the pipeline on the current data and promote its best model only if it beats the deployed one on the same held-out period by a margin whose 95% paired-bootstrap interval excludes zero. Records the decision.',
+      'Rerun the engine on the current data and promote its best model only if it beats the deployed one on the same held-out period by a margin whose 95% paired-bootstrap interval excludes zero. Records the decision.',
   },
   args: {
     project: requiredProjectArg,
@@ -27,8 +25,7 @@ export const retrainCommand = defineCommand({
   async run({ args }) {
     const slug = args.project;
     const workspace = workspaceAt();
-    const version = await projectFileVersion(workspace, slug);
-    const dataUntil = parseDataUntil(args.until, { season: version === 2 });
+    const dataUntil = parseDataUntil(args.until, { season: true });
     const margin = args.margin === undefined ? 0 : Number(args.margin);
     if (!Number.isFinite(margin) || margin < 0) {
       throw new MlfolioError({
@@ -42,17 +39,14 @@ export const retrainCommand = defineCommand({
       progress: terminalProgress(process.stderr, `[${slug}] `),
       ...(dataUntil ? { dataUntil } : {}),
     };
-    let outcome: { record: DecisionRecord; file: string };
-    if (version === 2) {
-      const project = await loadProjectFile(workspace, slug);
-      const { retrainTaskProject } = await import('../../operations/retrain-task.ts');
-      outcome = await retrainTaskProject(workspace, project, options);
-    } else {
-      const project = await loadProject(workspace, slug);
-      const { retrainProject } = await import('../../operations/retrain.ts');
-      outcome = await retrainProject(workspace, project, options);
-    }
-    const { record, file } = outcome;
+    // A version 1 file arrives upgraded (with a one-line notice).
+    const project = await loadProjectFile(workspace, slug);
+    const { retrainTaskProject } = await import('../../operations/retrain-task.ts');
+    const { record, file }: { record: DecisionRecord; file: string } = await retrainTaskProject(
+      workspace,
+      project,
+      options,
+    );
     const who = (m: typeof record.champion) => `${m.modelId} of run ${m.runId}`;
     console.log(
       `${slug}: ${record.verdict === 'promote' ? `PROMOTED ${who(record.challenger)}` : `KEPT ${who(record.champion)}`}`,

@@ -14,7 +14,7 @@ export const runCommand = defineCommand({
   async run({ args }) {
     const workspace = workspaceAt();
     const { runAnyProject } = await import('../../pipelines/run-any-project.ts');
-    const { formatMs } = await import('../../pipelines/run-project.ts');
+    const { formatMs } = await import('../../pipelines/engine/stage-graph.ts');
     for (const slug of await projectsFor(workspace, args.project)) {
       const progress = terminalProgress(process.stderr, `[${slug}] `);
       const project = await loadAnyProject(workspace, slug, { notice: (message) => progress.info(message) });

@@ -1,9 +1,11 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
+import { collectProjectTables } from '../../pipelines/collect/collect-project.ts';
 import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { listProjects, loadProject } from '../../portfolio/project-spec.ts';
+import { loadProjectFile } from '../../portfolio/project-file/load.ts';
+import { listProjects } from '../../portfolio/project-spec.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { type CrawlFailure, formatSummary } from '../../scrapers/crawl/crawl.ts';
@@ -16,7 +18,6 @@ import { htmlStatsTablePlan } from '../../scrapers/sources/html-stats-table/inde
 import { assertNoPlaceholders } from '../../scrapers/sources/html-stats-table/placeholders.ts';
 import { scrapedSourceOf } from '../../scrapers/sources/html-stats-table/project-source.ts';
 import { internationalResultsPlan } from '../../scrapers/sources/international-results/index.ts';
-import { collectOpenFootball } from '../../scrapers/sources/openfootball/index.ts';
 import { openFootballPlan } from '../../scrapers/sources/openfootball/live-plan.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { cacheModeOf, type FetchArgValues, fetchArgs, fetcherFrom } from './fetch-args.ts';
@@ -58,14 +59,13 @@ export const scrapeCommand = defineCommand({
     const cache = cacheModeOf(args as FetchArgValues);
     const target = await resolveTarget(args.target);
     if (!target) {
-      // A project on the bundled offline dataset: nothing to fetch.
-      const project = await loadProject(workspace, args.target);
-      const dataset = await collectOpenFootball(project.spec.source);
-      const file = args.out ?? join(workspace.stateDir, 'data', args.target, 'dataset.json');
-      await writeJsonAtomic(file, dataset);
-      console.log(
-        `${args.target}: transport "offline" reads the bundled dataset, no requests made — ${dataset.provenance.rows} records → ${file}`,
-      );
+      // A project on the bundled offline dataset: nothing to fetch, its tables are collected as they are.
+      const project = await loadProjectFile(workspace, args.target);
+      for (const { table, file } of await collectProjectTables(workspace, project)) {
+        console.log(
+          `${args.target}: table ${table.name}: transport "offline" reads the bundled dataset, no requests made — ${table.provenance.rows} rows → ${file}`,
+        );
+      }
       return;
     }
     const { plan } = target;
@@ -109,16 +109,29 @@ async function resolveTarget(target: string): Promise<ResolvedTarget | undefined
     const scraped = await scrapedSourceOf(workspace, target);
     // A project reading scraped pages collects with the source file beside it, into its data folder.
     if (scraped) return fromSourceFile(scraped, target, { placeholders: 'refuse' });
-    const { spec } = await loadProject(workspace, target);
-    if (spec.source.transport === 'offline') return undefined;
-    return {
-      plan: openFootballPlan({
-        name: target,
-        seasons: spec.source.seasons ?? ['2016-17'],
-        leagues: spec.source.leagues ?? ['en.1'],
-        ...(spec.source.baseUrl ? { baseUrl: spec.source.baseUrl } : {}),
-      }),
-    };
+    const { file, specFile } = await loadProjectFile(workspace, target);
+    const tables = Object.entries(file.data.tables);
+    const live = tables.flatMap(([, table]) =>
+      table.source.kind === 'openfootball' && table.source.transport === 'live' ? [table.source] : [],
+    );
+    const source = live[0];
+    if (source) {
+      return {
+        plan: openFootballPlan({
+          name: target,
+          seasons: source.seasons ?? ['2016-17'],
+          leagues: source.leagues ?? ['en.1'],
+          ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
+        }),
+      };
+    }
+    if (tables.every(([, table]) => table.source.kind === 'openfootball')) return undefined;
+    throw new MlfolioError({
+      code: 'E_UNKNOWN_SOURCE',
+      message: `Project "${target}" (${specFile}) has no source that \`mlfolio scrape\` crawls: its tables read ${tables.map(([name, table]) => `${name} (${table.source.kind})`).join(', ')}.`,
+      hint: `\`mlfolio collect ${target}\` or \`mlfolio run ${target}\` collects them (a URL through the polite fetcher); \`mlfolio scrape\` crawls openfootball live sources and html-stats-table pages.`,
+      exitCode: 2,
+    });
   }
   if (target === 'international-results') return { plan: internationalResultsPlan() };
   if (/\.ya?ml$/i.test(target) || (await isFile(target))) return fromSourceFile(target);

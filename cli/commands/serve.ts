@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { listRunIds, readRunRecord, runFileName } from '../../pipelines/runs/run-record.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
-import { projectFileVersion } from '../../portfolio/project-file/any-project.ts';
-import { loadProjectFile } from '../../portfolio/project-file/load.ts';
-import { loadProject } from '../../portfolio/project-spec.ts';
+import { type LoadedProject, loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { projectPaths, type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { logLevels, openRequestLog } from '../../serving/request-log.ts';
 import { defaultServerOptions } from '../../serving/server-options.ts';
@@ -14,7 +12,7 @@ export const serveCommand = defineCommand({
   meta: {
     name: 'serve',
     description:
-      "Serve a project's promoted model as an HTTP JSON API (predictions with contributions, /health, /openapi.json); a version 2 project's request shape is generated from its roles and features. Stops gracefully on Ctrl-C or SIGTERM.",
+      "Serve a project's promoted model as an HTTP JSON API (predictions with contributions, /health, /openapi.json); its request shape is generated from the project's roles and features. Stops gracefully on Ctrl-C or SIGTERM.",
   },
   args: {
     project: requiredProjectArg,
@@ -44,17 +42,16 @@ export const serveCommand = defineCommand({
     pointInTime: {
       type: 'boolean',
       description:
-        'Version 2 projects: serve past events as of their own time, from the run’s events (what `mlfolio replay` sends), instead of only events after the end of the data.',
+        'Serve past events as of their own time, from the run’s events (what `mlfolio replay` sends), instead of only events after the end of the data.',
       default: false,
     },
   },
   async run({ args }) {
     const slug = args.project;
     const workspace = workspaceAt();
-    const version = await projectFileVersion(workspace, slug);
-    if (version === 1) await loadProject(workspace, slug);
-    else await loadProjectFile(workspace, slug);
-    const { serveProject, closeOnSignals } = await import('../../serving/serve-project.ts');
+    // Loaded first, so that a bad project file is reported before anything else is opened.
+    const project = await loadProjectFile(workspace, slug);
+    const { closeOnSignals } = await import('../../serving/server-lifecycle.ts');
     const log = await openRequestLog({ file: args.logFile, level: args.logLevel, quiet: args.quiet });
     const host = args.host ?? defaultServerOptions.host;
     if (!/^(127\.|localhost$|::1$)/.test(host)) {
@@ -71,22 +68,12 @@ export const serveCommand = defineCommand({
     };
     const extra = {
       logger: log.logger,
-      ...(args.run || args.model
-        ? { model: await chosenModel(workspace, slug, args.run, args.model, version) }
-        : {}),
+      ...(args.run || args.model ? { model: await chosenModel(workspace, slug, args.run, args.model) } : {}),
     };
-    if (version === 1 && args.pointInTime) {
-      throw new MlfolioError({
-        code: 'E_OPTION_INVALID',
-        message: `--point-in-time serves version 2 projects; "${slug}" is a version 1 project.`,
-        hint: 'Leave the option out.',
-        exitCode: ExitCode.usage,
-      });
-    }
-    const { app, predictor, url } =
-      version === 1
-        ? await serveProject(workspace, slug, settings, extra)
-        : await serveVersion2(workspace, slug, settings, { ...extra, pointInTime: args.pointInTime });
+    const { app, predictor, url } = await serveWithExperiments(workspace, project, settings, {
+      ...extra,
+      pointInTime: args.pointInTime,
+    });
     const v = predictor.version;
     console.error(
       `Serving ${v.project}: model ${v.modelId} (${v.label}) of run ${v.runId}, ${v.promotedBy === 'latest-run-best' ? 'best of the latest run' : `promoted by ${v.promotedBy} ${v.promotedAt ?? ''}`.trim()}.`,
@@ -104,15 +91,15 @@ export const serveCommand = defineCommand({
   },
 });
 
-/** A version 2 project's server with its started experiments mounted (`experiments/serve-experiments.ts`). */
-async function serveVersion2(
+/** A project's server with its started experiments mounted (`experiments/serve-experiments.ts`). */
+async function serveWithExperiments(
   workspace: Workspace,
-  slug: string,
+  project: LoadedProject,
   settings: Partial<import('../../serving/server-options.ts').ServerOptions>,
   extra: Parameters<typeof import('../../experiments/serve-experiments.ts').serveProjectWithExperiments>[3],
 ) {
   const { serveProjectWithExperiments } = await import('../../experiments/serve-experiments.ts');
-  const project = await loadProjectFile(workspace, slug);
+  const { slug } = project;
   const running = await serveProjectWithExperiments(workspace, project, settings, extra);
   for (const { experiment } of running.experiments.experiments) {
     console.error(
@@ -123,13 +110,12 @@ async function serveVersion2(
   return running;
 }
 
-/** The model named by --run/--model: a run (default the latest) and a model (default its best; version 2: its best candidate). */
+/** The model named by --run/--model: a run (default the latest) and a model (default its best candidate). */
 async function chosenModel(
   workspace: Workspace,
   slug: string,
   runId: string | undefined,
   modelId: string | undefined,
-  version: 1 | 2,
 ) {
   const { runsDir } = projectPaths(workspace, slug);
   const id = runId ?? (await listRunIds(runsDir)).at(-1);
@@ -141,9 +127,8 @@ async function chosenModel(
     });
   }
   const run = await readRunRecord(join(runsDir, id, runFileName));
-  // Version 2 deploys the best candidate: a baseline is the yardstick, not the product.
-  const fallback = version === 2 ? (run.bestCandidate ?? run.best) : run.best;
-  return { runId: run.runId, runKey: run.key, modelId: modelId ?? fallback };
+  // The best candidate is deployed: a baseline is the yardstick, not the product.
+  return { runId: run.runId, runKey: run.key, modelId: modelId ?? run.bestCandidate ?? run.best };
 }
 
 function integerOption(

@@ -5,7 +5,6 @@ import { type ExperimentReport, readExperimentReports } from '../../experiments/
 import { experimentPaths } from '../../experiments/project-experiments.ts';
 import { type DecisionRecord, readDecisionRecords } from '../../operations/decision-record.ts';
 import { type MonitoringRecord, readMonitoringRecords } from '../../operations/monitoring-record.ts';
-import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
 import { type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
@@ -117,7 +116,8 @@ export async function gatherEvidence(workspace: Workspace, slug: string): Promis
         : raw?.version === 2 && typeof raw.target?.task === 'string'
           ? raw.target.task
           : raw
-            ? 'match-outcome'
+            ? // A version 1 file is the match-outcome project, upgraded on load to an ordinal task.
+              'ordinal'
             : undefined;
     rawSpec = raw;
     if (Array.isArray(raw?.tags)) tags = raw.tags.filter((tag): tag is string => typeof tag === 'string');
@@ -212,7 +212,7 @@ async function experimentEvidence(
 }
 
 /**
- * Loads the best model's artifact and runs one prediction through `predictProbabilities`, the
+ * Loads the best model's artifact and runs one prediction through `forecastWith`, the
  * forward pass the server and the demo share, with every feature at zero.
  */
 async function probeInference(
@@ -245,21 +245,10 @@ async function probeInference(
           }
         : { file, ok: false, detail: `The artifact ${file} returned an invalid ${forecast.kind} forecast.` };
     }
-    const artifact = JSON.parse(text) as ModelArtifact;
-    const features = Object.fromEntries(run.task.features.map((name) => [name, 0]));
-    const probabilities = predictProbabilities(artifact, features);
-    const total = probabilities.reduce((sum, p) => sum + p, 0);
-    if (probabilities.length !== run.task.classes.length || Math.abs(total - 1) > 1e-6) {
-      return {
-        file,
-        ok: false,
-        detail: `The artifact ${file} returned ${probabilities.length} values summing to ${total.toFixed(4)}; expected ${run.task.classes.length} probabilities summing to 1.`,
-      };
-    }
     return {
       file,
-      ok: true,
-      detail: `${run.best} answers a probe prediction through the serving forward pass.`,
+      ok: false,
+      detail: `${file} was trained by the version 1 pipeline, which mlfolio no longer has; \`mlfolio run\` records a run the server and the demo read.`,
     };
   } catch (error) {
     return {

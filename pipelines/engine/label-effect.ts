@@ -2,7 +2,7 @@ import { MlfolioError } from '../../portfolio/errors.ts';
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
 import type { ModelDeclaration } from '../../portfolio/project-file/schema.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
-import { pairedBootstrapDifference } from '../evaluation/bootstrap.ts';
+import { excludesZero, pairedBootstrapDifference } from '../evaluation/bootstrap.ts';
 import { isBetter } from '../evaluation/evaluate-forecasts.ts';
 import type { Estimate } from '../runs/run-record.ts';
 import { rollingOriginFolds, splitByTime } from '../split/time-split.ts';
@@ -88,8 +88,7 @@ export async function measureLabelEffects(
   const timed = withRows.times.map((time, i) => ({ time, season: withRows.seasons[i]! }));
   const split = splitByTime(project.slug, timed, spec.split, project.specFile);
   const verdictOf = (a: number[], b: number[], difference: Estimate): LabelEffectVerdict => {
-    const excludesZero = (difference.lower ?? 0) > 0 || (difference.upper ?? 0) < 0;
-    if (!excludesZero) return 'no clear difference';
+    if (!excludesZero(difference)) return 'no clear difference';
     return isBetter(primary, mean(a), mean(b)) ? 'better' : 'worse';
   };
   const out: LabelEffect[] = [];

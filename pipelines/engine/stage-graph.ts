@@ -113,6 +113,7 @@ export class StageGraph {
   }
 }
 
+/** A duration as the progress lines and command summaries print it: "850 ms", "2.4 s". */
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -103,3 +103,8 @@ function percentileInterval(draws: Float64Array, level: number): { lower: number
     draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))]!;
   return { lower: at(tail), upper: at(1 - tail) };
 }
+
+/** True when a 95% interval lies entirely on one side of zero. */
+export function excludesZero(estimate: Estimate): boolean {
+  return (estimate.lower ?? 0) > 0 || (estimate.upper ?? 0) < 0;
+}

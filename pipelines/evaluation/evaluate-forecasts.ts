@@ -7,9 +7,9 @@ import {
   taskMetrics,
 } from '../tasks/metrics.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
+import { excludesZero } from './bootstrap.ts';
 import { type CalibrationBin, calibrationBins, calibrationErrorEstimate } from './calibration.ts';
 import { confusionMatrix } from './confusion.ts';
-import { excludesZero } from './evaluate-run.ts';
 
 export interface ForecastEvaluationInput {
   task: Task;

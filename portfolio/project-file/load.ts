@@ -1,3 +1,4 @@
+import { upgradeV1 } from '../../templates/match-outcome/upgrade-v1.ts';
 import { MlfolioError } from '../errors.ts';
 import { hashValue } from '../hash.ts';
 import { projectSpecSchema, readProjectText } from '../project-spec.ts';
@@ -6,7 +7,6 @@ import type { Workspace } from '../workspace.ts';
 import { parseYamlText } from '../yaml-file.ts';
 import { checkProjectFile } from './check-project.ts';
 import { type ProjectFile, projectFileSchema } from './schema.ts';
-import { upgradeV1 } from './upgrade-v1.ts';
 
 /** A project as the engine runs it: its version 2 declaration, validated and normalised. */
 export interface LoadedProject {
@@ -27,7 +27,7 @@ export interface LoadedProject {
 /**
  * Loads `content/projects/<slug>/project.yaml`: a version 2 file is validated as it is; a version
  * 1 file (no `version` key) is validated as version 1, then upgraded and validated again, and
- * `notice` is told once. Cross-field problems (a model kind a task cannot do, an unknown model id,
+ * `notice` is told once (without one, the notice goes to stderr once per file and process). Cross-field problems (a model kind a task cannot do, an unknown model id,
  * a metric the task does not allow) are errors naming the field and the fix.
  */
 export async function loadProjectFile(
@@ -58,7 +58,7 @@ export function parseProjectText(
   if (version === 1) {
     const v1 = parseWith(projectSpecSchema, raw, specFile, 'E_PROJECT_FILE_INVALID');
     input = upgradeV1(v1);
-    options.notice?.(
+    (options.notice ?? noticeOncePerFile(specFile))(
       `${specFile} is a version 1 project file; read as version 2 (see the README, "Project files", to write it as version 2).`,
     );
   }
@@ -68,6 +68,17 @@ export function parseProjectText(
   // making them: declaring either keeps the run.
   const { experiments: _experiments, monitoring: _monitoring, ...made } = file;
   return { slug, file, specFile, specText, version, normalisedSha256: hashValue(made) };
+}
+
+const noticed = new Set<string>();
+
+// A command may load the same file several times (the audit, the site's pages): one line is enough.
+function noticeOncePerFile(specFile: string): (message: string) => void {
+  return (message) => {
+    if (noticed.has(specFile)) return;
+    noticed.add(specFile);
+    console.warn(message);
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -10,7 +10,7 @@ import type { Forecast } from '../../pipelines/tasks/task.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
-import type { ModelVersion } from '../predictor.ts';
+import type { ModelVersion } from '../model-version.ts';
 import type { ServedEvent } from './request-schema.ts';
 
 /** One held-out event of a run, as a request and with the run's offline forecast for it. */

@@ -23,8 +23,8 @@ import { forecastWith, type TaskArtifact } from '../../pipelines/tasks/models/fo
 import type { Forecast, TaskKind } from '../../pipelines/tasks/task.ts';
 import { isMlfolioError, MlfolioError } from '../../portfolio/errors.ts';
 import type { LoadedProject } from '../../portfolio/project-file/load.ts';
+import type { ModelVersion } from '../model-version.ts';
 import { explainedPredictionsLimit } from '../prediction-schema.ts';
-import type { ModelVersion } from '../predictor.ts';
 import { RequestValidationError } from '../request-issues.ts';
 import type { EventSchemaContext, ServedEvent, TaskPredictionItem } from './request-schema.ts';
 

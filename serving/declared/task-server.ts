@@ -3,7 +3,7 @@ import type { ModelRef } from '../../operations/deployment-record.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
 import { createApiServer } from '../api-server.ts';
 import { errorResponseSchema, healthResponseSchema } from '../response-schema.ts';
-import { listenOn } from '../serve-project.ts';
+import { listenOn } from '../server-lifecycle.ts';
 import { defaultServerOptions, type ServerOptions } from '../server-options.ts';
 import { loadDeclaredPredictor } from './declared-predictor.ts';
 import { type EventRequestSchemas, eventRequestSchemas, type TaskPredictionItem } from './request-schema.ts';

@@ -28,7 +28,6 @@ const embedLimitBytes = 16 * 1024;
 export async function declaredDemoData(
   project: SiteProject,
 ): Promise<{ data: DeclaredDemoData; artifact: TaskArtifact }> {
-  if (project.version !== 2) throw new TypeError(`Expected a version 2 project, but got ${project.slug}.`);
   const where = `The demo of project "${project.slug}"`;
   const run = requireRun(project, where);
   const spec = project.declared.file;

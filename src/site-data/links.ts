@@ -23,8 +23,8 @@ export function modelArtifactHref(slug: string, modelId: string): string {
 }
 
 /**
- * Whether a project has an in-browser demo: every match-outcome pipeline (version 1) project, and a
- * declared (version 2) project once it has a run, whose model and online store the demo reads.
+ * Whether a project has an in-browser demo: once it has a run of the declared engine, whose model
+ * and online store the demo reads (a run left by the retired version 1 pipeline has neither).
  */
-export const hasDemo = (project: { version: 1 | 2; run?: unknown }) =>
-  project.version === 1 || project.run !== undefined;
+export const hasDemo = (project: { run?: { schemaVersion: number } | undefined }) =>
+  project.run?.schemaVersion === 2;

@@ -1,19 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TeamState } from '../../pipelines/features/team-history.ts';
-import type { ModelArtifact } from '../../pipelines/models/artifact.ts';
 import type { ModelResult } from '../../pipelines/runs/run-record.ts';
+import type { TaskArtifact } from '../../pipelines/tasks/models/forecast.ts';
 import type { SiteProject } from './portfolio.ts';
 import { siteError } from './site-error.ts';
 
 /** A trained model's artifact, read from the run directory: what the demo runs. */
-export async function readArtifact(project: SiteProject, model: ModelResult): Promise<ModelArtifact> {
-  return readRunJson<ModelArtifact>(project, model.artifact, `the artifact of model "${model.id}"`);
-}
-
-/** Every team's rating and form at the end of the data: the demo's starting point. */
-export async function readTeamState(project: SiteProject): Promise<Record<string, TeamState>> {
-  return readRunJson<Record<string, TeamState>>(project, 'team-state.json', 'the team state');
+export async function readArtifact(project: SiteProject, model: ModelResult): Promise<TaskArtifact> {
+  return readRunJson<TaskArtifact>(project, model.artifact, `the artifact of model "${model.id}"`);
 }
 
 async function readRunJson<T>(project: SiteProject, relativePath: string, what: string): Promise<T> {

@@ -36,8 +36,8 @@ describe('mlfolio start on the example portfolio', () => {
     expect(existsSync(join(root, '.user-config', 'astro'))).toBe(false);
   });
 
-  it('records a run of the five declared models on the held-out season', () => {
-    expect(run.models.map((m) => m.id)).toEqual(['prior', 'elo', 'logreg', 'mlp', 'boosting']);
+  it('records a run of the six declared models on the held-out season', () => {
+    expect(run.models.map((m) => m.id)).toEqual(['prior', 'elo', 'logreg', 'ordinal', 'boosting', 'mlp']);
     expect(run.split.train.seasons).toEqual(['2013-14', '2014-15', '2015-16']);
     expect(run.split.test.seasons).toEqual(['2016-17']);
     expect(run.inputs.dataset.excludedRows).toBe(4);

@@ -1,25 +1,27 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { loadProject, type Project } from '../../portfolio/project-spec.ts';
+import { type LoadedProject, loadProjectFile } from '../../portfolio/project-file/load.ts';
 import { type Workspace, workspaceAt } from '../../portfolio/workspace.ts';
 import { exampleWorkspace as exampleFolder } from '../e2e/workspace.ts';
+import { v1ProjectFile } from './v1-football.ts';
 
 export const exampleSlug = 'football-match-outcomes';
 
 /**
- * A throw-away copy of the example portfolio on the real bundled data, with a smaller model list
- * so a pipeline run takes seconds: the prior and Elo baselines and a short-trained logistic
- * regression (an 11-feature model, so contributions are non-trivial).
+ * A throw-away portfolio holding the football example's version 1 project file (so every use also
+ * goes through the upgrade on load), on the real bundled data, with a smaller model list so an
+ * engine run takes seconds: the prior and Elo baselines and a logistic regression (an 11-feature
+ * model, so contributions are non-trivial).
  */
 export async function exampleWorkspace(): Promise<{
   workspace: Workspace;
-  project: Project;
+  project: LoadedProject;
   dispose: () => Promise<void>;
 }> {
   const root = await exampleFolder('mlfolio-ops-');
   const specFile = join(root, 'content', 'projects', exampleSlug, 'project.yaml');
-  const spec = parse(await readFile(specFile, 'utf8')) as Record<string, unknown>;
+  const spec = parse(await readFile(v1ProjectFile, 'utf8')) as Record<string, unknown>;
   spec.models = [
     { id: 'prior', kind: 'prior' },
     { id: 'elo', kind: 'elo' },
@@ -27,6 +29,6 @@ export async function exampleWorkspace(): Promise<{
   ];
   await writeFile(specFile, stringify(spec));
   const workspace = workspaceAt(root);
-  const project = await loadProject(workspace, exampleSlug);
+  const project = await loadProjectFile(workspace, exampleSlug, { notice: () => {} });
   return { workspace, project, dispose: () => rm(root, { recursive: true, force: true }) };
 }

@@ -5,9 +5,9 @@ import { main } from '../../cli/main.ts';
 import { auditProject, type ProjectAudit } from '../../learning/audit/audit-project.ts';
 import type { CheckId } from '../../learning/audit/check-catalogue.ts';
 import { walkthroughFile } from '../../learning/audit/project-evidence.ts';
-import { runProject } from '../../pipelines/run-project.ts';
+import { runAnyProject } from '../../pipelines/run-any-project.ts';
 import { type RunRecord, runFileName } from '../../pipelines/runs/run-record.ts';
-import { loadProject } from '../../portfolio/project-spec.ts';
+import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { projectPaths, type Workspace } from '../../portfolio/workspace.ts';
 import { copyWorkspace, tempWorkspace } from './temp-workspace.ts';
 
@@ -16,13 +16,14 @@ let base: Workspace & { dispose(): Promise<void> };
 let runDir: string;
 const copies: (() => Promise<void>)[] = [];
 
+/** Runs the example project on the engine, as `mlfolio run` does. */
+const runExample = async (ws: Workspace, now = new Date('2026-11-22T10:00:00Z')) =>
+  runAnyProject(ws, await loadAnyProject(ws, slug), { now: () => now });
+
 beforeAll(async () => {
   base = await tempWorkspace();
-  const outcome = await runProject(base, await loadProject(base, slug), {
-    now: () => new Date('2026-11-22T10:00:00Z'),
-  });
-  runDir = outcome.runDir;
-});
+  runDir = (await runExample(base)).runDir;
+}, 600_000);
 afterAll(() => base.dispose());
 afterEach(async () => {
   for (const dispose of copies.splice(0)) await dispose();
@@ -156,19 +157,19 @@ describe('mlfolio audit on the example project', () => {
 
   it('keeps reproducible-run passing for a comment or a default written out, as `mlfolio run` reuses the run', async () => {
     const { ws } = await fresh();
-    const project = await loadProject(ws, slug);
+    const project = await loadAnyProject(ws, slug);
     await writeFile(
       project.specFile,
       `# a comment the pipeline never reads\n${project.specText.replace(/^seed: 42\n/m, '')}`,
     );
     expect(verdict(await auditProject(ws, slug), 'reproducible-run').verdict).toBe('pass');
-    const rerun = await runProject(ws, await loadProject(ws, slug));
+    const rerun = await runExample(ws);
     expect(rerun.reused).toBe(true);
   });
 
   it('fails reproducible-run when the project changes after the run, and `mlfolio run` clears it', async () => {
     const { ws } = await fresh();
-    const project = await loadProject(ws, slug);
+    const project = await loadAnyProject(ws, slug);
     await writeFile(project.specFile, project.specText.replace(/^title: .*$/m, 'title: Football results'));
     const stale = verdict(await auditProject(ws, slug), 'reproducible-run');
     expect(stale.verdict).toBe('fail');
@@ -176,9 +177,7 @@ describe('mlfolio audit on the example project', () => {
       `Run \`mlfolio run ${slug}\` so the published numbers come from the current project file.`,
     );
     // The title enters no stage, so every stage is reused; the run still records the project it used.
-    const rerun = await runProject(ws, await loadProject(ws, slug), {
-      now: () => new Date('2026-11-22T11:00:00Z'),
-    });
+    const rerun = await runExample(ws, new Date('2026-11-22T11:00:00Z'));
     expect(rerun.reused).toBe(false);
     expect(rerun.record.stages.every((stage) => stage.cached)).toBe(true);
     expect(verdict(await auditProject(ws, slug), 'reproducible-run').verdict).toBe('pass');
@@ -294,12 +293,12 @@ describe('mlfolio audit on the example project', () => {
 
   it('fails inference-path when no surface can load a model of the latest run, saying why for each', async () => {
     const { ws, run } = await fresh();
-    await rm(join(run, 'team-state.json'));
+    await rm(join(run, 'online-store.json'));
     const check = verdict(await auditProject(ws, slug), 'inference-path');
     expect(check.verdict).toBe('fail');
     expect(check.hint).toContain(`mlfolio serve ${slug}`);
     expect(check.evidence.join(' ')).toMatch(
-      /`mlfolio serve football-match-outcomes` cannot serve it: The team states/,
+      /`mlfolio serve football-match-outcomes` cannot serve it: The online store .*online-store\.json could not be read/,
     );
     expect(check.evidence.join(' ')).toContain("The site's demo page cannot load");
   });

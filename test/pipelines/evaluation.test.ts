@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bootstrapMean,
   bootstrapStatistic,
+  excludesZero,
   pairedBootstrapDifference,
 } from '../../pipelines/evaluation/bootstrap.ts';
 import {
@@ -10,9 +11,7 @@ import {
   expectedCalibrationError,
 } from '../../pipelines/evaluation/calibration.ts';
 import { confusionMatrix } from '../../pipelines/evaluation/confusion.ts';
-import { evaluateRun, excludesZero } from '../../pipelines/evaluation/evaluate-run.ts';
 import { rowScores } from '../../pipelines/evaluation/metrics.ts';
-import type { ModelArtifact } from '../../pipelines/models/artifact.ts';
 
 describe('proper scores', () => {
   it('scores a forecast by hand-worked RPS, Brier, log loss and accuracy', () => {
@@ -94,53 +93,5 @@ describe('calibration', () => {
       [1, 0, 0],
       [0, 0, 0],
     ]);
-  });
-});
-
-describe('evaluateRun', () => {
-  const prior: ModelArtifact = { kind: 'prior', probabilities: [0.45, 0.27, 0.28] };
-  const elo: ModelArtifact = {
-    kind: 'elo',
-    featureNames: ['elo_diff'],
-    scale: 100,
-    slope: 0.5,
-    thresholds: [-0.6, 0.6],
-  };
-  const rows = Array.from({ length: 60 }, (_, i) => ({ elo_diff: ((i * 37) % 41) * 10 - 200 }));
-  const outcomes = rows.map((r, i) => (r.elo_diff > 60 ? 0 : r.elo_diff < -60 ? 2 : i % 2 ? 1 : 0));
-  const input = {
-    models: [
-      { id: 'prior', baseline: true, artifact: prior },
-      { id: 'elo', baseline: true, artifact: elo },
-    ],
-    rows,
-    outcomes,
-    sliceBy: { league: rows.map((_, i) => (i % 3 ? 'A' : 'B')) },
-    metrics: ['rps', 'accuracy'] as const,
-    primary: 'rps' as const,
-    seed: 42,
-    resamples: 300,
-  };
-
-  it('picks the best baseline, compares every other model with it, and slices by league', () => {
-    const result = evaluateRun({ ...input, metrics: [...input.metrics] });
-    expect(result.bestBaseline).toBe('elo');
-    expect(result.comparisons.map((c) => [c.model, c.baseline, c.metric])).toEqual([
-      ['prior', 'elo', 'rps'],
-      ['prior', 'elo', 'accuracy'],
-    ]);
-    expect(result.comparisons[0]!.difference.value).toBeGreaterThan(0);
-    expect(result.slices.map((s) => [s.value, s.rows])).toEqual([
-      ['A', 40],
-      ['B', 20],
-    ]);
-  });
-
-  it('gives bit-for-bit identical results for the same inputs and seed', () => {
-    const a = evaluateRun({ ...input, metrics: [...input.metrics] });
-    const b = evaluateRun({ ...input, metrics: [...input.metrics] });
-    const strip = (r: typeof a) =>
-      JSON.stringify({ ...r, models: Object.values(r.models).map(({ latency: _, ...m }) => m) });
-    expect(strip(b)).toBe(strip(a));
   });
 });

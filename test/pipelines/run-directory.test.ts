@@ -3,8 +3,8 @@ import { watch } from 'node:fs';
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resolveDeployedModel } from '../../operations/deployed-model.ts';
-import { runProject } from '../../pipelines/run-project.ts';
+import { resolveDeployedTaskModel } from '../../operations/deployed-task-model.ts';
+import { runEngine } from '../../pipelines/engine/run-engine.ts';
 import { writeRunDirectory } from '../../pipelines/runs/run-directory.ts';
 import {
   listRunFolders,
@@ -28,10 +28,10 @@ let writerRuns: string;
 beforeAll(async () => {
   fixture = await exampleWorkspace();
   runsDir = projectPaths(fixture.workspace, fixture.project.slug).runsDir;
-  ({ record: first } = await runProject(fixture.workspace, fixture.project, {
+  ({ record: first } = await runEngine(fixture.workspace, fixture.project, {
     now: () => new Date('2026-01-01T10:00:00Z'),
   }));
-  ({ record: second } = await runProject(fixture.workspace, fixture.project, {
+  ({ record: second } = await runEngine(fixture.workspace, fixture.project, {
     force: true,
     now: () => new Date('2026-01-02T10:00:00Z'),
   }));
@@ -50,7 +50,7 @@ describe('a run directory appears whole or not at all', () => {
   test('while it is being filled, no reader sees it; once filled, it is there with every file', async () => {
     const seenWhileFilling: string[][] = [];
     const runDir = await writeRunDirectory(writerRuns, '20260103T100000Z-whole', async (directory) => {
-      await writeFile(join(directory, 'team-state.json'), '{}');
+      await writeFile(join(directory, 'online-store.json'), '{}');
       seenWhileFilling.push(await listRunIds(writerRuns), await visible());
       await writeFile(
         join(directory, runFileName),
@@ -59,7 +59,7 @@ describe('a run directory appears whole or not at all', () => {
     });
     expect(seenWhileFilling).toEqual([[first.runId], [first.runId]]);
     expect(runDir).toBe(join(writerRuns, '20260103T100000Z-whole'));
-    expect((await readdir(runDir)).sort()).toEqual(['run.json', 'team-state.json']);
+    expect((await readdir(runDir)).sort()).toEqual(['run.json', 'online-store.json']);
     expect(await hidden()).toEqual([]);
   });
 
@@ -67,7 +67,7 @@ describe('a run directory appears whole or not at all', () => {
     const before = await readdir(writerRuns);
     await expect(
       writeRunDirectory(writerRuns, '20260104T100000Z-failed', async (directory) => {
-        await writeFile(join(directory, 'team-state.json'), '{}');
+        await writeFile(join(directory, 'online-store.json'), '{}');
         throw new Error('disk full');
       }),
     ).rejects.toThrow('disk full');
@@ -158,9 +158,9 @@ describe('readers skip and report a run folder left incomplete', () => {
   });
 
   test('serve and monitor resolve the deployed model from the latest complete run', async () => {
-    const deployed = await resolveDeployedModel(fixture.workspace, fixture.project.slug);
+    const deployed = await resolveDeployedTaskModel(fixture.workspace, fixture.project.slug);
     expect(deployed.run.runId).toBe(second.runId);
-    expect(deployed.model.id).toBe(second.best);
+    expect(deployed.model.id).toBe(second.bestCandidate ?? second.best);
   });
 
   test('`mlfolio monitor` checks the model of the latest complete run and names the incomplete folders', async () => {

@@ -7,7 +7,7 @@ import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 
 const example = await readFile(
-  join(import.meta.dirname, '../../content/projects/football-match-outcomes/project.yaml'),
+  join(import.meta.dirname, '../engine/fixtures/v1-football/project.yaml'),
   'utf8',
 );
 

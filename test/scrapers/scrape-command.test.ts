@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
+import { v1ProjectFile } from '../helpers/v1-football.ts';
 import { type FaultServer, ok, startFaultServer } from './fault-server.ts';
 import { fixtureSite } from './fixtures/record-snapshots.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 let server: FaultServer;
 let root: string;
@@ -262,10 +262,8 @@ describe('mlfolio scrape <project>', () => {
         { 'content-type': 'application/json' },
       ),
     );
-    const example = readFileSync(
-      join(repoRoot, 'content', 'projects', 'football-match-outcomes', 'project.yaml'),
-      'utf8',
-    );
+    // The football example's version 1 file (upgraded on load), its source made live.
+    const example = readFileSync(v1ProjectFile, 'utf8');
     const live = example.replace(
       /source:\n( {2}.*\n)+/,
       `source:\n  kind: openfootball\n  transport: live\n  seasons: ['2024-25']\n  leagues: [en.1]\n  baseUrl: ${server.origin}\n`,

@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runProject } from '../../pipelines/run-project.ts';
+import { runEngine } from '../../pipelines/engine/run-engine.ts';
 import { mlfolio } from '../e2e/workspace.ts';
 import { exampleWorkspace } from '../helpers/example-workspace.ts';
 
@@ -8,7 +7,7 @@ let fixture: Awaited<ReturnType<typeof exampleWorkspace>>;
 
 beforeAll(async () => {
   fixture = await exampleWorkspace();
-  await runProject(fixture.workspace, fixture.project);
+  await runEngine(fixture.workspace, fixture.project);
 }, 180_000);
 
 afterAll(async () => {
@@ -50,24 +49,6 @@ describe('serve, monitor, retrain and replay on the command line', () => {
     const result = await mlfolio(fixture.workspace.root, args);
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(code);
-  });
-
-  test('serving on a port in use fails with E_LISTEN_FAILED and exit status 4, not a crash', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as { port: number };
-    try {
-      const result = await mlfolio(fixture.workspace.root, [
-        'serve',
-        'football-match-outcomes',
-        '--port',
-        String(port),
-      ]);
-      expect(result.stderr).toMatch(/E_LISTEN_FAILED: Cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
-      expect(result.code).toBe(4);
-    } finally {
-      blocker.close();
-    }
   });
 
   test('monitor prints the status and findings and where the record is', async () => {

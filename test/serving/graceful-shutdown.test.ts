@@ -1,19 +1,25 @@
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runProject } from '../../pipelines/run-project.ts';
-import { serveProject } from '../../serving/serve-project.ts';
-import { exampleWorkspace } from '../helpers/example-workspace.ts';
+import { loadDeclaredPredictor } from '../../serving/declared/declared-predictor.ts';
+import type { TaskPredictor } from '../../serving/declared/task-predictor.ts';
+import { buildTaskServer, serveDeclaredProject } from '../../serving/declared/task-server.ts';
+import { listenOn } from '../../serving/server-lifecycle.ts';
+import { defaultServerOptions } from '../../serving/server-options.ts';
+import { mlfolio } from '../e2e/workspace.ts';
+import { declaredWorkspace } from '../helpers/declared-workspace.ts';
 
-let fixture: Awaited<ReturnType<typeof exampleWorkspace>>;
-const fixtureBody = { fixture: { homeTeam: 'Arsenal', awayTeam: 'Chelsea', date: '2017-08-12' } };
+const slug = 'international-match-outcomes';
+let fixture: Awaited<ReturnType<typeof declaredWorkspace>>;
+const eventBody = {
+  event: { time: '2026-08-01', entities: { home: 'Brazil', away: 'Argentina' }, columns: { neutral: false } },
+};
 
 beforeAll(async () => {
-  fixture = await exampleWorkspace();
-  await runProject(fixture.workspace, fixture.project);
-}, 180_000);
+  fixture = await declaredWorkspace();
+}, 600_000);
 
 afterAll(async () => {
   await fixture?.dispose();
@@ -42,13 +48,19 @@ function latch() {
 describe('graceful shutdown', () => {
   test('closing finishes the in-flight prediction, then refuses new connections', async () => {
     const gate = latch();
-    const { app, url } = await serveProject(
-      fixture.workspace,
-      fixture.project.slug,
-      { port: 0 },
-      { beforePredict: gate.hook },
-    );
-    const inFlight = got.post(`${url}/v1/predictions`, { json: fixtureBody, retry: { limit: 0 } }).json<{
+    const predictor = await loadDeclaredPredictor(fixture.workspace, slug);
+    // The served predictor waits on the latch, so the request stays in flight until the test opens it.
+    const gated: TaskPredictor = {
+      ...predictor,
+      predict: async (item, explain) => {
+        await gate.hook();
+        return predictor.predict(item, explain);
+      },
+    };
+    const settings = { ...defaultServerOptions, port: 0 };
+    const app = await buildTaskServer({ predictor: gated, options: settings });
+    const url = await listenOn(app, settings);
+    const inFlight = got.post(`${url}/v1/predictions`, { json: eventBody, retry: { limit: 0 } }).json<{
       prediction: { probabilities: Record<string, number> };
     }>();
     await gate.reached;
@@ -66,13 +78,13 @@ describe('graceful shutdown', () => {
     expect(refused).toBe('ECONNREFUSED');
     gate.open();
     const answer = await inFlight;
-    expect(Object.keys(answer.prediction.probabilities)).toEqual(['H', 'D', 'A']);
+    expect(Object.keys(answer.prediction.probabilities)).toEqual(['false', 'true']);
     await closing;
     expect(closed).toBe(true);
   });
 
   test('a client that stalls mid-body is cut off (408 or a closed socket) instead of holding a connection', async () => {
-    const { app, url } = await serveProject(fixture.workspace, fixture.project.slug, {
+    const { app, url } = await serveDeclaredProject(fixture.workspace, slug, {
       port: 0,
       requestTimeoutMs: 300,
     });
@@ -80,7 +92,7 @@ describe('graceful shutdown', () => {
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
         socket.write(
-          'POST /v1/predictions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"fixture":',
+          'POST /v1/predictions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"event":',
         );
       });
       let data = '';
@@ -99,14 +111,7 @@ describe('graceful shutdown', () => {
   test('`mlfolio serve` stops on SIGTERM with exit status 0 after serving', async () => {
     const child = spawn(
       process.execPath,
-      [
-        join(import.meta.dirname, '..', '..', 'cli', 'bin.ts'),
-        'serve',
-        fixture.project.slug,
-        '--port',
-        '0',
-        '--quiet',
-      ],
+      [join(import.meta.dirname, '..', '..', 'cli', 'bin.ts'), 'serve', slug, '--port', '0', '--quiet'],
       {
         env: { ...process.env, MLFOLIO_ROOT: fixture.workspace.root },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,5 +136,18 @@ describe('graceful shutdown', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/SIGTERM: finishing in-flight requests/);
+  });
+
+  test('serving on a port in use fails with E_LISTEN_FAILED and exit status 4, not a crash', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const result = await mlfolio(fixture.workspace.root, ['serve', slug, '--port', String(port)]);
+      expect(result.stderr).toMatch(/E_LISTEN_FAILED: Cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
+      expect(result.code).toBe(4);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -3,18 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runProject } from '../../pipelines/run-project.ts';
 import { mlfolio } from '../e2e/workspace.ts';
-import { exampleWorkspace } from '../helpers/example-workspace.ts';
+import { declaredWorkspace } from '../helpers/declared-workspace.ts';
 
-let fixture: Awaited<ReturnType<typeof exampleWorkspace>>;
-const valid = { fixture: { homeTeam: 'Arsenal', awayTeam: 'Chelsea', date: '2017-08-12' } };
-const invalid = { fixture: { homeTeam: 'Arsenall', awayTeam: 'Chelsea', date: '2017-08-12' } };
+const slug = 'international-match-outcomes';
+let fixture: Awaited<ReturnType<typeof declaredWorkspace>>;
+const event = (neutral: unknown) => ({
+  event: { time: '2026-08-01', entities: { home: 'Brazil', away: 'Argentina' }, columns: { neutral } },
+});
+const valid = event(false);
+const invalid = event('no');
 
 beforeAll(async () => {
-  fixture = await exampleWorkspace();
-  await runProject(fixture.workspace, fixture.project);
-}, 180_000);
+  fixture = await declaredWorkspace();
+}, 600_000);
 
 afterAll(async () => {
   await fixture?.dispose();
@@ -26,14 +28,7 @@ async function serveAndRequest(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    [
-      join(import.meta.dirname, '..', '..', 'cli', 'bin.ts'),
-      'serve',
-      fixture.project.slug,
-      '--port',
-      '0',
-      ...args,
-    ],
+    [join(import.meta.dirname, '..', '..', 'cli', 'bin.ts'), 'serve', slug, '--port', '0', ...args],
     { env: { ...process.env, MLFOLIO_ROOT: fixture.workspace.root }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -107,13 +102,7 @@ describe('the request log of `mlfolio serve`', () => {
     { args: ['--quiet', '--log-level', 'info'], message: /E_OPTION_CONFLICT/ },
     { args: ['--log-file', '/nonexistent-folder/requests.log'], message: /E_LOG_FILE_UNWRITABLE: .*ENOENT/ },
   ])('$args is a usage error naming the problem', async ({ args, message }) => {
-    const result = await mlfolio(fixture.workspace.root, [
-      'serve',
-      fixture.project.slug,
-      '--port',
-      '0',
-      ...args,
-    ]);
+    const result = await mlfolio(fixture.workspace.root, ['serve', slug, '--port', '0', ...args]);
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(2);
   });

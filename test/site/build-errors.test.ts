@@ -25,7 +25,7 @@ describe('a writeup that refers to something the run did not record', () => {
     expect(output).toContain('E_SITE_MODEL_UNKNOWN');
     expect(output).toContain(`content/projects/${exampleSlug}/writeup.mdx`);
     expect(output).toContain('model "xgboost"');
-    expect(output).toMatch(/Models in that run: prior, elo, logreg, mlp/);
+    expect(output).toMatch(/Models in that run: prior, elo, logreg, ordinal, boosting, mlp/);
   });
 
   test('fails the build when a walkthrough names a metric or value the run lacks', async () => {

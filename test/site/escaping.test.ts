@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { architectureSvg } from '../../src/charts/architecture.ts';
-import { jsonForScript } from '../../src/site-data/demo-data.ts';
+import { jsonForScript } from '../../src/site-data/json-for-script.ts';
 
 describe('jsonForScript', () => {
   test('escapes every character that could end a script block, and round-trips', () => {

@@ -12,10 +12,10 @@ const htmlFiles = (await listFiles(dist)).filter((file) => file.endsWith('.html'
 const demoFile = `projects/${exampleSlug}/demo/index.html`;
 
 describe('scraped strings that look like markup', () => {
-  test('reach the demo as text: every hostile team name is an option, shown literally', async () => {
+  test('reach the demo as text: every hostile team name is an option of the team list, literally', async () => {
     const $ = load(await readFile(join(dist, demoFile), 'utf8'));
-    const options = $('select[name="home"] option')
-      .map((_, el) => $(el).text())
+    const options = $('datalist#keys-team option')
+      .map((_, el) => $(el).attr('value'))
       .get();
     for (const name of hostileNames) expect(options).toContain(name);
   });
@@ -23,12 +23,12 @@ describe('scraped strings that look like markup', () => {
   test('are escaped in the demo JSON so they cannot close the script block', async () => {
     const html = await readFile(join(dist, demoFile), 'utf8');
     const $ = load(html);
-    const block = $('script#demo-data');
+    const block = $('script#declared-demo-data');
     expect(block.attr('type')).toBe('application/json');
     const raw = block.html() ?? '';
     expect(raw).not.toMatch(/[<>]/);
-    const data = JSON.parse(raw) as { teams: Record<string, unknown> };
-    for (const name of hostileNames) expect(Object.keys(data.teams)).toContain(name);
+    const data = JSON.parse(raw) as { store: { keys: Record<string, string[]> } };
+    for (const name of hostileNames) expect(data.store.keys.team).toContain(name);
     // Exactly the two scripts the page is built with, as a browser parses it: the data block and the demo module.
     expect(
       $('script')
@@ -54,8 +54,11 @@ describe('scraped strings that look like markup', () => {
       .filter((el) => $(el).attr('type') !== 'application/json');
     expect(inlineScripts).toHaveLength(0);
     if (file === demoFile) {
-      // Markup-looking strings survive only as text or inside quoted attribute values.
-      for (const name of hostileNames) expect($('#demo-form').text()).toContain(name);
+      // Markup-looking strings survive only inside quoted attribute values.
+      const options = $('#declared-demo-form datalist option')
+        .map((_, el) => $(el).attr('value'))
+        .get();
+      for (const name of hostileNames) expect(options).toContain(name);
     }
   });
 });
@@ -73,7 +76,7 @@ describe.skipIf(chromiumPath === null)('the hostile demo in a browser', () => {
     await Promise.all([browser?.close(), site?.close()]);
   });
 
-  test('runs with hostile teams selected and never opens a dialog', async () => {
+  test('forecasts with hostile teams typed in and never opens a dialog', async () => {
     const page = await browser.newPage();
     const dialogs: string[] = [];
     page.on('dialog', async (dialog) => {
@@ -82,17 +85,19 @@ describe.skipIf(chromiumPath === null)('the hostile demo in a browser', () => {
     });
     await page.goto(`${site.url}projects/${exampleSlug}/demo/`);
     await expect
-      .poll(() => page.locator('#demo-form[data-ready="true"]').count(), { timeout: 15_000 })
+      .poll(() => page.locator('#declared-demo-form[data-ready="true"]').count(), { timeout: 15_000 })
       .toBe(1);
-    await page.selectOption('select[name="home"]', hostileNames[0]!);
-    await page.selectOption('select[name="away"]', hostileNames[1]!);
+    await page.fill('input[name="entity:home"]', hostileNames[0]!);
+    await page.fill('input[name="entity:away"]', hostileNames[1]!);
+    const result = page.locator('#declared-demo-result');
     await expect
-      .poll(() => page.locator('#demo-result').getAttribute('data-fixture'), { timeout: 15_000 })
-      .toContain(`${hostileNames[0]}|${hostileNames[1]}|`);
-    const probabilities = await page
-      .locator('[data-class-index]')
-      .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.probability)));
-    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      .poll(async () => JSON.parse((await result.getAttribute('data-request')) ?? 'null')?.entities, {
+        timeout: 15_000,
+      })
+      .toEqual({ home: hostileNames[0], away: hostileNames[1] });
+    const forecast = JSON.parse((await result.getAttribute('data-forecast'))!) as { p: number[] };
+    expect(forecast.p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(await page.locator('#declared-demo-status').textContent()).toBe('');
     for (const path of [
       '',
       `projects/${exampleSlug}/`,

@@ -1,15 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { fixtureFeatures } from '../../pipelines/features/match-features.ts';
-import type { TeamState } from '../../pipelines/features/team-history.ts';
-import { type ModelArtifact, predictProbabilities } from '../../pipelines/models/artifact.ts';
-import type { RunRecord } from '../../pipelines/runs/run-record.ts';
 import { type StaticSite, serveStatic } from '../../publish/static-server.ts';
 import { launchBrowser } from './browser.ts';
 import { crawl } from './link-crawl.ts';
-import { exampleSlug, latestExampleRunDir, repoRoot } from './workspaces.ts';
+import { exampleSlug, repoRoot } from './workspaces.ts';
 
 const exampleRoot = inject('exampleRoot');
 const screenshots = join(repoRoot, 'test-results', 'screenshots');
@@ -91,54 +87,6 @@ describe('links', () => {
     expect(broken).toEqual([]);
     expect([...visited.keys()].every((url) => url.startsWith(basePathSite.url))).toBe(true);
     for (const { path } of pages) expect(visited.get(basePathSite.url + path)).toBe(200);
-  });
-});
-
-withBrowser('the demo', () => {
-  test('shows the same probabilities as the pipeline for the same fixture and model', async () => {
-    const runDir = await latestExampleRunDir(exampleRoot);
-    const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunRecord;
-    const teams = JSON.parse(await readFile(join(runDir, 'team-state.json'), 'utf8')) as Record<
-      string,
-      TeamState
-    >;
-    const names = Object.keys(teams).sort();
-    const fixtures = [
-      { home: names[0]!, away: names[1]!, date: '2017-06-10' },
-      { home: names.at(-1)!, away: names[Math.floor(names.length / 2)]!, date: '2017-08-19' },
-      { home: names[7]!, away: names[3]!, date: '2017-06-01' },
-    ];
-    const page = await browser.newPage();
-    await page.goto(`${site.url}projects/${exampleSlug}/demo/`);
-    await expect
-      .poll(() => page.locator('#demo-form[data-ready="true"]').count(), { timeout: 15_000 })
-      .toBe(1);
-    let compared = 0;
-    for (const model of run.models) {
-      const artifact = JSON.parse(await readFile(join(runDir, model.artifact), 'utf8')) as ModelArtifact;
-      for (const fixture of fixtures) {
-        await page.selectOption('select[name="model"]', model.id);
-        await page.selectOption('select[name="home"]', fixture.home);
-        await page.selectOption('select[name="away"]', fixture.away);
-        await page.fill('input[name="date"]', fixture.date);
-        const key = `${fixture.home}|${fixture.away}|${model.id}|${fixture.date}`;
-        await expect
-          .poll(() => page.locator('#demo-result').getAttribute('data-fixture'), { timeout: 15_000 })
-          .toBe(key);
-        const shown = await page
-          .locator('[data-class-index]')
-          .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.probability)));
-        const expected = predictProbabilities(
-          artifact,
-          fixtureFeatures(teams[fixture.home]!, teams[fixture.away]!, fixture.date),
-        );
-        expect(shown).toHaveLength(expected.length);
-        for (const [k, p] of shown.entries()) expect(p).toBeCloseTo(expected[k]!, 12);
-        compared++;
-      }
-    }
-    expect(compared).toBe(run.models.length * fixtures.length);
-    await page.close();
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tensorflow } from '../../pipelines/models/tfjs-runtime.ts';
 import { seededRandom } from '../../pipelines/random.ts';
 import { type MlpHead, mlpArtifactSchema, mlpParamsSchema } from '../../pipelines/tasks/models/mlp.ts';
 import { batchGradient, fitMlp } from '../../pipelines/tasks/models/mlp-fit.ts';
 import { forecastMlp, mlpOutputs } from '../../pipelines/tasks/models/mlp-forecast.ts';
+import { tensorflow } from '../../pipelines/tasks/models/tfjs-runtime.ts';
 import type { Forecast, Task, TrainingSet } from '../../pipelines/tasks/task.ts';
 
 function normal(random: () => number): number {

@@ -1,6 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { MlfolioError } from '../../../portfolio/errors.ts';
-import { backendName, tensorflow } from '../../models/tfjs-runtime.ts';
 import { seededRandom } from '../../random.ts';
 import type { Task, TrainingSet } from '../task.ts';
 import {
@@ -12,6 +11,7 @@ import {
 } from './mlp.ts';
 import { headFor, headWidth, mlpOutputs } from './mlp-forecast.ts';
 import { plainTask } from './task-schema.ts';
+import { backendName, tensorflow } from './tfjs-runtime.ts';
 import { checkTrainingSet } from './training-set.ts';
 
 type TF = typeof tfjs;

@@ -1,17 +1,15 @@
 import { join } from 'node:path';
 import { MlfolioError } from '../../../portfolio/errors.ts';
-import { projectFileVersion } from '../../../portfolio/project-file/any-project.ts';
 import { loadProjectFile } from '../../../portfolio/project-file/load.ts';
 import { projectPaths, type Workspace } from '../../../portfolio/workspace.ts';
 
 /**
- * The scrape source file of a version 2 project whose table comes from scraped pages
+ * The scrape source file of a project whose table comes from scraped pages
  * (`source: { kind: html-stats-table, file }`, relative to the project folder), or undefined when
  * the project reads no scraped pages. Its pages are collected into `.mlfolio/data/<slug>/`, which
  * the project's collect stage reads, so a project has at most one such table.
  */
 export async function scrapedSourceOf(workspace: Workspace, slug: string): Promise<string | undefined> {
-  if ((await projectFileVersion(workspace, slug)) !== 2) return undefined;
   const { file, specFile } = await loadProjectFile(workspace, slug);
   const scraped = Object.entries(file.data.tables).flatMap(([name, table]) =>
     table.source.kind === 'html-stats-table' ? [{ name, file: table.source.file }] : [],

@@ -1,52 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { type DeployedModel, loadModel, resolveDeployedModel } from '../operations/deployed-model.ts';
-import type { ModelRef } from '../operations/deployment-record.ts';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
-import type { Workspace } from '../portfolio/workspace.ts';
-import { loadPredictor, type Predictor } from './predictor.ts';
-import { buildServer, type ServerDependencies } from './server.ts';
-import { defaultServerOptions, type ServerOptions } from './server-options.ts';
-
-export interface RunningServer {
-  app: FastifyInstance;
-  predictor: Predictor;
-  /** `http://host:port` */
-  url: string;
-}
-
-/**
- * Serves the project's deployed model until `app.close()`; `extra.model` serves another model
- * instead (a person's explicit choice: it is reported as `promotedBy: "manual"`).
- */
-export async function serveProject(
-  workspace: Workspace,
-  slug: string,
-  options: Partial<ServerOptions> = {},
-  extra: Pick<ServerDependencies, 'logger' | 'beforePredict'> & { model?: ModelRef } = {},
-): Promise<RunningServer> {
-  const deployed: DeployedModel = extra.model
-    ? {
-        ...(await loadModel(workspace, slug, extra.model)),
-        deployment: {
-          at: new Date().toISOString(),
-          model: extra.model,
-          by: 'manual',
-          reason: 'chosen when the server started, not promoted',
-        },
-      }
-    : await resolveDeployedModel(workspace, slug);
-  const predictor = await loadPredictor(deployed);
-  const settings = { ...defaultServerOptions, ...options };
-  const app = await buildServer({
-    predictor,
-    metrics: deployed.model.metrics,
-    testPeriod: deployed.run.split.test,
-    options: settings,
-    ...(extra.logger === undefined ? {} : { logger: extra.logger }),
-    ...(extra.beforePredict ? { beforePredict: extra.beforePredict } : {}),
-  });
-  return { app, predictor, url: await listenOn(app, settings) };
-}
+import type { ServerOptions } from './server-options.ts';
 
 /**
  * Starts listening; a port in use, a privileged port or a foreign address is `E_LISTEN_FAILED`

@@ -1,8 +1,9 @@
-import type { ProjectSpec } from '../project-spec.ts';
+import type { ProjectSpec } from '../../portfolio/project-spec.ts';
 
 /**
  * Reads a version 1 project file (the club-football match-outcome project, with its fixed list of
- * match features) as version 2: the same question declared as data. The 11 match features become
+ * match features: this template's earlier format, which is why the upgrade lives beside it and
+ * the engine's loader knows no sport) as version 2: the same question declared as data. The 11 match features become
  * feature-store views over the home and away roles, the models their task-generic kinds, the
  * tipping impact a `pick` decision against a declared status-quo model. The numbers a v1 file
  * produced are kept: the views compute the same values, and the models fit the same way.
