@@ -59,7 +59,7 @@ describe('a run directory appears whole or not at all', () => {
     });
     expect(seenWhileFilling).toEqual([[first.runId], [first.runId]]);
     expect(runDir).toBe(join(writerRuns, '20260103T100000Z-whole'));
-    expect((await readdir(runDir)).sort()).toEqual(['run.json', 'online-store.json']);
+    expect((await readdir(runDir)).sort()).toEqual(['online-store.json', 'run.json']);
     expect(await hidden()).toEqual([]);
   });
 
