@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../portfolio/atomic-write.ts';
 import { MlfolioError } from '../portfolio/errors.ts';
@@ -19,8 +20,9 @@ export async function exportLabels(
   storePath: string,
   file: string,
   format: ExportFormat,
-): Promise<{ labels: number; items: number }> {
+): Promise<{ labels: number; items: number; logExists: boolean }> {
   const current = LabelState.replay(readLabelLog(storePath).records).current();
+  const logExists = existsSync(storePath);
   const text =
     format === 'jsonl'
       ? labelsToJsonl(current)
@@ -28,7 +30,7 @@ export async function exportLabels(
         ? labelsToCsv(current)
         : `${JSON.stringify(toLabelStudio(task, current), null, 2)}\n`;
   await writeFileAtomic(file, text);
-  return { labels: current.length, items: new Set(current.map((l) => l.item)).size };
+  return { labels: current.length, items: new Set(current.map((l) => l.item)).size, logExists };
 }
 
 export interface ImportResult {
@@ -37,6 +39,8 @@ export interface ImportResult {
   /** Labels in the file that are already the annotator's current label of the item. */
   unchanged: number;
   annotators: string[];
+  /** Whether the log's last line was cut short by a crash (moved aside to `<log>.torn` on opening). */
+  torn: boolean;
 }
 
 /**
@@ -79,6 +83,7 @@ export async function importLabelStudio(
       added: fresh.length,
       unchanged: submissions.length - fresh.length,
       annotators: [...new Set(fresh.map((s) => s.annotator))].sort(),
+      torn: store.opened.torn !== undefined,
     };
   } finally {
     store.close();

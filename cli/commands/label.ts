@@ -216,7 +216,8 @@ async function runTransfer(
 ): Promise<void> {
   const { exportLabels, importLabelStudio } = await import('../../labelling/label-transfer.ts');
   if (transfer.kind === 'export') {
-    const { labels, items } = await exportLabels(task, storePath, transfer.file, transfer.format);
+    const { labels, items, logExists } = await exportLabels(task, storePath, transfer.file, transfer.format);
+    if (!logExists) console.error(`There is no label log at ${storePath} yet (check --store).`);
     console.log(
       `${labels} current label(s) (one per item and annotator) on ${items} item(s) of ${storePath} written to ${transfer.file} (${transfer.format}).`,
     );
@@ -226,6 +227,10 @@ async function runTransfer(
     ...(args.annotator ? { annotator: args.annotator } : {}),
     durability: args.fsync === false ? 'write' : 'fsync',
   });
+  if (result.torn)
+    console.error(
+      `The log's last line was cut short by a crash (never acknowledged); moved to ${storePath}.torn.`,
+    );
   console.log(
     `${result.added} label(s) added to ${storePath} from ${transfer.file}${result.annotators.length ? ` (annotator(s): ${result.annotators.join(', ')})` : ''}; ${result.unchanged} already current.`,
   );

@@ -223,6 +223,12 @@ describe('mlfolio label --export / --import', () => {
   it('exports and imports for a standalone task file too', async () => {
     const taskDir = await writeCompetitionTask(6);
     roots.push(taskDir);
+    const empty = await mlfolio(taskDir, ['label', taskDir, '--export', join(taskDir, 'empty.csv')]);
+    expect(empty.stdout).toContain('0 current label(s)');
+    expect(empty.stderr).toContain(
+      `There is no label log at ${join(taskDir, 'labels', 'competition-importance.labels.jsonl')} yet`,
+    );
+    expect(await readFile(join(taskDir, 'empty.csv'), 'utf8')).toBe(`${csvColumns.join(',')}\n`);
     const file = join(taskDir, 'in.json');
     await writeFile(
       file,
