@@ -11,7 +11,7 @@ export const labelCommand = defineCommand({
   meta: {
     name: 'label',
     description:
-      "Label items of a labelling task on a local, keyboard-only page (loopback only): a key per label, Enter accepts the suggestion, Backspace undoes, arrows move. Every label is in the log before the page moves on. With a project, `--functions` records its labelling functions' labels and `--report` measures what the labels were worth.",
+      "Label items of a labelling task on a local, keyboard-only page (loopback only): a key per label, Enter accepts the suggestion, Backspace undoes, arrows move. Every label is in the log before the page moves on. With a project, `--functions` records its labelling functions' labels and `--report` measures what the labels were worth; `--export` and `--import` move labels to and from files (JSONL, CSV, Label Studio JSON).",
   },
   args: {
     task: {
@@ -57,12 +57,18 @@ export const labelCommand = defineCommand({
     },
     export: {
       type: 'string',
+      valueHint: 'file',
       description:
         "Write the current labels (one per item and annotator) to this file and exit; the format is --format's, else the extension's: .jsonl, .csv, .json (Label Studio).",
     },
-    format: { type: 'string', description: 'With --export: jsonl, csv or label-studio.' },
+    format: {
+      type: 'string',
+      valueHint: 'jsonl|csv|label-studio',
+      description: 'With --export: jsonl, csv or label-studio.',
+    },
     import: {
       type: 'string',
+      valueHint: 'file.json',
       description:
         'Append the labels of a Label Studio JSON export, as the annotators it names (or --annotator), and exit; validates the whole file first, and labels already current are not added again.',
     },
