@@ -80,8 +80,12 @@ export function fromLabelStudio(task: Task, data: unknown, source: string): Labe
   const idField = task.declaration.items.source === 'table' ? task.declaration.items.idField : undefined;
   const out: LabelSubmission[] = [];
   data.forEach((entry: unknown, t) => {
-    const lsTask = entry as Partial<LabelStudioTask>;
     const where = `${source} task [${t}]`;
+    if (!isObject(entry)) notAnExport(where, 'a task object', entry);
+    const lsTask = entry as Partial<LabelStudioTask>;
+    if (!isObject(lsTask.data)) notAnExport(`${where} data`, 'an object', lsTask.data);
+    if (lsTask.annotations !== undefined && !Array.isArray(lsTask.annotations))
+      notAnExport(`${where} annotations`, 'a list', lsTask.annotations);
     const itemValue = lsTask.data?.[itemField] ?? (idField ? lsTask.data?.[idField] : undefined);
     if (typeof itemValue !== 'string' && typeof itemValue !== 'number') {
       throw new MlfolioError({
@@ -93,13 +97,19 @@ export function fromLabelStudio(task: Task, data: unknown, source: string): Labe
     const item = String(itemValue);
     requireItem(task, item, where);
     (lsTask.annotations ?? []).forEach((annotation, a) => {
-      if (annotation.was_cancelled) return;
-      const choices = annotation.result
-        ?.filter((r) => r.type === 'choices')
-        .flatMap((r) => (r.value.choices as unknown[]) ?? []);
-      if (!choices?.length) return;
-      const label = task.multiLabel ? choices : choices.length === 1 ? choices[0] : choices;
       const here = `${where} annotation [${a}]`;
+      if (!isObject(annotation)) notAnExport(here, 'an annotation object', annotation);
+      if (annotation.was_cancelled) return;
+      if (annotation.result !== undefined && !Array.isArray(annotation.result))
+        notAnExport(`${here} result`, 'a list', annotation.result);
+      const choices = (annotation.result ?? []).flatMap((r, i) => {
+        if (!isObject(r) || r.type !== 'choices') return [];
+        const value = r.value?.choices;
+        if (!Array.isArray(value)) notAnExport(`${here} result [${i}] value.choices`, 'a list', value);
+        return value as unknown[];
+      });
+      if (!choices.length) return;
+      const label = task.multiLabel ? choices : choices.length === 1 ? choices[0] : choices;
       requireLabel(task, label, here);
       out.push({
         item,
@@ -111,4 +121,16 @@ export function fromLabelStudio(task: Task, data: unknown, source: string): Labe
     });
   });
   return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function notAnExport(where: string, expected: string, received: unknown): never {
+  throw new MlfolioError({
+    code: 'E_LABEL_IMPORT_INVALID',
+    message: `${where}: expected ${expected}, received ${received === undefined ? 'nothing' : JSON.stringify(received)?.slice(0, 120)}.`,
+    hint: 'Export from Label Studio with "JSON" (not JSON-MIN or CSV), or use a file `mlfolio label --export` wrote.',
+  });
 }

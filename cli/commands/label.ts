@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defineCommand } from 'citty';
+import { type ExportFormat, exportFormatOf } from '../../labelling/export-format.ts';
 import type { Task } from '../../labelling/load-task.ts';
 import { ExitCode, MlfolioError } from '../../portfolio/errors.ts';
 import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
@@ -10,7 +11,7 @@ export const labelCommand = defineCommand({
   meta: {
     name: 'label',
     description:
-      "Label items of a labelling task on a local, keyboard-only page (loopback only): a key per label, Enter accepts the suggestion, Backspace undoes, arrows move. Every label is in the log before the page moves on. With a project, `--functions` records its labelling functions' labels and `--report` measures what the labels were worth.",
+      "Label items of a labelling task on a local, keyboard-only page (loopback only): a key per label, Enter accepts the suggestion, Backspace undoes, arrows move. Every label is in the log before the page moves on. With a project, `--functions` records its labelling functions' labels and `--report` measures what the labels were worth; `--export` and `--import` move labels to and from files (JSONL, CSV, Label Studio JSON).",
   },
   args: {
     task: {
@@ -54,8 +55,26 @@ export const labelCommand = defineCommand({
         'With a project: measure the labels (agreement, gold accuracy, error audit, learning curves, effect on the models) and write labels/<task>.report.json.',
       default: false,
     },
+    export: {
+      type: 'string',
+      valueHint: 'file',
+      description:
+        "Write the current labels (one per item and annotator) to this file and exit; the format is --format's, else the extension's: .jsonl, .csv, .json (Label Studio).",
+    },
+    format: {
+      type: 'string',
+      valueHint: 'jsonl|csv|label-studio',
+      description: 'With --export: jsonl, csv or label-studio.',
+    },
+    import: {
+      type: 'string',
+      valueHint: 'file.json',
+      description:
+        'Append the labels of a Label Studio JSON export, as the annotators it names (or --annotator), and exit; validates the whole file first, and labels already current are not added again.',
+    },
   },
   async run({ args }) {
+    const transfer = transferOf(args);
     const workspace = workspaceAt();
     const asFile = await stat(resolve(args.task)).catch(() => undefined);
     const asProject = asFile
@@ -72,6 +91,7 @@ export const labelCommand = defineCommand({
       const project = await loadProjectFile(workspace, args.task, { notice: (m) => console.error(m) });
       task = await loadProjectTask(workspace, project, args.name);
       storePath = resolve(args.store ?? projectLabelLogPath(workspace, project.slug, task.declaration.name));
+      if (transfer) return runTransfer(transfer, task, storePath, args);
       if (args.functions) return recordFunctionLabels(task, storePath);
       if (args.report) {
         const { writeLabelReport } = await import('../../labelling/label-report.ts');
@@ -97,6 +117,7 @@ export const labelCommand = defineCommand({
       storePath = resolve(
         args.store ?? join(dirname(file), 'labels', `${task.declaration.name}.labels.jsonl`),
       );
+      if (transfer) return runTransfer(transfer, task, storePath, args);
     }
     const { startLabelServer } = await import('../../labelling/label-server.ts');
     const port = args.port === undefined ? 4323 : Number(args.port);
@@ -154,4 +175,69 @@ async function recordFunctionLabels(task: Task, storePath: string): Promise<void
   } finally {
     store.close();
   }
+}
+
+type Transfer = { kind: 'export'; file: string; format: ExportFormat } | { kind: 'import'; file: string };
+
+/** The export or import asked for, checked before anything loads; undefined for labelling. */
+function transferOf(args: {
+  export?: string;
+  import?: string;
+  format?: string;
+  functions?: boolean;
+  report?: boolean;
+}): Transfer | undefined {
+  const usage = (message: string, hint: string) =>
+    new MlfolioError({ code: 'E_USAGE', message, hint, exitCode: ExitCode.usage });
+  if (args.export !== undefined && args.import !== undefined)
+    throw usage('--export and --import cannot be given together.', 'Run the command once for each.');
+  const file = args.export ?? args.import;
+  if (file === undefined) {
+    if (args.format !== undefined)
+      throw usage('--format goes with --export.', 'Add --export <file>, or leave --format out.');
+    return undefined;
+  }
+  if (args.functions || args.report)
+    throw usage(
+      `--${args.export !== undefined ? 'export' : 'import'} cannot be combined with --functions or --report.`,
+      'Run them one after the other.',
+    );
+  if (args.import !== undefined) {
+    if (args.format !== undefined && args.format !== 'label-studio')
+      throw usage(
+        `--import reads Label Studio JSON only; received --format "${args.format}".`,
+        'Leave --format out, or export from Label Studio with "JSON".',
+      );
+    return { kind: 'import', file: resolve(file) };
+  }
+  return { kind: 'export', file: resolve(file), format: exportFormatOf(file, args.format) };
+}
+
+/** Runs an export or import on the task's log and says what it did. */
+async function runTransfer(
+  transfer: Transfer,
+  task: Task,
+  storePath: string,
+  args: { annotator?: string; fsync?: boolean },
+): Promise<void> {
+  const { exportLabels, importLabelStudio } = await import('../../labelling/label-transfer.ts');
+  if (transfer.kind === 'export') {
+    const { labels, items, logExists } = await exportLabels(task, storePath, transfer.file, transfer.format);
+    if (!logExists) console.error(`There is no label log at ${storePath} yet (check --store).`);
+    console.log(
+      `${labels} current label(s) (one per item and annotator) on ${items} item(s) of ${storePath} written to ${transfer.file} (${transfer.format}).`,
+    );
+    return;
+  }
+  const result = await importLabelStudio(task, storePath, transfer.file, {
+    ...(args.annotator ? { annotator: args.annotator } : {}),
+    durability: args.fsync === false ? 'write' : 'fsync',
+  });
+  if (result.torn)
+    console.error(
+      `The log's last line was cut short by a crash (never acknowledged); moved to ${storePath}.torn.`,
+    );
+  console.log(
+    `${result.added} label(s) added to ${storePath} from ${transfer.file}${result.annotators.length ? ` (annotator(s): ${result.annotators.join(', ')})` : ''}; ${result.unchanged} already current.`,
+  );
 }

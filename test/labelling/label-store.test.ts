@@ -261,6 +261,44 @@ describe('Label Studio JSON', () => {
     expect(fromLabelStudio(task, [unknownClass[0]], 'ls.json')).toEqual([
       { item: 'm0001', label: 'friendly', annotator: 'label-studio-user-3', timeMs: 0, round: 'import' },
     ]);
+    const malformed: [unknown, string][] = [
+      [{ tasks: [] }, 'ls.json is not a Label Studio JSON export: expected a list of tasks, received object'],
+      [[null], 'ls.json task [0]: expected a task object, received null'],
+      [[{ id: 1, data: 'm0001' }], 'ls.json task [0] data: expected an object, received "m0001"'],
+      [
+        [{ id: 1, data: { match_id: 'm0001' }, annotations: {} }],
+        'ls.json task [0] annotations: expected a list',
+      ],
+      [
+        [
+          {
+            id: 1,
+            data: { match_id: 'm0001' },
+            annotations: [{ id: 1, completed_by: 3, result: 'friendly' }],
+          },
+        ],
+        'ls.json task [0] annotation [0] result: expected a list, received "friendly"',
+      ],
+      [
+        [
+          {
+            id: 1,
+            data: { match_id: 'm0001' },
+            annotations: [
+              { id: 1, completed_by: 3, result: [{ type: 'choices', value: { choices: 'friendly' } }] },
+            ],
+          },
+        ],
+        'ls.json task [0] annotation [0] result [0] value.choices: expected a list, received "friendly"',
+      ],
+    ];
+    for (const [data, message] of malformed)
+      expect(() => fromLabelStudio(task, data, 'ls.json')).toThrow(
+        expect.objectContaining({
+          code: 'E_LABEL_IMPORT_INVALID',
+          message: expect.stringContaining(message),
+        }),
+      );
     store.close();
     expect(readLabelLog(path).records).toHaveLength(1);
   });
