@@ -264,9 +264,10 @@ export async function loadTaskPredictor(
       }
       throw error;
     }
+    const viewsOf = viewsByEntity(source);
     const unknownEntities = Object.entries(table.roles).flatMap(([role, declared]) => {
       const key = event.entities[role]!;
-      const views = Object.values(source.views).filter((view) => view.entity === declared.entity);
+      const views = viewsOf.get(declared.entity) ?? [];
       const known = views.length === 0 || views.some((view) => (view.values[key]?.asOf ?? null) !== null);
       return known ? [] : [{ role, entity: declared.entity, key }];
     });
@@ -415,6 +416,23 @@ export async function loadTaskPredictor(
       }
     },
   };
+}
+
+// A store's views grouped by entity, per store: the run's store once, a point-in-time one per
+// materialisation, rather than per event.
+const storeViews = new WeakMap<OnlineStore, Map<string, OnlineStore['views'][string][]>>();
+function viewsByEntity(store: OnlineStore): Map<string, OnlineStore['views'][string][]> {
+  let grouped = storeViews.get(store);
+  if (!grouped) {
+    grouped = new Map();
+    for (const view of Object.values(store.views)) {
+      const list = grouped.get(view.entity) ?? [];
+      list.push(view);
+      grouped.set(view.entity, list);
+    }
+    storeViews.set(store, grouped);
+  }
+  return grouped;
 }
 
 /** The last time the online store's data reached (the materialisation time, less one). */
