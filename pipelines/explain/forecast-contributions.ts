@@ -44,14 +44,21 @@ export function explainForecast(
   }
   const factorial = [1];
   for (let k = 1; k <= d; k++) factorial[k] = factorial[k - 1]! * k;
+  // A coalition's weight depends on its size only: one table of d weights and one of sizes, rather
+  // than a popcount and three factorial look-ups for each of the d·2^(d−1) terms (same values).
+  const weightOfSize = Array.from(
+    { length: d },
+    (_, size) => (factorial[size]! * factorial[d - size - 1]!) / factorial[d]!,
+  );
+  const sizes = new Uint8Array(coalitions);
+  for (let mask = 1; mask < coalitions; mask++) sizes[mask] = sizes[mask & (mask - 1)]! + 1;
   const width = outputs[0]!.length;
   const contributions = featureNames.map((feature, j) => {
     const bit = 1 << j;
     const total = new Array<number>(width).fill(0);
     for (let mask = 0; mask < coalitions; mask++) {
       if (mask & bit) continue;
-      const size = popcount(mask);
-      const weight = (factorial[size]! * factorial[d - size - 1]!) / factorial[d]!;
+      const weight = weightOfSize[sizes[mask]!]!;
       const withFeature = outputs[mask | bit]!;
       const without = outputs[mask]!;
       for (let k = 0; k < width; k++) total[k]! += weight * (withFeature[k]! - without[k]!);
@@ -59,10 +66,4 @@ export function explainForecast(
     return { feature, value: row[j]!, outputs: total };
   });
   return { outputs: outputs[coalitions - 1]!, reference: outputs[0]!, contributions };
-}
-
-function popcount(mask: number): number {
-  let count = 0;
-  for (let m = mask; m; m &= m - 1) count++;
-  return count;
 }

@@ -42,6 +42,7 @@ export {
   featureLeakageGuardMethod,
 } from './leakage-guard.ts';
 export {
+  type FormulaEvaluator,
   type MaterializeOptions,
   materializeOnlineStore,
   type OnlineRead,
@@ -54,5 +55,6 @@ export {
   serveFeatureRow,
   writeOnlineStore,
 } from './online-store.ts';
+export { servingFormulaEvaluator } from './serving-formulas.ts';
 export { assertNoSkew, checkTrainingServingSkew, formulaEvaluator, type SkewReport } from './skew-check.ts';
 export { type TrainingRow, type TrainingSet, timeLabel, timeOrdinal, trainingRow } from './training-set.ts';

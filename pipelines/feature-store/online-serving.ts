@@ -1,8 +1,8 @@
 /**
  * Serving from the online store: a new event's feature row, and one feature's value with its
  * freshness. Pure and browser-safe (no Node, DuckDB or zod imports): the in-browser demo runs this
- * same code. Formulas are evaluated by a callback (DuckDB SQL in Node, the formula-expression
- * subset in the browser).
+ * same code. Formulas are evaluated by a callback (`servingFormulaEvaluator` in Node: the
+ * formula-expression subset in process, DuckDB SQL for the rest; the subset in the browser).
  */
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { type EloState, ratingFor } from './elo-ratings.ts';
@@ -85,6 +85,36 @@ export function seasonOrdinal(seasons: readonly string[], label: string): number
   return label > last ? seasons.length : Number.NaN;
 }
 
+/**
+ * Evaluates one formula's expression over its inputs: a value, or a promise of one (DuckDB). A
+ * synchronous answer is used as it is, without waiting a turn of the event loop.
+ */
+export type FormulaEvaluator = (
+  expression: string,
+  inputs: Record<string, number | null>,
+) => number | null | Promise<number | null>;
+
+/** What `serveFeatureRow` derives from a plan alone: worked out once per plan, not per event. */
+interface PlanLayout {
+  views: Map<string, FeatureStorePlan['spec']['views'][number]>;
+  formulas: { name: string; expression: string; inputs: readonly string[] }[];
+}
+
+// Keyed by the plan object: a plan is not changed once planned, and a dropped plan frees its entry.
+const layouts = new WeakMap<FeatureStorePlan, PlanLayout>();
+
+function layoutOf(plan: FeatureStorePlan): PlanLayout {
+  let layout = layouts.get(plan);
+  if (!layout) {
+    layout = {
+      views: new Map(plan.spec.views.map((view) => [view.name, view])),
+      formulas: orderedFormulas(plan).map((name) => ({ name, ...plan.formulas[name]! })),
+    };
+    layouts.set(plan, layout);
+  }
+  return layout;
+}
+
 /** A new event to serve features for. */
 export interface ServeEvent {
   /** Its time: `YYYY-MM-DD`, or a season label. */
@@ -114,7 +144,7 @@ export async function serveFeatureRow(
   plan: FeatureStorePlan,
   store: OnlineStore,
   event: ServeEvent,
-  evaluate: (expression: string, inputs: Record<string, number | null>) => Promise<number | null>,
+  evaluate: FormulaEvaluator,
 ): Promise<ServedRow> {
   const labels = { timeKind: store.timeKind, seasons: store.seasons };
   const t =
@@ -142,7 +172,7 @@ export async function serveFeatureRow(
         : 0;
   const context: ReadContext = { plan, store, t, season };
   const row: ServedRow = { values: {}, asOf: {}, stale: [] };
-  const views = new Map(plan.spec.views.map((view) => [view.name, view]));
+  const { views, formulas } = layoutOf(plan);
   for (const output of plan.outputs) {
     const view = views.get(output.view)!;
     if (view.kind === 'formula') continue;
@@ -191,10 +221,12 @@ export async function serveFeatureRow(
         ttl: view.ttl,
       });
   }
-  for (const name of orderedFormulas(plan)) {
-    const formula = plan.formulas[name]!;
-    const inputs = Object.fromEntries(formula.inputs.map((input) => [input, row.values[input] ?? null]));
-    row.values[name] = await evaluate(formula.expression, inputs);
+  for (const formula of formulas) {
+    const name = formula.name;
+    const inputs: Record<string, number | null> = {};
+    for (const input of formula.inputs) inputs[input] = row.values[input] ?? null;
+    const value = evaluate(formula.expression, inputs);
+    row.values[name] = value instanceof Promise ? await value : value;
     const times = formula.inputs
       .map((input) => row.asOf[input])
       .filter((v): v is string => v !== null && v !== undefined);

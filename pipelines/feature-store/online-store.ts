@@ -8,6 +8,7 @@ import { type OnlineRecord, type OnlineStore, onlineStoreFormat } from './online
 import { timeLabel } from './training-set.ts';
 
 export {
+  type FormulaEvaluator,
   type OnlineRead,
   type OnlineRecord,
   type OnlineStore,

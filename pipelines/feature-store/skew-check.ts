@@ -3,6 +3,7 @@ import { quote } from './event-table.ts';
 import { storeError } from './feature-store-plan.ts';
 import type { FeatureStoreSession } from './feature-store-session.ts';
 import { materializeOnlineStore, serveFeatureRow } from './online-store.ts';
+import { servingFormulaEvaluator } from './serving-formulas.ts';
 import { type TrainingSet, timeLabel } from './training-set.ts';
 
 /** Evaluates a formula's SQL for one row, with DuckDB, as the offline store does. */
@@ -58,7 +59,9 @@ export async function checkTrainingServingSkew(
     );
     for (const record of result.getRowObjectsJS()) columnValues.set(Number(record.__row), record);
   }
-  const evaluate = formulaEvaluator(session.connection);
+  // The evaluator the server uses (the subset in process, DuckDB for the rest), so the check
+  // compares what is served, formulas included, with the offline store's SQL.
+  const evaluate = servingFormulaEvaluator(plan, () => formulaEvaluator(session.connection));
   const report: SkewReport = { checkedEvents: 0, checkedValues: 0, mismatches: [] };
   const roles = Object.entries(plan.spec.table.roles);
   for (const i of rows) {

@@ -13,6 +13,7 @@ import {
   readOnlineStore,
   type ServedRow,
   serveFeatureRow,
+  servingFormulaEvaluator,
   timeLabel,
   timeOrdinal,
 } from '../../pipelines/feature-store/index.ts';
@@ -114,7 +115,8 @@ const intervalLevels = [0.8, 0.95] as const;
 /**
  * Builds the predictor of a deployed version 2 model: the project's feature-store plan, the run's
  * online store, the artifact and, for covariates, the run's best baseline. Formulas are evaluated
- * with DuckDB, as the offline store evaluates them. Close it to release DuckDB.
+ * in process when in the subset JavaScript and DuckDB read alike, else with DuckDB as the offline
+ * store evaluates them (`servingFormulaEvaluator`). Close it to release DuckDB.
  */
 export async function loadTaskPredictor(
   project: LoadedProject,
@@ -127,14 +129,19 @@ export async function loadTaskPredictor(
   const store = await readOnlineStore(join(runDir, run.featureStore?.onlineStore ?? 'online-store.json'));
   checkServable(project, plan, store, artifact, run.runId);
 
+  // Formulas in the subset JavaScript and DuckDB read alike are evaluated in process; DuckDB is
+  // opened only for a formula outside it (or comes with the point-in-time session), as a round
+  // trip to it per formula per event was most of a request's time.
   let instance: DuckDBInstance | undefined;
-  let connection: DuckDBConnection;
-  if (options.history) connection = options.history.connection;
-  else {
-    instance = await DuckDBInstance.create(':memory:');
-    connection = await instance.connect();
-  }
-  const evaluate = formulaEvaluator(connection);
+  let connection: DuckDBConnection | undefined = options.history?.connection;
+  const openConnection = async (): Promise<DuckDBConnection> => {
+    if (!connection) {
+      instance = await DuckDBInstance.create(':memory:');
+      connection = await instance.connect();
+    }
+    return connection;
+  };
+  const evaluate = servingFormulaEvaluator(plan, async () => formulaEvaluator(await openConnection()));
   // One DuckDB connection runs one statement at a time: requests take turns.
   let turn: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
@@ -257,9 +264,10 @@ export async function loadTaskPredictor(
       }
       throw error;
     }
+    const viewsOf = viewsByEntity(source);
     const unknownEntities = Object.entries(table.roles).flatMap(([role, declared]) => {
       const key = event.entities[role]!;
-      const views = Object.values(source.views).filter((view) => view.entity === declared.entity);
+      const views = viewsOf.get(declared.entity) ?? [];
       const known = views.length === 0 || views.some((view) => (view.values[key]?.asOf ?? null) !== null);
       return known ? [] : [{ role, entity: declared.entity, key }];
     });
@@ -403,11 +411,28 @@ export async function loadTaskPredictor(
       }),
     close: () => {
       if (instance) {
-        connection.closeSync();
+        connection?.closeSync();
         instance.closeSync();
       }
     },
   };
+}
+
+// A store's views grouped by entity, per store: the run's store once, a point-in-time one per
+// materialisation, rather than per event.
+const storeViews = new WeakMap<OnlineStore, Map<string, OnlineStore['views'][string][]>>();
+function viewsByEntity(store: OnlineStore): Map<string, OnlineStore['views'][string][]> {
+  let grouped = storeViews.get(store);
+  if (!grouped) {
+    grouped = new Map();
+    for (const view of Object.values(store.views)) {
+      const list = grouped.get(view.entity) ?? [];
+      list.push(view);
+      grouped.set(view.entity, list);
+    }
+    storeViews.set(store, grouped);
+  }
+  return grouped;
 }
 
 /** The last time the online store's data reached (the materialisation time, less one). */
