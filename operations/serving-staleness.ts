@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { featureStoreSpecOf } from '../pipelines/engine/feature-store-spec.ts';
 import {
-  type FeatureStorePlan,
+  formulaLineage,
   planFeatureStore,
   readOnlineFeature,
   readOnlineStore,
@@ -35,7 +35,7 @@ export async function servingStaleness(
   const store = await readOnlineStore(
     join(model.runDir, model.run.featureStore?.onlineStore ?? 'online-store.json'),
   );
-  const read = lineage(plan, model.artifact.featureNames);
+  const read = formulaLineage(plan, model.artifact.featureNames);
   const outputs = plan.outputs.filter(
     (output) => output.role !== undefined && read.has(output.column) && store.views[output.view],
   );
@@ -71,15 +71,4 @@ export async function servingStaleness(
     unknownEntityEvents,
     features: [...staleCounts].map(([feature, count]) => ({ feature, share: events ? count / events : 0 })),
   };
-}
-
-function lineage(plan: FeatureStorePlan, features: readonly string[]): Set<string> {
-  const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    for (const input of plan.formulas[name]?.inputs ?? []) visit(input);
-  };
-  for (const name of features) visit(name);
-  return seen;
 }

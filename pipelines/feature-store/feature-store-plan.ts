@@ -272,3 +272,15 @@ export function orderFormulas(formulas: FeatureStorePlan['formulas'], source: st
   for (const name of Object.keys(formulas)) visit(name, []);
   return order;
 }
+
+/** `features` and, transitively, every column their formulas read: what computing them needs. */
+export function formulaLineage(plan: FeatureStorePlan, features: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const input of plan.formulas[name]?.inputs ?? []) visit(input);
+  };
+  for (const name of features) visit(name);
+  return seen;
+}

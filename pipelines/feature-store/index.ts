@@ -7,7 +7,12 @@
 
 export { describeFeatureStore, type ViewDescription } from './describe-store.ts';
 export type { EventSource } from './event-table.ts';
-export { type FeatureOutput, type FeatureStorePlan, planFeatureStore } from './feature-store-plan.ts';
+export {
+  type FeatureOutput,
+  type FeatureStorePlan,
+  formulaLineage,
+  planFeatureStore,
+} from './feature-store-plan.ts';
 export {
   buildTrainingSet,
   type FeatureStoreSession,

@@ -7,6 +7,7 @@ import {
   type FeatureStorePlan,
   type FeatureStoreSession,
   formulaEvaluator,
+  formulaLineage,
   materializeOnlineStore,
   type OnlineStore,
   planFeatureStore,
@@ -439,18 +440,6 @@ function viewsByEntity(store: OnlineStore): Map<string, OnlineStore['views'][str
 function lastDataTime(store: OnlineStore): string {
   const labels = { timeKind: store.timeKind, seasons: store.seasons };
   return timeLabel(labels, store.materializedAt - 1) ?? String(store.materializedAt - 1);
-}
-
-/** The model's features and, transitively, the features its formulas read: where staleness matters. */
-function formulaLineage(plan: FeatureStorePlan, features: readonly string[]): Set<string> {
-  const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    for (const input of plan.formulas[name]?.inputs ?? []) visit(input);
-  };
-  for (const name of features) visit(name);
-  return seen;
 }
 
 function describeMissing(

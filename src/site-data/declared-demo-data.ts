@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { featureStoreSpecOf } from '../../pipelines/engine/feature-store-spec.ts';
-import { type FeatureStorePlan, planFeatureStore } from '../../pipelines/feature-store/feature-store-plan.ts';
+import {
+  type FeatureStorePlan,
+  formulaLineage,
+  planFeatureStore,
+} from '../../pipelines/feature-store/feature-store-plan.ts';
 import { compileFormula } from '../../pipelines/feature-store/formula-expression.ts';
 import type { OnlineStore } from '../../pipelines/feature-store/online-serving.ts';
 import { timeLabel } from '../../pipelines/feature-store/training-set.ts';
@@ -113,13 +117,7 @@ export async function declaredDemoData(
 
 /** The plan cut down to the outputs `features` read, directly or through formulas. */
 export function planFor(plan: FeatureStorePlan, features: readonly string[]): FeatureStorePlan {
-  const needed = new Set<string>();
-  const visit = (column: string) => {
-    if (needed.has(column)) return;
-    needed.add(column);
-    for (const input of plan.formulas[column]?.inputs ?? []) visit(input);
-  };
-  for (const feature of features) visit(feature);
+  const needed = formulaLineage(plan, features);
   const outputs = plan.outputs.filter((output) => needed.has(output.column));
   const viewNames = new Set(outputs.map((output) => output.view));
   const keep = <T>(record: Record<string, T>, names: Set<string>) =>
