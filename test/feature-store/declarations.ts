@@ -118,6 +118,21 @@ export const clubFootball = {
 } satisfies FeatureStoreSpecInput;
 
 /** K by tournament importance, after eloratings.net. */
+/** The club-football declaration plus a raw column that is an outcome of the event: a leak. */
+export const leakyClubFootball = {
+  ...clubFootball,
+  views: [
+    ...clubFootball.views,
+    {
+      name: 'home_goals',
+      description: 'Goals (an outcome!)',
+      kind: 'column',
+      ttl: '1d',
+      column: 'homeGoals',
+    },
+  ],
+} as FeatureStoreSpecInput;
+
 export const tournamentK = {
   'FIFA World Cup': 60,
   'UEFA Euro': 50,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkFeatureLeakage, type FeatureStoreSpecInput } from '../../pipelines/feature-store/index.ts';
+import { checkFeatureLeakage } from '../../pipelines/feature-store/index.ts';
 import { checkFeatureLeakageOnThread } from '../../pipelines/feature-store/leakage-guard-thread.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { clubFootball } from './declarations.ts';
+import { clubFootball, leakyClubFootball } from './declarations.ts';
 import { bundledMatches } from './football-data.ts';
 
 describe('the leakage guard on a worker thread', () => {
@@ -21,19 +21,7 @@ describe('the leakage guard on a worker thread', () => {
   });
 
   it('fails with the same MlfolioError (code, exit status, message) when a view leaks', async () => {
-    const leaky = {
-      ...clubFootball,
-      views: [
-        ...clubFootball.views,
-        {
-          name: 'home_goals',
-          description: 'Goals (an outcome!)',
-          kind: 'column',
-          ttl: '1d',
-          column: 'homeGoals',
-        },
-      ],
-    } as FeatureStoreSpecInput;
+    const leaky = leakyClubFootball;
     const matches = ((await bundledMatches()) as unknown as Record<string, unknown>[]).slice(0, 400);
     const job = { spec: leaky, rows: matches, options: { probes: 2, outcomes: ['homeGoals', 'awayGoals'] } };
     const error = await checkFeatureLeakageOnThread({ ...job, source: 'project.yaml' }).catch(

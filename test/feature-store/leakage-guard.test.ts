@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   buildTrainingSet,
   checkFeatureLeakage,
-  type FeatureStoreSpecInput,
   planFeatureStore,
 } from '../../pipelines/feature-store/index.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { clubFootball, internationalFootball } from './declarations.ts';
+import { clubFootball, internationalFootball, leakyClubFootball } from './declarations.ts';
 import { nationRows, readings, readingsRows } from './fixtures.ts';
 import { bundledMatches } from './football-data.ts';
 
@@ -35,19 +34,7 @@ describe('feature leakage guard', () => {
   });
 
   it('fails naming the view when a raw column feature is an outcome of the event', async () => {
-    const leaky = {
-      ...clubFootball,
-      views: [
-        ...clubFootball.views,
-        {
-          name: 'home_goals',
-          description: 'Goals (an outcome!)',
-          kind: 'column',
-          ttl: '1d',
-          column: 'homeGoals',
-        },
-      ],
-    } as FeatureStoreSpecInput;
+    const leaky = leakyClubFootball;
     const matches = ((await bundledMatches()) as unknown as Record<string, unknown>[]).slice(0, 400);
     const error = await leakageError(() =>
       checkFeatureLeakage(

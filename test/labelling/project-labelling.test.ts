@@ -64,6 +64,17 @@ async function label(
   }
 }
 
+/** The fixture's tournaments with the importance a careful annotator gives them. */
+const truth: Record<string, string> = {
+  'World Cup': 'major',
+  'World Cup qualification': 'qualifier',
+  'Continental Cup': 'major',
+  'Continental Cup qualification': 'qualifier',
+  Friendly: 'friendly',
+  'Regional Games': 'other',
+  'Invitational Trophy': 'friendly',
+};
+
 describe('a labelling task declared in a version 2 project', () => {
   it("takes its items from the distinct values of a project table's column, with their rows and time span", async () => {
     const { workspace: ws } = await workspace();
@@ -226,15 +237,6 @@ describe('what the labels were worth, and the audit', () => {
       hint: expect.stringContaining('mlfolio label labelled importance --report'),
     });
 
-    const truth: Record<string, string> = {
-      'World Cup': 'major',
-      'World Cup qualification': 'qualifier',
-      'Continental Cup': 'major',
-      'Continental Cup qualification': 'qualifier',
-      Friendly: 'friendly',
-      'Regional Games': 'other',
-      'Invitational Trophy': 'friendly',
-    };
     await label(log, task, 'ai-agent:test', truth);
     await label(log, task, 'bea', { ...truth, 'Invitational Trophy': 'other' });
     const report = await buildLabelReport(ws, project, task, log, { seeds: 3 });
@@ -280,15 +282,6 @@ describe('what the labels were worth, and the audit', () => {
 });
 
 describe('the label effect pooled over rolling-origin folds', () => {
-  const truth: Record<string, string> = {
-    'World Cup': 'major',
-    'World Cup qualification': 'qualifier',
-    'Continental Cup': 'major',
-    'Continental Cup qualification': 'qualifier',
-    Friendly: 'friendly',
-    'Regional Games': 'other',
-    'Invitational Trophy': 'friendly',
-  };
   const pooledProject = (effectFolds: number | 'all') => {
     const base = fixtureProject({ backtest: { minTrainSeasons: 2, maxFolds: 4 } });
     const matches = (base.data as { tables: { matches: { labels: Record<string, unknown>[] } } }).tables
