@@ -1,16 +1,22 @@
 import type { Progress } from '../portfolio/progress.ts';
 
 /**
+ * Streams with a step line drawn and not yet finished. Shared by every progress writing to the
+ * stream: projects that run concurrently (`mlfolio start`) take turns on the one redrawn line, and
+ * whichever writes a whole line first clears the other's half-drawn step.
+ */
+const drawing = new WeakSet<NodeJS.WriteStream>();
+
+/**
  * Progress on stderr: a redrawn line on a terminal, plain lines elsewhere (CI logs), so stdout
  * stays clean for data that commands print.
  */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, prefix = ''): Progress {
   const tty = stream.isTTY === true;
   let lastStepLine = 0;
-  let pending = false;
   const clear = () => {
-    if (tty && pending) stream.write('\r\x1b[2K');
-    pending = false;
+    if (tty && drawing.has(stream)) stream.write('\r\x1b[2K');
+    drawing.delete(stream);
   };
   return {
     stage(name, detail) {
@@ -21,8 +27,11 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, pr
       const line = `${prefix}  ${bar(done, total)} ${done}/${total}${label ? ` ${label}` : ''}`;
       if (tty) {
         stream.write(`\r\x1b[2K${line}`);
-        pending = done < total;
-        if (!pending) stream.write('\n');
+        if (done < total) drawing.add(stream);
+        else {
+          drawing.delete(stream);
+          stream.write('\n');
+        }
       } else if (done === total || Date.now() - lastStepLine > 2000) {
         lastStepLine = Date.now();
         stream.write(`${line}\n`);

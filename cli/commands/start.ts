@@ -21,6 +21,7 @@ export const startCommand = defineCommand({
     const { runAnyProject } = await import('../../pipelines/run-any-project.ts');
     const slugs = await projectsFor(workspace, undefined);
     const skipped: string[] = [];
+    const runnable: string[] = [];
     for (const slug of slugs) {
       const draft = await draftReason(workspace, slug);
       if (draft) {
@@ -28,12 +29,23 @@ export const startCommand = defineCommand({
           `[${slug}] skipped: a draft, because ${draft}. \`mlfolio audit ${slug}\` lists what is missing.`,
         );
         skipped.push(slug);
-        continue;
-      }
-      const progress = terminalProgress(process.stderr, `[${slug}] `);
-      const project = await loadAnyProject(workspace, slug, { notice: (message) => progress.info(message) });
-      await runAnyProject(workspace, project, { force: args.force, progress });
+      } else runnable.push(slug);
     }
+    // The projects run concurrently on this thread: while one waits for DuckDB or its leakage
+    // guard's worker thread, another trains or evaluates, so neither core idles between projects.
+    // Each run is independent (own stage cache, seeded randomness); the first failure is reported
+    // once every run has settled, so a finished project's run is recorded whatever another does.
+    const outcomes = await Promise.allSettled(
+      runnable.map(async (slug) => {
+        const progress = terminalProgress(process.stderr, `[${slug}] `);
+        const project = await loadAnyProject(workspace, slug, {
+          notice: (message) => progress.info(message),
+        });
+        await runAnyProject(workspace, project, { force: args.force, progress });
+      }),
+    );
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     const site = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
     const where = relative(process.cwd(), site.outDir) || '.';
     console.log(

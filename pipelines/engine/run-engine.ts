@@ -43,6 +43,7 @@ import {
   type TimeSplit,
 } from '../split/time-split.ts';
 import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from '../tasks/metrics.ts';
+import { fitModel } from '../tasks/models/fit-threads.ts';
 import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
@@ -311,11 +312,10 @@ export async function runEngine(
       code: ['pipelines/tasks', 'pipelines/random.ts'],
       describe: `${model.kind} on ${indices.length} rows`,
       run: async () => {
-        const kind = modelKinds[model.kind]!;
         const featureNames = model.features ?? spec.use ?? rows.featureNames;
         const columns = featureNames.map((f) => rows.featureNames.indexOf(f));
-        const t0 = performance.now();
-        const artifact = await kind.fit(
+        return fitModel(
+          model.kind,
           task,
           {
             featureNames,
@@ -325,15 +325,19 @@ export async function runEngine(
           model.params,
           spec.seed,
         );
-        return { artifact, trainMs: performance.now() - t0 };
       },
     });
-  const trained: { artifact: TaskArtifact; trainMs: number }[] = [];
-  for (const [index, model] of spec.models.entries()) {
-    progress.step(index, spec.models.length, `training ${model.id}`);
-    trained.push(await trainOn(model, split.trainPeriod.seasons, split.train, `train:${model.id}`));
-  }
-  progress.step(spec.models.length, spec.models.length);
+  // Every model's fit is queued at once on the fit threads (one per core); stages are recorded in
+  // the order they start, so the run's key does not depend on which fit finishes first.
+  let fitted = 0;
+  progress.step(0, spec.models.length, 'training');
+  const trained = await Promise.all(
+    spec.models.map(async (model) => {
+      const result = await trainOn(model, split.trainPeriod.seasons, split.train, `train:${model.id}`);
+      progress.step(++fitted, spec.models.length, `trained ${model.id}`);
+      return result;
+    }),
+  );
 
   const forecastRows = (artifact: TaskArtifact, indices: readonly number[]) => {
     const columns = artifact.featureNames.map((f) => rows.featureNames.indexOf(f));
@@ -390,28 +394,28 @@ export async function runEngine(
       (m) => !spec.backtest.models || spec.backtest.models.includes(m.id),
     );
     const foldNames: string[] = [];
-    const foldArtifacts: {
+    const queued: {
       fold: (typeof folds)[number];
-      models: { id: string; artifact: TaskArtifact }[];
+      models: Promise<{ id: string; artifact: TaskArtifact }>[];
     }[] = [];
-    for (const [f, fold] of folds.entries()) {
-      const models: { id: string; artifact: TaskArtifact }[] = [];
-      for (const [m, model] of backtestModels.entries()) {
-        progress.step(
-          f * backtestModels.length + m,
-          folds.length * backtestModels.length,
-          `backtest ${fold.testSeason} ${model.id}`,
-        );
+    // Every fold's fits are queued at once, like the final fits above.
+    const fits = folds.length * backtestModels.length;
+    let done = 0;
+    progress.step(0, fits, 'backtest');
+    for (const fold of folds) {
+      const models = backtestModels.map((model) => {
         const name = `backtest:${fold.testSeason}:${model.id}`;
         foldNames.push(name);
-        models.push({
-          id: model.id,
-          artifact: (await trainOn(model, fold.trainSeasons, fold.train, name)).artifact,
+        return trainOn(model, fold.trainSeasons, fold.train, name).then(({ artifact }) => {
+          progress.step(++done, fits, `backtest ${fold.testSeason} ${model.id}`);
+          return { id: model.id, artifact };
         });
-      }
-      foldArtifacts.push({ fold, models });
+      });
+      queued.push({ fold, models });
     }
-    progress.step(1, 1);
+    const foldArtifacts = await Promise.all(
+      queued.map(async ({ fold, models }) => ({ fold, models: await Promise.all(models) })),
+    );
     backtest = await graph.run({
       name: 'backtest',
       needs: foldNames,
