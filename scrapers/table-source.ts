@@ -1,5 +1,6 @@
 import type { ColumnType } from '../portfolio/project-file/data-spec.ts';
 import type { Workspace } from '../portfolio/workspace.ts';
+import type { ScrapePlan } from './scrape-plan.ts';
 import type { ExcludedRecord, Provenance } from './source.ts';
 import type { TableSourceKind, TableSourceSpecOf } from './table-source-specs.ts';
 
@@ -46,4 +47,10 @@ export interface TableSource<K extends TableSourceKind = TableSourceKind> {
    * package's version, the date for a live fetch): equal fingerprints let the collect stage be reused.
    */
   fingerprint(spec: TableSourceSpecOf<K>, context: Omit<TableSourceContext, 'now'>): Promise<string>;
+  /**
+   * The crawl `mlfolio scrape <project>` runs for a table of this source, named `name`; undefined
+   * when these settings fetch nothing (an offline copy). A source without it is never crawled by
+   * `scrape`: `collect` and `run` fetch what it needs.
+   */
+  scrapePlan?(spec: TableSourceSpecOf<K>, name: string): Promise<ScrapePlan<unknown> | undefined>;
 }

@@ -9,27 +9,18 @@ import { listProjects } from '../../portfolio/project-spec.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { type CrawlFailure, formatSummary } from '../../scrapers/crawl/crawl.ts';
-import type { FetchPolicySpec } from '../../scrapers/fetch/fetch-policy.ts';
 import { ScrapeError } from '../../scrapers/scrape-error.ts';
-import { runScrape, type ScrapePlan } from '../../scrapers/scrape-plan.ts';
-import { profileNamed, type SiteProfile } from '../../scrapers/site-profiles.ts';
-import { loadSourceFile, pagesOf } from '../../scrapers/source-file.ts';
-import { htmlStatsTablePlan } from '../../scrapers/sources/html-stats-table/index.ts';
-import { assertNoPlaceholders } from '../../scrapers/sources/html-stats-table/placeholders.ts';
+import { runScrape } from '../../scrapers/scrape-plan.ts';
+import { type PlannedScrape, sourceFilePlan } from '../../scrapers/source-file-plan.ts';
 import { scrapedSourceOf } from '../../scrapers/sources/html-stats-table/project-source.ts';
 import { internationalResultsPlan } from '../../scrapers/sources/international-results/index.ts';
-import { openFootballPlan } from '../../scrapers/sources/openfootball/live-plan.ts';
+import { tableSourceFor } from '../../scrapers/table-sources.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { cacheModeOf, type FetchArgValues, fetchArgs, fetcherFrom } from './fetch-args.ts';
 
 const builtInSources = ['international-results'] as const;
 
-interface ResolvedTarget {
-  plan: ScrapePlan<unknown>;
-  policy?: FetchPolicySpec;
-  profile?: SiteProfile;
-  concurrency?: number;
-}
+type ResolvedTarget = PlannedScrape;
 
 export const scrapeCommand = defineCommand({
   meta: {
@@ -108,93 +99,33 @@ async function resolveTarget(target: string): Promise<ResolvedTarget | undefined
   if (projects.includes(target)) {
     const scraped = await scrapedSourceOf(workspace, target);
     // A project reading scraped pages collects with the source file beside it, into its data folder.
-    if (scraped) return fromSourceFile(scraped, target, { placeholders: 'refuse' });
+    if (scraped) return sourceFilePlan(scraped, target, { placeholders: 'refuse' });
     const { file, specFile } = await loadProjectFile(workspace, target);
     const tables = Object.entries(file.data.tables);
-    const live = tables.flatMap(([, table]) =>
-      table.source.kind === 'openfootball' && table.source.transport === 'live' ? [table.source] : [],
-    );
-    const source = live[0];
-    if (source) {
-      return {
-        plan: openFootballPlan({
-          name: target,
-          seasons: source.seasons ?? ['2016-17'],
-          leagues: source.leagues ?? ['en.1'],
-          ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
-        }),
-      };
+    // The first table whose source crawls live pages; none crawled when every source is offline.
+    let crawlable = true;
+    for (const [name, table] of tables) {
+      const source = await tableSourceFor(table.source.kind, { specFile, table: name });
+      if (!source.scrapePlan) crawlable = false;
+      const plan = await source.scrapePlan?.(table.source as never, target);
+      if (plan) return { plan };
     }
-    if (tables.every(([, table]) => table.source.kind === 'openfootball')) return undefined;
+    if (crawlable) return undefined;
     throw new MlfolioError({
       code: 'E_UNKNOWN_SOURCE',
       message: `Project "${target}" (${specFile}) has no source that \`mlfolio scrape\` crawls: its tables read ${tables.map(([name, table]) => `${name} (${table.source.kind})`).join(', ')}.`,
-      hint: `\`mlfolio collect ${target}\` or \`mlfolio run ${target}\` collects them (a URL through the polite fetcher); \`mlfolio scrape\` crawls openfootball live sources and html-stats-table pages.`,
+      hint: `\`mlfolio collect ${target}\` or \`mlfolio run ${target}\` collects them (a URL through the polite fetcher); \`mlfolio scrape\` crawls sources that fetch live pages and html-stats-table pages.`,
       exitCode: 2,
     });
   }
   if (target === 'international-results') return { plan: internationalResultsPlan() };
-  if (/\.ya?ml$/i.test(target) || (await isFile(target))) return fromSourceFile(target);
+  if (/\.ya?ml$/i.test(target) || (await isFile(target))) return sourceFilePlan(target);
   throw new MlfolioError({
     code: 'E_UNKNOWN_SOURCE',
     message: `"${target}" is not a project, a built-in source or a source file.`,
     hint: `${didYouMean(target, [...projects, ...builtInSources])} Projects: ${projects.join(', ') || '(none)'}; built-in: ${builtInSources.join(', ')}.`,
     exitCode: 2,
   });
-}
-
-/**
- * The plan of a source file; `name` (a project's slug) overrides the file's own dataset name. A
- * project's source with placeholders left from `mlfolio new` is refused before anything is fetched.
- */
-async function fromSourceFile(
-  file: string,
-  name?: string,
-  options: { placeholders?: 'refuse' } = {},
-): Promise<ResolvedTarget> {
-  const loaded = await loadSourceFile(file);
-  const source = name ? { ...loaded, name } : loaded;
-  if (source.kind === 'html-stats-table' && options.placeholders === 'refuse') {
-    assertNoPlaceholders(source, file);
-  }
-  const common = {
-    ...(source.fetch ? { policy: source.fetch } : {}),
-    ...(source.concurrency ? { concurrency: source.concurrency } : {}),
-  };
-  switch (source.kind) {
-    case 'html-stats-table': {
-      const pages = pagesOf(source);
-      const profile = source.profile ? profileNamed(source.profile) : undefined;
-      return {
-        plan: htmlStatsTablePlan({
-          name: source.name,
-          urls: pages.map((page) => page.url),
-          ...(source.pages ? { seasons: pages.map((page) => page.season!) } : {}),
-          file,
-          table: source.table,
-          ...(source.licence ? { licence: source.licence } : {}),
-          ...(source.attribution ? { attribution: source.attribution } : {}),
-        }) as ScrapePlan<unknown>,
-        ...(profile ? { profile } : {}),
-        ...common,
-      };
-    }
-    case 'international-results':
-      return {
-        plan: { ...internationalResultsPlan(source.url), name: source.name } as ScrapePlan<unknown>,
-        ...common,
-      };
-    case 'openfootball':
-      return {
-        plan: openFootballPlan({
-          name: source.name,
-          seasons: source.seasons,
-          leagues: source.leagues,
-          ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
-        }) as ScrapePlan<unknown>,
-        ...common,
-      };
-  }
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -4,8 +4,8 @@ import { tableSourceSpecs } from '../../scrapers/table-source-specs.ts';
 /**
  * Where a project's tables come from: one of the registered sources (`scrapers/table-source-specs.ts`,
  * collected through `scrapers/table-sources.ts`). Every source goes through the scrapers (the polite
- * fetcher and the snapshot store) except the package-bundled OpenFootball subset; an open dataset may
- * name a copy shipped in the repository, which seeds the snapshot store so the project runs offline.
+ * fetcher and the snapshot store) except data bundled in an npm package; an open dataset may name a
+ * copy shipped in the repository, which seeds the snapshot store so the project runs offline.
  */
 export const tableSourceSchema = z.discriminatedUnion('kind', tableSourceSpecs);
 export type TableSource = z.output<typeof tableSourceSchema>;

@@ -279,6 +279,35 @@ describe('mlfolio scrape <project>', () => {
       expect.objectContaining({ homeTeam: 'Northport', homeGoals: 2, awayGoals: 2 }),
     ]);
   });
+  it('fetches nothing for a project whose sources are all offline, and collects its tables', async () => {
+    await mkdir(join(root, 'content', 'projects', 'offline-example'), { recursive: true });
+    await writeFile(
+      join(root, 'content', 'projects', 'offline-example', 'project.yaml'),
+      readFileSync(v1ProjectFile, 'utf8'),
+    );
+    expect(await main(['scrape', 'offline-example'])).toBe(0);
+    expect(output.join('\n')).toMatch(
+      /transport "offline" reads the bundled dataset, no requests made — \d+ rows/,
+    );
+  });
+
+  it('names the tables of a project whose sources `scrape` does not crawl, and the command that collects them', async () => {
+    // A table read from a CSV file is collected by `collect` or `run`, not crawled.
+    await mkdir(join(root, 'content', 'projects', 'csv-example'), { recursive: true });
+    await writeFile(
+      join(root, 'content', 'projects', 'csv-example', 'project.yaml'),
+      readFileSync(
+        join(import.meta.dirname, '..', '..', 'content', 'projects', 'mlb-team-wins', 'project.yaml'),
+        'utf8',
+      ),
+    );
+    expect(await main(['scrape', 'csv-example'])).toBe(2);
+    expect(errors.join('\n')).toContain('E_UNKNOWN_SOURCE');
+    expect(errors.join('\n')).toMatch(
+      /has no source that `mlfolio scrape` crawls: its tables read \w+ \(csv\)/,
+    );
+    expect(errors.join('\n')).toContain('mlfolio collect csv-example');
+  });
 });
 
 describe('mlfolio scrape <stats-table project>', () => {

@@ -12,6 +12,9 @@ export { type MatchRecord, matchRecordColumns, matchRecordSchema, seasonOf } fro
 
 export type OpenFootballSourceSpec = ProjectSpec['source'];
 
+/** What a live source fetches when its settings name no seasons or leagues. */
+export const liveDefaults = { seasons: ['2016-17'], leagues: ['en.1'] } as const;
+
 /**
  * Collects OpenFootball match results through the transport the project declares. The live
  * transport goes through the polite fetcher; by default one that keeps responses in the
@@ -24,8 +27,8 @@ export async function collectOpenFootball(
   const read =
     spec.transport === 'live'
       ? await fetchOpenFootball({
-          seasons: spec.seasons ?? ['2016-17'],
-          leagues: spec.leagues ?? ['en.1'],
+          seasons: spec.seasons ?? liveDefaults.seasons,
+          leagues: spec.leagues ?? liveDefaults.leagues,
           ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
           fetcher: options.fetcher ?? createFetcher({ cache: 'revalidate' }),
         }).then((result) => ({ ...result, location: result.origin.join(', ') }))

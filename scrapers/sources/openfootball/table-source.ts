@@ -1,3 +1,4 @@
+import type { ScrapePlan } from '../../scrape-plan.ts';
 import type { TableSource } from '../../table-source.ts';
 import { bundledDatasetFingerprint } from './offline-transport.ts';
 
@@ -31,5 +32,18 @@ export const openFootballTableSource: TableSource<'openfootball'> = {
   async fingerprint(spec) {
     // A live fetch may change any day; the bundled subset only with the package.
     return spec.transport === 'live' ? new Date().toISOString().slice(0, 10) : bundledDatasetFingerprint();
+  },
+  async scrapePlan(spec, name) {
+    if (spec.transport !== 'live') return undefined;
+    const [{ openFootballPlan }, { liveDefaults }] = await Promise.all([
+      import('./live-plan.ts'),
+      import('./index.ts'),
+    ]);
+    return openFootballPlan({
+      name,
+      seasons: spec.seasons ?? liveDefaults.seasons,
+      leagues: spec.leagues ?? liveDefaults.leagues,
+      ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
+    }) as ScrapePlan<unknown>;
   },
 };
