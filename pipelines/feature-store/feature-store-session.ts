@@ -34,16 +34,55 @@ export interface FeatureStoreSession {
   close(): void;
 }
 
+/**
+ * Where sessions' tables live. By default each session opens its own in-memory DuckDB instance and
+ * closes it. Sessions opened on a `FeatureStoreDatabase` each attach a fresh in-memory catalog to
+ * its one instance instead, so many sessions in a row (the leakage guard's rebuilds) set up and
+ * tear down DuckDB's threads and buffer pool once. A closed session's catalog is detached when the
+ * next session opens, or when the database closes.
+ */
+export interface FeatureStoreDatabase {
+  instance: DuckDBInstance;
+  /** Catalogs attached so far; each session gets the next number. */
+  attached: number;
+  /** Catalogs of closed sessions, not yet detached. */
+  closed: string[];
+  close(): void;
+}
+
+/** An in-memory DuckDB instance for sessions in a row; `threads` caps DuckDB's worker threads. */
+export async function createFeatureStoreDatabase(
+  options: { threads?: number } = {},
+): Promise<FeatureStoreDatabase> {
+  const instance = await DuckDBInstance.create(
+    ':memory:',
+    options.threads === undefined ? {} : { threads: String(options.threads) },
+  );
+  return { instance, attached: 0, closed: [], close: () => instance.closeSync() };
+}
+
 /** `spec` is a plan from `planFeatureStore`, or an untrusted declaration validated here. */
 export async function openFeatureStore(
   spec: FeatureStorePlan | unknown,
   source: EventSource,
   specSource = 'feature store declaration',
+  database?: FeatureStoreDatabase,
 ): Promise<FeatureStoreSession> {
   const plan = isPlan(spec) ? spec : planFeatureStore(spec, specSource);
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = database?.instance ?? (await DuckDBInstance.create(':memory:'));
   const connection = await instance.connect();
+  const catalog = database ? quote(`__store_${database.attached++}`) : undefined;
+  const release = () => {
+    connection.closeSync();
+    if (database) database.closed.push(catalog!);
+    else instance.closeSync();
+  };
   try {
+    if (database) {
+      const stale = database.closed.splice(0);
+      for (const name of stale) await connection.run(`DETACH DATABASE IF EXISTS ${name}`);
+      await connection.run(`ATTACH ':memory:' AS ${catalog}; USE ${catalog}`);
+    }
     const loaded = await loadEvents(connection, plan, source);
     await buildTimelines(connection, plan);
     let historyCache: Record<string, Map<string, TimelineEvent[]>> | undefined;
@@ -66,15 +105,11 @@ export async function openFeatureStore(
         }
         return events;
       },
-      close: () => {
-        connection.closeSync();
-        instance.closeSync();
-      },
+      close: release,
     };
     return session;
   } catch (error) {
-    connection.closeSync();
-    instance.closeSync();
+    release();
     throw error;
   }
 }
@@ -88,8 +123,9 @@ export async function buildTrainingSet(
   spec: FeatureStorePlan | unknown,
   source: EventSource,
   specSource = 'feature store declaration',
+  database?: FeatureStoreDatabase,
 ): Promise<TrainingSet> {
-  const session = await openFeatureStore(spec, source, specSource);
+  const session = await openFeatureStore(spec, source, specSource, database);
   try {
     return await session.trainingSet();
   } finally {

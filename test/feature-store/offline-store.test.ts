@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildTrainingSet,
+  createFeatureStoreDatabase,
   futureTarget,
   openFeatureStore,
   type TrainingSet,
@@ -126,6 +127,38 @@ describe('offline store: point in time', () => {
       expect(bos2003.next).toBeNaN();
     } finally {
       session.close();
+    }
+  });
+});
+
+describe('offline store: sessions sharing one DuckDB instance', () => {
+  it('builds each store in its own catalog, the same as on its own instance, with one session still open beside the next', async () => {
+    const alone = await buildTrainingSet(internationalFootball, { rows: nationRows });
+    const database = await createFeatureStoreDatabase({ threads: 1 });
+    try {
+      const open = await openFeatureStore(readings, { rows: readingsRows }, 'readings', database);
+      const shared = await buildTrainingSet(internationalFootball, { rows: nationRows }, 'nations', database);
+      const again = await buildTrainingSet(
+        internationalFootball,
+        { rows: nationRows.slice(0, 2) },
+        'nations',
+        database,
+      );
+      // The first session's tables are untouched by the two built after it.
+      const readingsSet = await open.trainingSet();
+      open.close();
+      expect(readingsSet.ids).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'a5', 'a6']);
+      expect(shared).toEqual(alone);
+      expect(again.size).toBe(2);
+      // Closed sessions' catalogs are detached when the next one opens.
+      const last = await openFeatureStore(readings, { rows: readingsRows }, 'readings', database);
+      const catalogs = await last.connection.runAndReadAll(
+        "SELECT database_name FROM duckdb_databases() WHERE database_name LIKE '__store_%' ORDER BY 1",
+      );
+      last.close();
+      expect(catalogs.getColumnsJS()[0]).toEqual(['__store_3']);
+    } finally {
+      database.close();
     }
   });
 });
