@@ -1,5 +1,5 @@
 /**
- * `npm run bench:feature-store -- --root <portfolio> [--baseline <checkout>] [--projects a,b] [--repeat N]`:
+ * `npm run bench:feature-store -- --root <portfolio> [--baseline <checkout>] [--candidate <checkout>] [--projects a,b] [--repeat N]`:
  * CPU seconds (user + system, every thread of the process: DuckDB's and the guard's worker
  * included) of the engine's `features`, `online-store` and `leakage-guard` stages on a portfolio's
  * collected projects, run one after the other as the engine runs them (same store session, the
@@ -22,6 +22,7 @@ const { values: args } = parseArgs({
   options: {
     root: { type: 'string' },
     baseline: { type: 'string' },
+    candidate: { type: 'string', default: '.' },
     projects: { type: 'string', default: 'football-match-outcomes,international-match-outcomes' },
     repeat: { type: 'string', default: '1' },
   },
@@ -78,7 +79,7 @@ function testTimes(
 }
 
 const workspace = workspaceAt(resolve(args.root));
-const codes = [await codeAt('this checkout', resolve('.'))];
+const codes = [await codeAt('this checkout', resolve(args.candidate!))];
 if (args.baseline) codes.unshift(await codeAt('baseline', resolve(args.baseline)));
 console.log(machineLine());
 for (const slug of args.projects!.split(',')) {
@@ -88,7 +89,8 @@ for (const slug of args.projects!.split(',')) {
   const totals = new Map<string, number[]>();
   const fingerprints = new Map<number, string>();
   for (let r = 0; r < Number(args.repeat); r++) {
-    for (const code of codes) {
+    // Alternate which checkout runs first: the first warms the JIT and the allocator for the second.
+    for (const code of r % 2 ? [...codes].reverse() : codes) {
       let session!: Awaited<ReturnType<Code['openFeatureStore']>>;
       let set: TrainingSet | undefined;
       let engineRows: Awaited<ReturnType<Code['buildEngineRows']>> | undefined;

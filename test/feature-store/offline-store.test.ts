@@ -131,6 +131,49 @@ describe('offline store: point in time', () => {
   });
 });
 
+describe('offline store: only the columns the declaration reads are loaded', () => {
+  it('loads keys, time, views’ and Elo’s columns and those a perspective expression names (in any case), not the others', async () => {
+    const rows = nationRows.map((row) => ({ ...row, city: 'Somewhere', attendance: 1000, Extra_Goals: 1 }));
+    const spec = structuredClone(internationalFootball);
+    // A perspective expression naming a column in another case: DuckDB identifiers ignore case.
+    spec.table.roles.home.columns.goals_for = 'home_score + 0 * "extra_goals"';
+    const session = await openFeatureStore(spec, { rows }, 'nations');
+    try {
+      const described = await session.connection.runAndReadAll('DESCRIBE events');
+      const loaded = described.getColumnsJS()[0] as string[];
+      expect(loaded.filter((name) => !name.startsWith('__'))).toEqual([
+        'date',
+        'home_team',
+        'away_team',
+        'home_score',
+        'away_score',
+        'tournament',
+        'neutral',
+        'Extra_Goals',
+      ]);
+      // The same features as with every column loaded.
+      const set = await session.trainingSet();
+      expect(set.values).toEqual(
+        (await buildTrainingSet(internationalFootball, { rows: nationRows })).values,
+      );
+    } finally {
+      session.close();
+    }
+  });
+
+  it('still names every column of the events when a declared one is missing', async () => {
+    const rows = nationRows.map((row) => ({ ...row, city: 'Somewhere' }));
+    const spec = structuredClone(internationalFootball);
+    spec.views[0] = { ...spec.views[0]!, column: 'neutrl' } as (typeof spec.views)[0];
+    await expect(buildTrainingSet(spec, { rows }, 'nations')).rejects.toThrow(
+      /no column "neutrl".*Did you mean "neutral"\?/s,
+    );
+    await expect(buildTrainingSet(spec, { rows }, 'nations')).rejects.toMatchObject({
+      hint: expect.stringContaining('city'),
+    });
+  });
+});
+
 describe('offline store: sessions sharing one DuckDB instance', () => {
   it('builds each store in its own catalog, the same as on its own instance, with one session still open beside the next', async () => {
     const alone = await buildTrainingSet(internationalFootball, { rows: nationRows });
