@@ -8,6 +8,7 @@
  * the same process, alternating with this one, and the ratio is printed; both must produce the
  * same training set and guard report.
  */
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -100,14 +101,14 @@ for (const slug of args.projects!.split(',')) {
         set = await session.trainingSet();
         engineRows = await code.buildEngineRows(project, spec, rows, set);
       });
-      let onlineBytes = 0;
+      let onlineHash = '';
       const online = await cpuSeconds(async () => {
         const store = await code.materializeOnlineStore(session);
         const skew = await code.checkTrainingServingSkew(session, set!, {
           sample: 50,
           seed: project.file.seed,
         });
-        onlineBytes = JSON.stringify(store).length + skew.mismatches.length;
+        onlineHash = createHash('sha256').update(JSON.stringify([store, skew])).digest('hex');
       });
       session.close();
       let report = '';
@@ -124,7 +125,7 @@ for (const slug of args.projects!.split(',')) {
         });
         report = JSON.stringify(result);
       });
-      const fingerprint = `${report} ${onlineBytes} ${set!.columns.map((c) => set!.values[c]!.join()).join()}`;
+      const fingerprint = `${report} ${onlineHash} ${set!.columns.map((c) => set!.values[c]!.join()).join()}`;
       const previous = fingerprints.get(r);
       if (previous !== undefined && previous !== fingerprint)
         console.log(`  ! ${code.label}: results differ from the other checkout's`);

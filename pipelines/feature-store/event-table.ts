@@ -170,7 +170,11 @@ export async function loadEvents(
     rowColumns = columnNamesOfRows(source.rows);
     const columns = columnsOfRows(source.rows, eventColumnsRead(plan, rowColumns));
     await createTableFromColumns(connection, '__raw', [
-      { name: '__row', type: 'integer', values: Int32Array.from(source.rows, (_, i) => i) },
+      {
+        name: '__row',
+        type: 'integer',
+        values: Int32Array.from({ length: source.rows.length }, (_, i) => i),
+      },
       ...columns,
     ]);
   } else {

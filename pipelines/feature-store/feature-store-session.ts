@@ -199,8 +199,11 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
       const { events, rows, firstSeason } = await session.eloEvents(view);
       const run = runElo(view, events, firstSeason);
       const [first, second] = view.roles ?? plan.entities[view.entity]!.roles;
-      const pick = (offset: number, from: Float64Array) =>
-        Float64Array.from(rows, (_, i) => from[2 * i + offset]!);
+      const pick = (offset: number, from: Float64Array) => {
+        const out = new Float64Array(rows.length);
+        for (let i = 0; i < out.length; i++) out[i] = from[2 * i + offset]!;
+        return out;
+      };
       await createTableFromColumns(connection, name, [
         { name: '__row', type: 'integer', values: rows },
         { name: 'first', type: 'double', values: pick(0, run.pre) },
@@ -520,35 +523,44 @@ async function readHistories(
   plan: FeatureStorePlan,
 ): Promise<Record<string, Map<string, TimelineEvent[]>>> {
   const out: Record<string, Map<string, TimelineEvent[]>> = {};
-  for (const [entity, { columns }] of Object.entries(plan.entities)) {
-    const map = new Map<string, TimelineEvent[]>();
-    const result = await connection.runAndReadAll(
-      `SELECT __entity, __row, __t, __avail, __season, __role${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __entity, __t, __row`,
+  for (const [entity, { roles, columns }] of Object.entries(plan.entities)) {
+    const timeline = quote(`tl_${entity}`);
+    // Keys in DuckDB's order of `__entity` (the maps' order, hence the online store's); rows by
+    // entity number and role index, so that no string is decoded per row.
+    const keys = await connection.runAndReadAll(
+      `SELECT __e, __entity FROM ${timeline} GROUP BY __e, __entity ORDER BY __entity`,
     );
-    for (const record of result.getRowsJS()) {
-      const [key, row, t, avail, season, role, ...values] = record as [
-        string,
-        number,
-        number,
-        number,
-        number,
-        string,
-        ...(number | null)[],
-      ];
-      let list = map.get(key);
-      if (!list) {
-        list = [];
-        map.set(key, list);
+    const [numbers, names] = keys.getColumnsJS() as [number[], string[]];
+    const lists: TimelineEvent[][] = [];
+    for (const number of numbers) lists[number] = [];
+    const roleCase = `CASE __role ${roles.map((role, i) => `WHEN ${literal(role)} THEN ${i}`).join(' ')} END`;
+    const result = await connection.stream(
+      `SELECT __e, __row, __t, __avail, __season, ${roleCase}${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${timeline}`,
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const vectors = Array.from({ length: 6 + columns.length }, (_, c) => chunk.getColumnVector(c));
+      const [e, row, t, avail, season, role] = vectors as [(typeof vectors)[0], ...typeof vectors];
+      for (let r = 0; r < chunk.rowCount; r++) {
+        const values: Record<string, number | null> = {};
+        columns.forEach((column, c) => {
+          values[column] = vectors[6 + c]!.getItem(r) as number | null;
+        });
+        lists[e.getItem(r) as number]!.push({
+          row: row!.getItem(r) as number,
+          t: t!.getItem(r) as number,
+          avail: avail!.getItem(r) as number,
+          season: season!.getItem(r) as number,
+          role: roles[role!.getItem(r) as number]!,
+          values,
+        });
       }
-      list.push({
-        row,
-        t,
-        avail,
-        season,
-        role,
-        values: Object.fromEntries(columns.map((c, i) => [c, values[i] ?? null])),
-      });
     }
+    const map = new Map<string, TimelineEvent[]>();
+    numbers.forEach((number, i) => {
+      map.set(names[i]!, lists[number]!);
+    });
     out[entity] = map;
   }
   return out;
