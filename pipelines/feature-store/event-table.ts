@@ -323,7 +323,7 @@ export async function loadEvents(
 /**
  * Builds one long timeline per entity type, `tl_<entity>`: a row per (event, role) with the
  * entity's key (`__entity`, and `__e` a dense number) and its perspective columns as DOUBLE, stored
- * in (entity, time, input row) order. Throws naming the role and column when a
+ * in (entity, time, input row) order; and `__keys_<entity>`, each key with its number. Throws naming the role and column when a
  * perspective expression does not evaluate.
  */
 export async function buildTimelines(connection: DuckDBConnection, plan: FeatureStorePlan): Promise<void> {
@@ -354,6 +354,9 @@ export async function buildTimelines(connection: DuckDBConnection, plan: Feature
         WITH timeline AS (${parts.join(' UNION ALL ')}),
         numbers AS (SELECT __entity, CAST(row_number() OVER () AS INTEGER) AS __e FROM (SELECT DISTINCT __entity FROM timeline))
         SELECT timeline.*, numbers.__e FROM timeline JOIN numbers USING (__entity) ORDER BY __e, __t, __row`,
+    );
+    await connection.run(
+      `CREATE OR REPLACE TABLE ${quote(`__keys_${entity}`)} AS SELECT DISTINCT __entity, __e FROM ${quote(`tl_${entity}`)}`,
     );
   }
 }

@@ -222,11 +222,20 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
       }
     }
   }
-  const keys = Object.entries(table.roles).map(
-    ([role, declared]) => `CAST(e.${quote(declared.key)} AS VARCHAR) AS ${quote(`__key_${role}`)}`,
-  );
+  // Entity keys cross as the timeline's entity numbers, decoded through one small dictionary per
+  // entity, instead of one string per event and role.
+  const keys: string[] = [];
+  const dictionaries: Record<string, string[]> = {};
+  for (const [role, declared] of Object.entries(table.roles)) {
+    const alias = quote(`__k_${role}`);
+    joins.push(
+      `JOIN ${quote(`__keys_${declared.entity}`)} ${alias} ON ${alias}.__entity = CAST(e.${quote(declared.key)} AS VARCHAR)`,
+    );
+    keys.push(`${alias}.__e AS ${quote(`__key_${role}`)}`);
+    dictionaries[role] = await keyNames(connection, declared.entity);
+  }
   const query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
-  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`);
+  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`, dictionaries);
   const position = new Int32Array(set.size);
   for (let i = 0; i < set.size; i++) position[set.inputRow[i]!] = i;
   for (const [entity, views] of Object.entries(directViews)) {
@@ -328,7 +337,11 @@ async function hasTies(connection: DuckDBConnection, entity: string): Promise<bo
   return result.getColumnsJS()[0]![0] === true;
 }
 
-async function readTrainingSet(session: FeatureStoreSession, query: string): Promise<TrainingSet> {
+async function readTrainingSet(
+  session: FeatureStoreSession,
+  query: string,
+  dictionaries: Record<string, string[]>,
+): Promise<TrainingSet> {
   const { plan, connection } = session;
   const roles = Object.keys(plan.spec.table.roles);
   const columns = plan.outputs.map((o) => o.column);
@@ -371,7 +384,13 @@ async function readTrainingSet(session: FeatureStoreSession, query: string): Pro
     if (name === '__t') return numbers(set.times);
     if (name === '__avail') return numbers(set.available);
     if (name === '__season') return numbers(set.seasonIndex);
-    if (name.startsWith('__key_')) return strings(set.entities[name.slice(6)]!);
+    if (name.startsWith('__key_')) {
+      const target = set.entities[name.slice(6)]!;
+      const names = dictionaries[name.slice(6)]!;
+      return (vector, count, offset) => {
+        for (let i = 0; i < count; i++) target[offset + i] = names[vector.getItem(i) as number]!;
+      };
+    }
     if (name.startsWith('__asof_')) {
       const target = set.asOf[name.slice(7)];
       return target ? numbers(target) : undefined;
@@ -518,6 +537,33 @@ async function evaluateFormulaSql(
   await connection.run('DROP TABLE __formula_inputs');
 }
 
+// The dictionaries of entity numbers, per connection (a session's) and entity.
+const keyDictionaries = new WeakMap<DuckDBConnection, Map<string, Promise<string[]>>>();
+
+/** An entity's keys by the timeline's entity number (`__e`), read once per session. */
+function keyNames(connection: DuckDBConnection, entity: string): Promise<string[]> {
+  let cache = keyDictionaries.get(connection);
+  if (!cache) {
+    cache = new Map();
+    keyDictionaries.set(connection, cache);
+  }
+  let names = cache.get(entity);
+  if (!names) {
+    names = connection
+      .runAndReadAll(`SELECT __e, __entity FROM ${quote(`__keys_${entity}`)}`)
+      .then((result) => {
+        const [numbers, keys] = result.getColumnsJS() as [number[], string[]];
+        const out: string[] = [];
+        numbers.forEach((number, i) => {
+          out[number] = keys[i]!;
+        });
+        return out;
+      });
+    cache.set(entity, names);
+  }
+  return names;
+}
+
 async function readHistories(
   connection: DuckDBConnection,
   plan: FeatureStorePlan,
@@ -574,7 +620,11 @@ async function readEloEvents(
   const table = plan.spec.table;
   const [first, second] = (view.roles ?? plan.entities[view.entity]!.roles) as [string, string];
   const score = (role: string) => `CAST((${table.roles[role]!.columns[view.score]}) AS DOUBLE)`;
-  const key = (role: string) => `CAST(${quote(table.roles[role]!.key)} AS VARCHAR)`;
+  const keys = `__keys_${view.entity}`;
+  const key = (role: string) => `${quote(`__k_${role}`)}.__e`;
+  const join = (role: string) =>
+    `JOIN ${quote(keys)} ${quote(`__k_${role}`)} ON ${quote(`__k_${role}`)}.__entity = CAST(${quote(table.roles[role]!.key)} AS VARCHAR)`;
+  const names = await keyNames(connection, view.entity);
   const neutral = view.neutral
     ? `coalesce(TRY_CAST(${quote(view.neutral)} AS BOOLEAN), TRY_CAST(${quote(view.neutral)} AS DOUBLE) <> 0, false)`
     : 'false';
@@ -587,15 +637,15 @@ async function readEloEvents(
     k = `CASE CAST(${quote(view.k.column)} AS VARCHAR) ${cases} ELSE ${view.k.default} END`;
   } else k = `coalesce(TRY_CAST(${quote(view.k.column)} AS DOUBLE), ${view.k.default})`;
   const result = await connection.runAndReadAll(
-    `SELECT __row, __t, __avail, __season, ${key(first)}, ${key(second)}, ${score(first)}, ${score(second)}, ${neutral}, ${k} FROM events ORDER BY __t, __row`,
+    `SELECT __row, __t, __avail, __season, ${key(first)}, ${key(second)}, ${score(first)}, ${score(second)}, ${neutral}, ${k} FROM events ${join(first)} ${join(second)} ORDER BY __t, __row`,
   );
   const records = result.getRowsJS() as [
     number,
     number,
     number,
     number,
-    string,
-    string,
+    number,
+    number,
     number | null,
     number | null,
     boolean,
@@ -610,8 +660,8 @@ async function readEloEvents(
       t: r[1],
       avail: r[2],
       season: r[3],
-      first: r[4],
-      second: r[5],
+      first: names[r[4]]!,
+      second: names[r[5]]!,
       firstScore: r[6],
       secondScore: r[7],
       neutral: r[8],
