@@ -150,12 +150,12 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
     const entity = plan.entities[group.entity]!;
     const everyRole = group.historyRoles.length === entity.roles.length;
     ties[group.entity] ??= await hasTies(connection, group.entity);
-    const direct = everyRole && !ties[group.entity];
-    if (!direct) {
-      groups.push(group);
-      continue;
-    }
-    directViews[group.entity] = [...(directViews[group.entity] ?? []), ...group.views];
+    // A since view reads only the time of the entity's last earlier event: the sweep finds it
+    // past same-time rows, exactly (whole days or seasons), so ties do not send it to SQL.
+    const swept = everyRole ? group.views.filter((view) => !ties[group.entity] || view.kind === 'since') : [];
+    const rest = group.views.filter((view) => !swept.includes(view));
+    if (rest.length) groups.push({ ...group, views: rest });
+    if (swept.length) directViews[group.entity] = [...(directViews[group.entity] ?? []), ...swept];
   }
   for (const [index, group] of groups.entries()) {
     const name = `__g${index}`;
