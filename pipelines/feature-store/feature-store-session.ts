@@ -234,8 +234,11 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
     keys.push(`${alias}.__e AS ${quote(`__key_${role}`)}`);
     dictionaries[role] = await keyNames(connection, declared.entity);
   }
-  const query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
+  // Without an id column an event's id is its input row as text, made here rather than decoded.
+  const id = table.id ? 'e.__id, ' : '';
+  const query = `SELECT e.__row, ${id}e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
   const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`, dictionaries);
+  if (!table.id) for (let i = 0; i < set.size; i++) set.ids[i] = String(set.inputRow[i]);
   const position = new Int32Array(set.size);
   for (let i = 0; i < set.size; i++) position[set.inputRow[i]!] = i;
   for (const [entity, views] of Object.entries(directViews)) {
