@@ -67,26 +67,86 @@ export function runElo(
   firstSeason: number,
   until = Number.POSITIVE_INFINITY,
 ): EloRun {
-  const pre = new Float64Array(events.length * 2).fill(NaN);
-  const asOf = new Float64Array(events.length * 2).fill(NaN);
-  const states = new Map<string, EloState>();
-  const order = events
-    .map((_, i) => i)
-    .sort((a, b) => events[a]!.avail - events[b]!.avail || events[a]!.t - events[b]!.t || a - b);
-  let next = 0;
-  const touch = (entity: string, season: number): EloState => {
-    const state = states.get(entity);
-    const { rating, asOf: last } = ratingFor(view, state, season, firstSeason);
+  const cursor = new EloCursor(view, events, firstSeason);
+  cursor.advanceTo(until);
+  return { pre: cursor.pre, asOf: cursor.asOf, states: cursor.states };
+}
+
+/**
+ * `runElo` that can go on: after `advanceTo(u1)`, `advanceTo(u2)` (u2 ≥ u1) performs exactly the
+ * operations `runElo(…, u2)` performs after those of `runElo(…, u1)`, in the same order, so its
+ * states are bit for bit those of a fresh run to u2. (Stopping at u1 applies the results known
+ * before u1; the fresh run applies the same prefix of the availability order before its first
+ * time at or after u1.) Serving many times in increasing order then costs one pass, not one each.
+ */
+export class EloCursor {
+  /** Ratings before each event rated so far: `[2i]` for the first role, `[2i + 1]` for the second. */
+  readonly pre: Float64Array;
+  readonly asOf: Float64Array;
+  readonly states = new Map<string, EloState>();
+  /** The `until` of the last advance; a cursor never goes back. */
+  position = Number.NEGATIVE_INFINITY;
+  readonly #view: EloView;
+  readonly #events: readonly EloEvent[];
+  readonly #firstSeason: number;
+  readonly #order: number[];
+  #next = 0;
+  #start = 0;
+
+  constructor(view: EloView, events: readonly EloEvent[], firstSeason: number) {
+    this.#view = view;
+    this.#events = events;
+    this.#firstSeason = firstSeason;
+    this.pre = new Float64Array(events.length * 2).fill(NaN);
+    this.asOf = new Float64Array(events.length * 2).fill(NaN);
+    this.#order = events
+      .map((_, i) => i)
+      .sort((a, b) => events[a]!.avail - events[b]!.avail || events[a]!.t - events[b]!.t || a - b);
+  }
+
+  advanceTo(until: number): void {
+    if (until < this.position)
+      throw new Error(`An Elo cursor at ${this.position} cannot go back to ${until}.`);
+    this.position = until;
+    const events = this.#events;
+    let start = this.#start;
+    while (start < events.length && events[start]!.t < until) {
+      const t = events[start]!.t;
+      let end = start;
+      while (end < events.length && events[end]!.t === t) end++;
+      this.#applyKnownBefore(t);
+      for (let i = start; i < end; i++) {
+        const event = events[i]!;
+        const a = this.#touch(event.first, event.season);
+        const b = this.#touch(event.second, event.season);
+        this.pre[2 * i] = a.rating;
+        this.pre[2 * i + 1] = b.rating;
+        this.asOf[2 * i] = a.asOf;
+        this.asOf[2 * i + 1] = b.asOf;
+      }
+      start = end;
+    }
+    this.#start = start;
+    if (Number.isFinite(until)) this.#applyKnownBefore(until);
+  }
+
+  #touch(entity: string, season: number): EloState {
+    const state = this.states.get(entity);
+    const { rating, asOf: last } = ratingFor(this.#view, state, season, this.#firstSeason);
     const updated = { rating, season: Math.max(season, state?.season ?? season), asOf: last };
-    states.set(entity, updated);
+    this.states.set(entity, updated);
     return updated;
-  };
-  const applyKnownBefore = (t: number) => {
-    while (next < order.length && events[order[next]!]!.avail < t) {
-      const event = events[order[next++]!]!;
+  }
+
+  #applyKnownBefore(t: number): void {
+    const events = this.#events;
+    const order = this.#order;
+    const view = this.#view;
+    while (this.#next < order.length && events[order[this.#next]!]!.avail < t) {
+      const event = events[order[this.#next++]!]!;
       if (event.firstScore === null || event.secondScore === null) continue;
-      const a = touch(event.first, event.season);
-      const b = touch(event.second, event.season);
+      const a = this.#touch(event.first, event.season);
+      const b = this.#touch(event.second, event.season);
       const advantage = event.neutral ? 0 : view.homeAdvantage;
       const expected = 1 / (1 + 10 ** ((b.rating - a.rating - advantage) / 400));
       const actual =
@@ -100,24 +160,5 @@ export function runElo(
       a.asOf = event.t;
       b.asOf = event.t;
     }
-  };
-  let start = 0;
-  while (start < events.length && events[start]!.t < until) {
-    const t = events[start]!.t;
-    let end = start;
-    while (end < events.length && events[end]!.t === t) end++;
-    applyKnownBefore(t);
-    for (let i = start; i < end; i++) {
-      const event = events[i]!;
-      const a = touch(event.first, event.season);
-      const b = touch(event.second, event.season);
-      pre[2 * i] = a.rating;
-      pre[2 * i + 1] = b.rating;
-      asOf[2 * i] = a.asOf;
-      asOf[2 * i + 1] = b.asOf;
-    }
-    start = end;
   }
-  if (Number.isFinite(until)) applyKnownBefore(until);
-  return { pre, asOf, states };
 }

@@ -77,18 +77,56 @@ export async function createTableFromColumns(
   appender.closeSync();
 }
 
-/** Infers a DuckDB type per column of JS rows: numbers, booleans, else text. */
-function columnsOfRows(rows: readonly Record<string, unknown>[]): AppendColumn[] {
+/** Every column name of JS rows, in order of first appearance. */
+export function columnNamesOfRows(rows: readonly Record<string, unknown>[]): string[] {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
-    for (const name of Object.keys(row)) {
+    for (const name in row) {
       if (!seen.has(name)) {
         seen.add(name);
         names.push(name);
       }
     }
   }
+  return names;
+}
+
+/**
+ * The columns of `available` that building, serving and skew-checking the plan's store read: the
+ * table's time, id, season, ingestion time and entity keys, `column` views' columns, Elo's neutral
+ * and K columns, and every column an entity's perspective expression mentions (as a whole
+ * identifier, in any case, quoted or not, since DuckDB identifiers ignore case). An expression
+ * using `COLUMNS(…)` could read any column: then all are read. Others are never loaded.
+ */
+export function eventColumnsRead(plan: FeatureStorePlan, available: readonly string[]): string[] {
+  const table = plan.spec.table;
+  const named = new Set<string | undefined>([table.time.column, table.id, table.season, table.ingestedAt]);
+  const expressions: string[] = [];
+  for (const declared of Object.values(table.roles)) {
+    named.add(declared.key);
+    expressions.push(...Object.values(declared.columns));
+  }
+  for (const view of plan.spec.views) {
+    if (view.kind === 'column') named.add(view.column);
+    if (view.kind === 'elo') {
+      named.add(view.neutral);
+      if (typeof view.k === 'object') named.add(view.k.column);
+    }
+  }
+  if (expressions.some((expression) => /\bcolumns\s*\(/i.test(expression))) return [...available];
+  return available.filter(
+    (column) => named.has(column) || expressions.some((expression) => mentions(expression, column)),
+  );
+}
+
+function mentions(expression: string, column: string): boolean {
+  const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}\\p{N}_"])"?${escaped}"?($|[^\\p{L}\\p{N}_"])`, 'iu').test(expression);
+}
+
+/** Infers a DuckDB type per column of JS rows: numbers, booleans, else text. */
+function columnsOfRows(rows: readonly Record<string, unknown>[], names: readonly string[]): AppendColumn[] {
   return names.map((name) => {
     let numbers = true;
     let integers = true;
@@ -125,10 +163,18 @@ export async function loadEvents(
 ): Promise<LoadedEvents> {
   const table = plan.spec.table;
   const at = (field: string) => `${plan.source}: table "${table.name}", field ${field}`;
+  // Row sources are loaded with only the columns the plan reads: every other column would cost
+  // conversion and appending on every build (and on every one of the leakage guard's rebuilds).
+  let rowColumns: string[] | undefined;
   if ('rows' in source) {
-    const columns = columnsOfRows(source.rows);
+    rowColumns = columnNamesOfRows(source.rows);
+    const columns = columnsOfRows(source.rows, eventColumnsRead(plan, rowColumns));
     await createTableFromColumns(connection, '__raw', [
-      { name: '__row', type: 'integer', values: source.rows.map((_, i) => i) },
+      {
+        name: '__row',
+        type: 'integer',
+        values: Int32Array.from({ length: source.rows.length }, (_, i) => i),
+      },
       ...columns,
     ]);
   } else {
@@ -146,7 +192,7 @@ export async function loadEvents(
     );
   }
   const described = await connection.runAndReadAll(`DESCRIBE __raw`);
-  const columns = (described.getColumnsJS()[0] as string[]).filter((name) => name !== '__row');
+  const columns = rowColumns ?? (described.getColumnsJS()[0] as string[]).filter((name) => name !== '__row');
   const types = new Map(
     (described.getRowsJS() as [string, string][]).map(([name, type]) => [name, type] as const),
   );
@@ -277,7 +323,7 @@ export async function loadEvents(
 /**
  * Builds one long timeline per entity type, `tl_<entity>`: a row per (event, role) with the
  * entity's key (`__entity`, and `__e` a dense number) and its perspective columns as DOUBLE, stored
- * in (entity, time, input row) order. Throws naming the role and column when a
+ * in (entity, time, input row) order; and `__keys_<entity>`, each key with its number. Throws naming the role and column when a
  * perspective expression does not evaluate.
  */
 export async function buildTimelines(connection: DuckDBConnection, plan: FeatureStorePlan): Promise<void> {
@@ -308,6 +354,9 @@ export async function buildTimelines(connection: DuckDBConnection, plan: Feature
         WITH timeline AS (${parts.join(' UNION ALL ')}),
         numbers AS (SELECT __entity, CAST(row_number() OVER () AS INTEGER) AS __e FROM (SELECT DISTINCT __entity FROM timeline))
         SELECT timeline.*, numbers.__e FROM timeline JOIN numbers USING (__entity) ORDER BY __e, __t, __row`,
+    );
+    await connection.run(
+      `CREATE OR REPLACE TABLE ${quote(`__keys_${entity}`)} AS SELECT DISTINCT __entity, __e FROM ${quote(`tl_${entity}`)}`,
     );
   }
 }

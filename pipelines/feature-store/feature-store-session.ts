@@ -34,16 +34,55 @@ export interface FeatureStoreSession {
   close(): void;
 }
 
+/**
+ * Where sessions' tables live. By default each session opens its own in-memory DuckDB instance and
+ * closes it. Sessions opened on a `FeatureStoreDatabase` each attach a fresh in-memory catalog to
+ * its one instance instead, so many sessions in a row (the leakage guard's rebuilds) set up and
+ * tear down DuckDB's threads and buffer pool once. A closed session's catalog is detached when the
+ * next session opens, or when the database closes.
+ */
+export interface FeatureStoreDatabase {
+  instance: DuckDBInstance;
+  /** Catalogs attached so far; each session gets the next number. */
+  attached: number;
+  /** Catalogs of closed sessions, not yet detached. */
+  closed: string[];
+  close(): void;
+}
+
+/** An in-memory DuckDB instance for sessions in a row; `threads` caps DuckDB's worker threads. */
+export async function createFeatureStoreDatabase(
+  options: { threads?: number } = {},
+): Promise<FeatureStoreDatabase> {
+  const instance = await DuckDBInstance.create(
+    ':memory:',
+    options.threads === undefined ? {} : { threads: String(options.threads) },
+  );
+  return { instance, attached: 0, closed: [], close: () => instance.closeSync() };
+}
+
 /** `spec` is a plan from `planFeatureStore`, or an untrusted declaration validated here. */
 export async function openFeatureStore(
   spec: FeatureStorePlan | unknown,
   source: EventSource,
   specSource = 'feature store declaration',
+  database?: FeatureStoreDatabase,
 ): Promise<FeatureStoreSession> {
   const plan = isPlan(spec) ? spec : planFeatureStore(spec, specSource);
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = database?.instance ?? (await DuckDBInstance.create(':memory:'));
   const connection = await instance.connect();
+  const catalog = database ? quote(`__store_${database.attached++}`) : undefined;
+  const release = () => {
+    connection.closeSync();
+    if (database) database.closed.push(catalog!);
+    else instance.closeSync();
+  };
   try {
+    if (database) {
+      const stale = database.closed.splice(0);
+      for (const name of stale) await connection.run(`DETACH DATABASE IF EXISTS ${name}`);
+      await connection.run(`ATTACH ':memory:' AS ${catalog}; USE ${catalog}`);
+    }
     const loaded = await loadEvents(connection, plan, source);
     await buildTimelines(connection, plan);
     let historyCache: Record<string, Map<string, TimelineEvent[]>> | undefined;
@@ -66,15 +105,11 @@ export async function openFeatureStore(
         }
         return events;
       },
-      close: () => {
-        connection.closeSync();
-        instance.closeSync();
-      },
+      close: release,
     };
     return session;
   } catch (error) {
-    connection.closeSync();
-    instance.closeSync();
+    release();
     throw error;
   }
 }
@@ -88,8 +123,9 @@ export async function buildTrainingSet(
   spec: FeatureStorePlan | unknown,
   source: EventSource,
   specSource = 'feature store declaration',
+  database?: FeatureStoreDatabase,
 ): Promise<TrainingSet> {
-  const session = await openFeatureStore(spec, source, specSource);
+  const session = await openFeatureStore(spec, source, specSource, database);
   try {
     return await session.trainingSet();
   } finally {
@@ -114,12 +150,12 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
     const entity = plan.entities[group.entity]!;
     const everyRole = group.historyRoles.length === entity.roles.length;
     ties[group.entity] ??= await hasTies(connection, group.entity);
-    const direct = everyRole && !ties[group.entity];
-    if (!direct) {
-      groups.push(group);
-      continue;
-    }
-    directViews[group.entity] = [...(directViews[group.entity] ?? []), ...group.views];
+    // A since view reads only the time of the entity's last earlier event: the sweep finds it
+    // past same-time rows, exactly (whole days or seasons), so ties do not send it to SQL.
+    const swept = everyRole ? group.views.filter((view) => !ties[group.entity] || view.kind === 'since') : [];
+    const rest = group.views.filter((view) => !swept.includes(view));
+    if (rest.length) groups.push({ ...group, views: rest });
+    if (swept.length) directViews[group.entity] = [...(directViews[group.entity] ?? []), ...swept];
   }
   for (const [index, group] of groups.entries()) {
     const name = `__g${index}`;
@@ -163,8 +199,11 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
       const { events, rows, firstSeason } = await session.eloEvents(view);
       const run = runElo(view, events, firstSeason);
       const [first, second] = view.roles ?? plan.entities[view.entity]!.roles;
-      const pick = (offset: number, from: Float64Array) =>
-        Float64Array.from(rows, (_, i) => from[2 * i + offset]!);
+      const pick = (offset: number, from: Float64Array) => {
+        const out = new Float64Array(rows.length);
+        for (let i = 0; i < out.length; i++) out[i] = from[2 * i + offset]!;
+        return out;
+      };
       await createTableFromColumns(connection, name, [
         { name: '__row', type: 'integer', values: rows },
         { name: 'first', type: 'double', values: pick(0, run.pre) },
@@ -183,11 +222,23 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
       }
     }
   }
-  const keys = Object.entries(table.roles).map(
-    ([role, declared]) => `CAST(e.${quote(declared.key)} AS VARCHAR) AS ${quote(`__key_${role}`)}`,
-  );
-  const query = `SELECT e.__row, e.__id, e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
-  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`);
+  // Entity keys cross as the timeline's entity numbers, decoded through one small dictionary per
+  // entity, instead of one string per event and role.
+  const keys: string[] = [];
+  const dictionaries: Record<string, string[]> = {};
+  for (const [role, declared] of Object.entries(table.roles)) {
+    const alias = quote(`__k_${role}`);
+    joins.push(
+      `JOIN ${quote(`__keys_${declared.entity}`)} ${alias} ON ${alias}.__entity = CAST(e.${quote(declared.key)} AS VARCHAR)`,
+    );
+    keys.push(`${alias}.__e AS ${quote(`__key_${role}`)}`);
+    dictionaries[role] = await keyNames(connection, declared.entity);
+  }
+  // Without an id column an event's id is its input row as text, made here rather than decoded.
+  const id = table.id ? 'e.__id, ' : '';
+  const query = `SELECT e.__row, ${id}e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
+  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`, dictionaries);
+  if (!table.id) for (let i = 0; i < set.size; i++) set.ids[i] = String(set.inputRow[i]);
   const position = new Int32Array(set.size);
   for (let i = 0; i < set.size; i++) position[set.inputRow[i]!] = i;
   for (const [entity, views] of Object.entries(directViews)) {
@@ -289,7 +340,11 @@ async function hasTies(connection: DuckDBConnection, entity: string): Promise<bo
   return result.getColumnsJS()[0]![0] === true;
 }
 
-async function readTrainingSet(session: FeatureStoreSession, query: string): Promise<TrainingSet> {
+async function readTrainingSet(
+  session: FeatureStoreSession,
+  query: string,
+  dictionaries: Record<string, string[]>,
+): Promise<TrainingSet> {
   const { plan, connection } = session;
   const roles = Object.keys(plan.spec.table.roles);
   const columns = plan.outputs.map((o) => o.column);
@@ -332,7 +387,13 @@ async function readTrainingSet(session: FeatureStoreSession, query: string): Pro
     if (name === '__t') return numbers(set.times);
     if (name === '__avail') return numbers(set.available);
     if (name === '__season') return numbers(set.seasonIndex);
-    if (name.startsWith('__key_')) return strings(set.entities[name.slice(6)]!);
+    if (name.startsWith('__key_')) {
+      const target = set.entities[name.slice(6)]!;
+      const names = dictionaries[name.slice(6)]!;
+      return (vector, count, offset) => {
+        for (let i = 0; i < count; i++) target[offset + i] = names[vector.getItem(i) as number]!;
+      };
+    }
     if (name.startsWith('__asof_')) {
       const target = set.asOf[name.slice(7)];
       return target ? numbers(target) : undefined;
@@ -479,40 +540,76 @@ async function evaluateFormulaSql(
   await connection.run('DROP TABLE __formula_inputs');
 }
 
+// The dictionaries of entity numbers, per connection (a session's) and entity.
+const keyDictionaries = new WeakMap<DuckDBConnection, Map<string, Promise<string[]>>>();
+
+/** An entity's keys by the timeline's entity number (`__e`), read once per session. */
+function keyNames(connection: DuckDBConnection, entity: string): Promise<string[]> {
+  let cache = keyDictionaries.get(connection);
+  if (!cache) {
+    cache = new Map();
+    keyDictionaries.set(connection, cache);
+  }
+  let names = cache.get(entity);
+  if (!names) {
+    names = connection
+      .runAndReadAll(`SELECT __e, __entity FROM ${quote(`__keys_${entity}`)}`)
+      .then((result) => {
+        const [numbers, keys] = result.getColumnsJS() as [number[], string[]];
+        const out: string[] = [];
+        numbers.forEach((number, i) => {
+          out[number] = keys[i]!;
+        });
+        return out;
+      });
+    cache.set(entity, names);
+  }
+  return names;
+}
+
 async function readHistories(
   connection: DuckDBConnection,
   plan: FeatureStorePlan,
 ): Promise<Record<string, Map<string, TimelineEvent[]>>> {
   const out: Record<string, Map<string, TimelineEvent[]>> = {};
-  for (const [entity, { columns }] of Object.entries(plan.entities)) {
-    const map = new Map<string, TimelineEvent[]>();
-    const result = await connection.runAndReadAll(
-      `SELECT __entity, __row, __t, __avail, __season, __role${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${quote(`tl_${entity}`)} ORDER BY __entity, __t, __row`,
+  for (const [entity, { roles, columns }] of Object.entries(plan.entities)) {
+    const timeline = quote(`tl_${entity}`);
+    // Keys in DuckDB's order of `__entity` (the maps' order, hence the online store's); rows by
+    // entity number and role index, so that no string is decoded per row.
+    const keys = await connection.runAndReadAll(
+      `SELECT __e, __entity FROM ${timeline} GROUP BY __e, __entity ORDER BY __entity`,
     );
-    for (const record of result.getRowsJS()) {
-      const [key, row, t, avail, season, role, ...values] = record as [
-        string,
-        number,
-        number,
-        number,
-        number,
-        string,
-        ...(number | null)[],
-      ];
-      let list = map.get(key);
-      if (!list) {
-        list = [];
-        map.set(key, list);
+    const [numbers, names] = keys.getColumnsJS() as [number[], string[]];
+    const lists: TimelineEvent[][] = [];
+    for (const number of numbers) lists[number] = [];
+    const roleCase = `CASE __role ${roles.map((role, i) => `WHEN ${literal(role)} THEN ${i}`).join(' ')} END`;
+    const result = await connection.stream(
+      `SELECT __e, __row, __t, __avail, __season, ${roleCase}${columns.map((c) => `, ${quote(c)}`).join('')} FROM ${timeline}`,
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const vectors = Array.from({ length: 6 + columns.length }, (_, c) => chunk.getColumnVector(c));
+      const [e, row, t, avail, season, role] = vectors as [(typeof vectors)[0], ...typeof vectors];
+      for (let r = 0; r < chunk.rowCount; r++) {
+        const values: Record<string, number | null> = {};
+        columns.forEach((column, c) => {
+          values[column] = vectors[6 + c]!.getItem(r) as number | null;
+        });
+        lists[e.getItem(r) as number]!.push({
+          row: row!.getItem(r) as number,
+          t: t!.getItem(r) as number,
+          avail: avail!.getItem(r) as number,
+          season: season!.getItem(r) as number,
+          role: roles[role!.getItem(r) as number]!,
+          values,
+        });
       }
-      list.push({
-        row,
-        t,
-        avail,
-        season,
-        role,
-        values: Object.fromEntries(columns.map((c, i) => [c, values[i] ?? null])),
-      });
     }
+    const map = new Map<string, TimelineEvent[]>();
+    numbers.forEach((number, i) => {
+      map.set(names[i]!, lists[number]!);
+    });
     out[entity] = map;
   }
   return out;
@@ -526,7 +623,11 @@ async function readEloEvents(
   const table = plan.spec.table;
   const [first, second] = (view.roles ?? plan.entities[view.entity]!.roles) as [string, string];
   const score = (role: string) => `CAST((${table.roles[role]!.columns[view.score]}) AS DOUBLE)`;
-  const key = (role: string) => `CAST(${quote(table.roles[role]!.key)} AS VARCHAR)`;
+  const keys = `__keys_${view.entity}`;
+  const key = (role: string) => `${quote(`__k_${role}`)}.__e`;
+  const join = (role: string) =>
+    `JOIN ${quote(keys)} ${quote(`__k_${role}`)} ON ${quote(`__k_${role}`)}.__entity = CAST(${quote(table.roles[role]!.key)} AS VARCHAR)`;
+  const names = await keyNames(connection, view.entity);
   const neutral = view.neutral
     ? `coalesce(TRY_CAST(${quote(view.neutral)} AS BOOLEAN), TRY_CAST(${quote(view.neutral)} AS DOUBLE) <> 0, false)`
     : 'false';
@@ -539,15 +640,15 @@ async function readEloEvents(
     k = `CASE CAST(${quote(view.k.column)} AS VARCHAR) ${cases} ELSE ${view.k.default} END`;
   } else k = `coalesce(TRY_CAST(${quote(view.k.column)} AS DOUBLE), ${view.k.default})`;
   const result = await connection.runAndReadAll(
-    `SELECT __row, __t, __avail, __season, ${key(first)}, ${key(second)}, ${score(first)}, ${score(second)}, ${neutral}, ${k} FROM events ORDER BY __t, __row`,
+    `SELECT __row, __t, __avail, __season, ${key(first)}, ${key(second)}, ${score(first)}, ${score(second)}, ${neutral}, ${k} FROM events ${join(first)} ${join(second)} ORDER BY __t, __row`,
   );
   const records = result.getRowsJS() as [
     number,
     number,
     number,
     number,
-    string,
-    string,
+    number,
+    number,
     number | null,
     number | null,
     boolean,
@@ -562,8 +663,8 @@ async function readEloEvents(
       t: r[1],
       avail: r[2],
       season: r[3],
-      first: r[4],
-      second: r[5],
+      first: names[r[4]]!,
+      second: names[r[5]]!,
       firstScore: r[6],
       secondScore: r[7],
       neutral: r[8],

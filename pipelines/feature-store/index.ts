@@ -15,6 +15,8 @@ export {
 } from './feature-store-plan.ts';
 export {
   buildTrainingSet,
+  createFeatureStoreDatabase,
+  type FeatureStoreDatabase,
   type FeatureStoreSession,
   openFeatureStore,
 } from './feature-store-session.ts';

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { type ExitCode, MlfolioError } from '../../portfolio/errors.ts';
+import { columnNamesOfRows, eventColumnsRead } from './event-table.ts';
+import { planFeatureStore } from './feature-store-plan.ts';
 import type { FeatureLeakageOptions, FeatureLeakageReport } from './leakage-guard.ts';
 
 /** What `checkFeatureLeakage` is called with, as data a worker thread receives (no builder). */
@@ -8,6 +10,19 @@ export interface LeakageGuardJob {
   spec: unknown;
   rows: readonly Record<string, unknown>[];
   options: Omit<FeatureLeakageOptions, 'build'>;
+  source: string;
+}
+
+/**
+ * What crosses to the worker: the job with its rows as columns, only those the store reads (see
+ * `eventColumnsRead`). Structured cloning arrays of values is cheaper than cloning one object per
+ * row, and the builder never reads the other columns, so every rebuild is the same.
+ */
+export interface LeakageGuardTransfer {
+  spec: unknown;
+  rowCount: number;
+  columns: Record<string, unknown[]>;
+  options: LeakageGuardJob['options'];
   source: string;
 }
 
@@ -32,9 +47,22 @@ export type LeakageGuardReply =
  * its models while the guard's rebuilds run on another core. (On the caller's thread, each of the
  * guard's DuckDB steps waited for a whole model fit, and the run took longer.)
  */
-export function checkFeatureLeakageOnThread(job: LeakageGuardJob): Promise<FeatureLeakageReport> {
+export async function checkFeatureLeakageOnThread(job: LeakageGuardJob): Promise<FeatureLeakageReport> {
+  const plan = planFeatureStore(job.spec, job.source);
+  const columns: Record<string, unknown[]> = {};
+  for (const name of eventColumnsRead(plan, columnNamesOfRows(job.rows)))
+    columns[name] = job.rows.map((row) => row[name]);
+  const transfer: LeakageGuardTransfer = {
+    spec: job.spec,
+    rowCount: job.rows.length,
+    columns,
+    options: job.options,
+    source: job.source,
+  };
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./leakage-guard-worker.ts', import.meta.url), { workerData: job });
+    const worker = new Worker(new URL('./leakage-guard-worker.ts', import.meta.url), {
+      workerData: transfer,
+    });
     let answered = false;
     worker.once('message', (reply: LeakageGuardReply) => {
       answered = true;

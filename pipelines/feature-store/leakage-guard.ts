@@ -1,6 +1,10 @@
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { type FeatureStorePlan, planFeatureStore } from './feature-store-plan.ts';
-import { buildTrainingSet } from './feature-store-session.ts';
+import {
+  buildTrainingSet,
+  createFeatureStoreDatabase,
+  type FeatureStoreDatabase,
+} from './feature-store-session.ts';
 import { type TrainingSet, timeLabel, timeOrdinal } from './training-set.ts';
 
 export const featureLeakageGuardMethod =
@@ -11,6 +15,13 @@ export type BuildFromRows = (
   plan: FeatureStorePlan,
   rows: readonly Record<string, unknown>[],
 ) => Promise<TrainingSet>;
+
+/**
+ * DuckDB threads of the guard's rebuilds. The guard runs beside the model fits (on a worker
+ * thread), so one thread keeps it from competing with them for the cores; measured with
+ * `npm run bench:feature-store`, it also spent less CPU than two per rebuild (see the README).
+ */
+const guardThreads = 1;
 
 export interface FeatureLeakageOptions {
   /** How many probe times, spread evenly over the candidate times. */
@@ -49,11 +60,28 @@ export async function checkFeatureLeakage(
   source = 'feature store declaration',
 ): Promise<FeatureLeakageReport> {
   const plan = isPlan(spec) ? spec : planFeatureStore(spec, source);
-  const build: BuildFromRows = options.build ?? ((p, r) => buildTrainingSet(p, { rows: r }));
+  // Every rebuild is a whole new store, in its own catalog of one DuckDB instance.
+  const database = await createFeatureStoreDatabase({ threads: guardThreads });
+  try {
+    return await probeAll(plan, rows, options, source, database);
+  } finally {
+    database.close();
+  }
+}
+
+async function probeAll(
+  plan: FeatureStorePlan,
+  rows: readonly Record<string, unknown>[],
+  options: FeatureLeakageOptions,
+  source: string,
+  database: FeatureStoreDatabase,
+): Promise<FeatureLeakageReport> {
+  const build: BuildFromRows =
+    options.build ?? ((p, r) => buildTrainingSet(p, { rows: r }, p.source, database));
   const reference = options.reference ?? (await build(plan, rows));
   // When each row happens and becomes known comes from the declaration, never from the builder
   // under test, so a builder that ignores ingestion times cannot hide it.
-  const timing = options.build ? await buildTrainingSet(plan, { rows }) : reference;
+  const timing = options.build ? await buildTrainingSet(plan, { rows }, plan.source, database) : reference;
   const table = plan.spec.table;
   const structural = new Set(
     [

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { evaluateAsOf } from './as-of-evaluator.ts';
-import { runElo } from './elo-ratings.ts';
+import { EloCursor, type EloEvent } from './elo-ratings.ts';
 import { storeError } from './feature-store-plan.ts';
 import type { FeatureStoreSession } from './feature-store-session.ts';
+import type { EloView } from './feature-view-schema.ts';
 import { type OnlineRecord, type OnlineStore, onlineStoreFormat } from './online-serving.ts';
 import { timeLabel } from './training-set.ts';
 
@@ -66,7 +67,7 @@ export async function materializeOnlineStore(
     if (view.kind === 'elo') {
       const { events, firstSeason } = await session.eloEvents(view);
       store.firstSeason = firstSeason;
-      const { states } = runElo(view, events, firstSeason, at);
+      const { states } = eloAt(view, events, firstSeason, at);
       for (const [key, state] of states) {
         if (wanted && !wanted.includes(key)) continue;
         values[key] = {
@@ -90,6 +91,25 @@ export async function materializeOnlineStore(
     store.views[view.name] = { entity: view.entity, ttl: view.ttl, values };
   }
   return store;
+}
+
+// One cursor per Elo view's events (a session reads them once): materialising at increasing times,
+// as the skew check does for its sample, resumes the last run instead of rating every event again.
+const eloCursors = new WeakMap<readonly EloEvent[], Map<EloView, EloCursor>>();
+
+function eloAt(view: EloView, events: readonly EloEvent[], firstSeason: number, at: number): EloCursor {
+  let cursors = eloCursors.get(events);
+  if (!cursors) {
+    cursors = new Map();
+    eloCursors.set(events, cursors);
+  }
+  let cursor = cursors.get(view);
+  if (!cursor || cursor.position > at) {
+    cursor = new EloCursor(view, events, firstSeason);
+    cursors.set(view, cursor);
+  }
+  cursor.advanceTo(at);
+  return cursor;
 }
 
 export async function writeOnlineStore(path: string, store: OnlineStore): Promise<void> {

@@ -22,9 +22,10 @@ export interface SweepOutput {
 
 /**
  * Computes a lag, rolling or since view for every row of a timeline in one pass, reading for row k
- * only rows of the same entity before k. Valid only when no entity has two events at one time
- * (then "before k" is "strictly earlier time") and the view's history is every event of the
- * entity; other views take the as-of join in SQL. Semantics equal the SQL and the as-of
+ * only rows of the same entity before k. Valid only when the view's history is every event of the
+ * entity and, for lag and rolling views, no entity has two events at one time (then "before k" is
+ * "strictly earlier time"); a since view skips same-time rows itself. Other views take the as-of
+ * join in SQL. Semantics equal the SQL and the as-of
  * evaluator: missing values are skipped, `count` of nothing is 0, `std` is the sample deviation,
  * `default` replaces a missing result. Sums and means slide (add what enters, subtract what leaves,
  * restarting at each entity), so they may differ from SQL's in the last bits; min and max use a
@@ -36,10 +37,14 @@ export function sweepView(view: WindowedView, timeline: SortedTimeline): SweepOu
   const asOf = new Float64Array(size).fill(NaN);
   if (view.kind === 'since') {
     const fallback = view.default ?? view.cap;
+    // The entity's last event at an earlier time: with ties, rows of the same time are skipped.
+    let previous = -1;
     for (let k = 0; k < size; k++) {
-      if (k > segment[k]!) {
-        value[k] = Math.min(view.cap, t[k]! - t[k - 1]!);
-        asOf[k] = t[k - 1]!;
+      if (k === segment[k]) previous = -1;
+      else if (t[k - 1]! < t[k]!) previous = k - 1;
+      if (previous >= 0) {
+        value[k] = Math.min(view.cap, t[k]! - t[previous]!);
+        asOf[k] = t[previous]!;
       } else value[k] = fallback;
     }
     return { value, asOf };

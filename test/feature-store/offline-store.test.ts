@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildTrainingSet,
+  createFeatureStoreDatabase,
   futureTarget,
   openFeatureStore,
   type TrainingSet,
@@ -126,6 +127,81 @@ describe('offline store: point in time', () => {
       expect(bos2003.next).toBeNaN();
     } finally {
       session.close();
+    }
+  });
+});
+
+describe('offline store: only the columns the declaration reads are loaded', () => {
+  it('loads keys, time, views’ and Elo’s columns and those a perspective expression names (in any case), not the others', async () => {
+    const rows = nationRows.map((row) => ({ ...row, city: 'Somewhere', attendance: 1000, Extra_Goals: 1 }));
+    const spec = structuredClone(internationalFootball);
+    // A perspective expression naming a column in another case: DuckDB identifiers ignore case.
+    spec.table.roles.home.columns.goals_for = 'home_score + 0 * "extra_goals"';
+    const session = await openFeatureStore(spec, { rows }, 'nations');
+    try {
+      const described = await session.connection.runAndReadAll('DESCRIBE events');
+      const loaded = described.getColumnsJS()[0] as string[];
+      expect(loaded.filter((name) => !name.startsWith('__'))).toEqual([
+        'date',
+        'home_team',
+        'away_team',
+        'home_score',
+        'away_score',
+        'tournament',
+        'neutral',
+        'Extra_Goals',
+      ]);
+      // The same features as with every column loaded.
+      const set = await session.trainingSet();
+      expect(set.values).toEqual(
+        (await buildTrainingSet(internationalFootball, { rows: nationRows })).values,
+      );
+    } finally {
+      session.close();
+    }
+  });
+
+  it('still names every column of the events when a declared one is missing', async () => {
+    const rows = nationRows.map((row) => ({ ...row, city: 'Somewhere' }));
+    const spec = structuredClone(internationalFootball);
+    spec.views[0] = { ...spec.views[0]!, column: 'neutrl' } as (typeof spec.views)[0];
+    await expect(buildTrainingSet(spec, { rows }, 'nations')).rejects.toThrow(
+      /no column "neutrl".*Did you mean "neutral"\?/s,
+    );
+    await expect(buildTrainingSet(spec, { rows }, 'nations')).rejects.toMatchObject({
+      hint: expect.stringContaining('city'),
+    });
+  });
+});
+
+describe('offline store: sessions sharing one DuckDB instance', () => {
+  it('builds each store in its own catalog, the same as on its own instance, with one session still open beside the next', async () => {
+    const alone = await buildTrainingSet(internationalFootball, { rows: nationRows });
+    const database = await createFeatureStoreDatabase({ threads: 1 });
+    try {
+      const open = await openFeatureStore(readings, { rows: readingsRows }, 'readings', database);
+      const shared = await buildTrainingSet(internationalFootball, { rows: nationRows }, 'nations', database);
+      const again = await buildTrainingSet(
+        internationalFootball,
+        { rows: nationRows.slice(0, 2) },
+        'nations',
+        database,
+      );
+      // The first session's tables are untouched by the two built after it.
+      const readingsSet = await open.trainingSet();
+      open.close();
+      expect(readingsSet.ids).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'a5', 'a6']);
+      expect(shared).toEqual(alone);
+      expect(again.size).toBe(2);
+      // Closed sessions' catalogs are detached when the next one opens.
+      const last = await openFeatureStore(readings, { rows: readingsRows }, 'readings', database);
+      const catalogs = await last.connection.runAndReadAll(
+        "SELECT database_name FROM duckdb_databases() WHERE database_name LIKE '__store_%' ORDER BY 1",
+      );
+      last.close();
+      expect(catalogs.getColumnsJS()[0]).toEqual(['__store_3']);
+    } finally {
+      database.close();
     }
   });
 });
