@@ -43,7 +43,7 @@ import {
   type TimeSplit,
 } from '../split/time-split.ts';
 import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from '../tasks/metrics.ts';
-import { fitModel } from '../tasks/models/fit-threads.ts';
+import { fitModel } from '../tasks/models/fit-model.ts';
 import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';

@@ -1,34 +1,23 @@
-/** The worker thread of `checkFeatureLeakageOnThread`: runs the guard once and answers. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { checkFeatureLeakage } from './leakage-guard.ts';
-import type { LeakageGuardReply, LeakageGuardTransfer } from './leakage-guard-thread.ts';
+/** A job of the engine's thread pool (`checkFeatureLeakageOnThread`): one shard of the leakage guard. */
+import { threadErrorOf } from '../../portfolio/thread-errors.ts';
+import type { ThreadReply } from '../../portfolio/thread-pool.ts';
+import { checkFeatureLeakage, type FeatureLeakageReport } from './leakage-guard.ts';
+import type { LeakageGuardTransfer } from './leakage-guard-thread.ts';
 
-const job = workerData as LeakageGuardTransfer;
-const names = Object.keys(job.columns);
-const rows = Array.from({ length: job.rowCount }, (_, i) => {
-  const row: Record<string, unknown> = {};
-  for (const name of names) {
-    const value = job.columns[name]![i];
-    // A key the row did not have stays absent.
-    if (value !== undefined) row[name] = value;
+export default async function guard(job: LeakageGuardTransfer): Promise<ThreadReply<FeatureLeakageReport>> {
+  const names = Object.keys(job.columns);
+  const rows = Array.from({ length: job.rowCount }, (_, i) => {
+    const row: Record<string, unknown> = {};
+    for (const name of names) {
+      const value = job.columns[name]![i];
+      // A key the row did not have stays absent.
+      if (value !== undefined) row[name] = value;
+    }
+    return row;
+  });
+  try {
+    return { result: await checkFeatureLeakage(job.spec, rows, job.options, job.source) };
+  } catch (caught) {
+    return { error: threadErrorOf(caught) };
   }
-  return row;
-});
-let reply: LeakageGuardReply;
-try {
-  reply = { report: await checkFeatureLeakage(job.spec, rows, job.options, job.source) };
-} catch (caught) {
-  const error = caught as Error & { code?: unknown; hint?: unknown; exitCode?: unknown; retryable?: unknown };
-  reply = {
-    error: {
-      name: error.name,
-      message: error.message,
-      ...(error.stack ? { stack: error.stack } : {}),
-      ...(typeof error.code === 'string' ? { code: error.code } : {}),
-      ...(typeof error.hint === 'string' ? { hint: error.hint } : {}),
-      ...(typeof error.exitCode === 'number' ? { exitCode: error.exitCode } : {}),
-      ...(typeof error.retryable === 'boolean' ? { retryable: error.retryable } : {}),
-    },
-  };
 }
-parentPort!.postMessage(reply);

@@ -37,6 +37,11 @@ export interface FeatureLeakageOptions {
   /** The training set to check; built when absent. */
   reference?: TrainingSet;
   build?: BuildFromRows;
+  /**
+   * Checks only every `count`-th chosen probe from the `index`-th (0-based), so that `count` calls
+   * split one guard between threads; their reports merge with `mergeLeakageReports`.
+   */
+  shard?: { index: number; count: number };
 }
 
 export interface FeatureLeakageReport {
@@ -120,10 +125,11 @@ async function probeAll(
     ),
   ];
 
+  const shard = options.shard ?? { index: 0, count: 1 };
   const report: FeatureLeakageReport = { probes: [], checkedRows: 0, checkedValues: 0 };
   const referenceIndex = new Map<number, number>();
   for (let i = 0; i < reference.size; i++) referenceIndex.set(reference.inputRow[i]!, i);
-  for (const probe of chosen) {
+  for (const probe of chosen.filter((_, p) => p % shard.count === shard.index)) {
     const kept: number[] = [];
     const counterfactual: Record<string, unknown>[] = [];
     rows.forEach((row, j) => {
@@ -163,6 +169,22 @@ async function probeAll(
     report.checkedRows += rowsAtProbe;
   }
   return report;
+}
+
+/**
+ * One report from the reports of shards 0…n−1 of the same guard (`shard`), probes in the order a
+ * single call checks them.
+ */
+export function mergeLeakageReports(shards: readonly FeatureLeakageReport[]): FeatureLeakageReport {
+  const probes: FeatureLeakageReport['probes'] = [];
+  for (let p = 0; shards[p % shards.length]!.probes[Math.floor(p / shards.length)]; p++) {
+    probes.push(shards[p % shards.length]!.probes[Math.floor(p / shards.length)]!);
+  }
+  return {
+    probes,
+    checkedRows: shards.reduce((sum, shard) => sum + shard.checkedRows, 0),
+    checkedValues: shards.reduce((sum, shard) => sum + shard.checkedValues, 0),
+  };
 }
 
 function perturb(row: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkFeatureLeakage } from '../../pipelines/feature-store/index.ts';
 import { checkFeatureLeakageOnThread } from '../../pipelines/feature-store/leakage-guard-thread.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
@@ -18,6 +18,28 @@ describe('the leakage guard on a worker thread', () => {
     });
     expect(there).toEqual(here);
     expect(there.checkedValues).toBeGreaterThan(0);
+  });
+
+  it('split over three threads, merges the shards into the same report, probes in order', async () => {
+    vi.stubEnv('MLFOLIO_THREADS', '3');
+    try {
+      const matches = ((await bundledMatches()) as unknown as Record<string, unknown>[]).slice(0, 1200);
+      const options = { probes: 5, outcomes: ['homeGoals', 'awayGoals'] };
+      const here = await checkFeatureLeakage(clubFootball, matches, options, 'project.yaml');
+      const there = await checkFeatureLeakageOnThread({
+        spec: clubFootball,
+        rows: matches,
+        options,
+        source: 'project.yaml',
+      });
+      expect(there).toEqual(here);
+      expect(there.probes).toHaveLength(5);
+      expect(there.probes.map((probe) => probe.time)).toEqual(
+        [...there.probes.map((probe) => probe.time)].sort(),
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('fails with the same MlfolioError (code, exit status, message) when a view leaks', async () => {

@@ -1,4 +1,3 @@
-import type { ThreadError } from '../../../portfolio/thread-errors.ts';
 import type { Task, TrainingSet } from '../task.ts';
 import type { TaskArtifact } from './forecast.ts';
 
@@ -19,8 +18,6 @@ export interface FitResult {
   artifact: TaskArtifact;
   trainMs: number;
 }
-
-export type FitReply = { result: FitResult } | { error: ThreadError };
 
 export function fitJobOf(kind: string, task: Task, data: TrainingSet, params: unknown, seed: number): FitJob {
   const width = data.featureNames.length;

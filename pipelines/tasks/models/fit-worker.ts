@@ -1,9 +1,10 @@
-/** A thread of the fit pool (`fit-threads.ts`): fits one model per call with the registry's code. */
+/** A job of the engine's thread pool (`fitModel`): fits one model with the registry's code. */
 import { threadErrorOf } from '../../../portfolio/thread-errors.ts';
-import { type FitJob, type FitReply, trainingSetOf } from './fit-job.ts';
+import type { ThreadReply } from '../../../portfolio/thread-pool.ts';
+import { type FitJob, type FitResult, trainingSetOf } from './fit-job.ts';
 import { modelKinds } from './registry.ts';
 
-export default async function fit(job: FitJob): Promise<FitReply> {
+export default async function fit(job: FitJob): Promise<ThreadReply<FitResult>> {
   try {
     const data = trainingSetOf(job);
     const t0 = performance.now();

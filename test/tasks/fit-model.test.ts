@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../pipelines/random.ts';
-import { fitModel, fitThreads } from '../../pipelines/tasks/models/fit-threads.ts';
+import { fitModel } from '../../pipelines/tasks/models/fit-model.ts';
 import type { Task, TrainingSet } from '../../pipelines/tasks/task.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
+import { engineThreads } from '../../portfolio/thread-pool.ts';
 
-const declared = process.env.MLFOLIO_FIT_THREADS;
+const declared = process.env.MLFOLIO_THREADS;
 afterEach(() => {
-  if (declared === undefined) delete process.env.MLFOLIO_FIT_THREADS;
-  else process.env.MLFOLIO_FIT_THREADS = declared;
+  if (declared === undefined) delete process.env.MLFOLIO_THREADS;
+  else process.env.MLFOLIO_THREADS = declared;
 });
 
 /** 600 rows, 4 features, an outcome that depends on two of them. */
@@ -20,7 +21,7 @@ function trainingSet(): TrainingSet {
 const task: Task = { kind: 'ordinal', classes: ['low', 'middle', 'high'] };
 
 async function fitWith(threads: string, kind: string, params: unknown) {
-  process.env.MLFOLIO_FIT_THREADS = threads;
+  process.env.MLFOLIO_THREADS = threads;
   return fitModel(kind, task, trainingSet(), params, 5);
 }
 
@@ -43,7 +44,7 @@ describe('fitModel on worker threads', () => {
   );
 
   it("rethrows a fit's MlfolioError with its code and hint", async () => {
-    process.env.MLFOLIO_FIT_THREADS = '2';
+    process.env.MLFOLIO_THREADS = '2';
     const tiny = { featureNames: ['a'], rows: [[1]], outcomes: [0] };
     const failure = await fitModel('mlp', task, tiny, {}, 1).then(
       () => undefined,
@@ -54,10 +55,10 @@ describe('fitModel on worker threads', () => {
     expect((failure as Error).message).toContain('at least 2');
   }, 60_000);
 
-  it('reads MLFOLIO_FIT_THREADS, and names it when it is not a number of threads', () => {
-    process.env.MLFOLIO_FIT_THREADS = '3';
-    expect(fitThreads()).toBe(3);
-    process.env.MLFOLIO_FIT_THREADS = 'two';
-    expect(() => fitThreads()).toThrow(/MLFOLIO_FIT_THREADS is "two"/);
+  it('reads MLFOLIO_THREADS, and names it when it is not a number of threads', () => {
+    process.env.MLFOLIO_THREADS = '3';
+    expect(engineThreads()).toBe(3);
+    process.env.MLFOLIO_THREADS = 'two';
+    expect(() => engineThreads()).toThrow(/MLFOLIO_THREADS is "two"/);
   });
 });

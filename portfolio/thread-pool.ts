@@ -1,0 +1,49 @@
+import { availableParallelism } from 'node:os';
+import type { Piscina } from 'piscina';
+import { MlfolioError } from './errors.ts';
+import { reviveThreadError, type ThreadError } from './thread-errors.ts';
+
+/** What a job module's default export returns: its result, or the error it threw as data. */
+export type ThreadReply<R> = { result: R } | { error: ThreadError };
+
+let pool: Promise<Piscina> | undefined;
+
+/**
+ * How many worker threads run the engine's heavy jobs (model fits, leakage-guard probes):
+ * `MLFOLIO_THREADS`, by default one per core; 0 runs every job on the calling thread.
+ */
+export function engineThreads(): number {
+  const declared = process.env.MLFOLIO_THREADS;
+  if (declared === undefined || declared === '') return availableParallelism();
+  const threads = Number(declared);
+  if (!Number.isInteger(threads) || threads < 0) {
+    throw new MlfolioError({
+      code: 'E_ENV_INVALID',
+      message: `MLFOLIO_THREADS is "${declared}", which is not a whole number of threads.`,
+      hint: 'Set it to 0 (every job on the main thread) or a positive whole number, or unset it (one thread per core).',
+    });
+  }
+  return threads;
+}
+
+/**
+ * Runs `job` through the default export of the module at `worker` on the process's one pool of
+ * worker threads (piscina; `engineThreads()` of them, created on first use). Jobs queue in the order
+ * they are sent, so however many projects and stages send work at once, the threads never outnumber
+ * the cores. The module catches its own errors and returns them as data (`threadErrorOf`); they are
+ * rethrown here as they were thrown, a MlfolioError with its code, hint and exit code.
+ */
+export async function runOnThread<J, R>(worker: URL, job: J, transferList: ArrayBuffer[] = []): Promise<R> {
+  pool ??= import('piscina').then(
+    ({ Piscina }) =>
+      new Piscina({
+        minThreads: 0,
+        maxThreads: Math.max(1, engineThreads()),
+        // Idle threads are unreferenced, so a finished command exits without waiting for this.
+        idleTimeout: 30_000,
+      }),
+  );
+  const reply: ThreadReply<R> = await (await pool).run(job, { filename: worker.href, transferList });
+  if ('error' in reply) throw reviveThreadError(reply.error);
+  return reply.result;
+}
