@@ -9,3 +9,6 @@ enableCompileCache();
 const { main } = await import('./main.ts');
 
 process.exitCode = await main(process.argv.slice(2));
+// Jobs still queued on the engine's threads belong to a command that has failed: drop them.
+const { closeEngineThreads } = await import('../portfolio/thread-pool.ts');
+await closeEngineThreads();

@@ -47,3 +47,14 @@ export async function runOnThread<J, R>(worker: URL, job: J, transferList: Array
   if ('error' in reply) throw reviveThreadError(reply.error);
   return reply.result;
 }
+
+/**
+ * Ends the pool's threads, dropping queued jobs and stopping running ones. The CLI calls it once a
+ * command has returned: after a failed run, the fits it had queued would otherwise keep the process
+ * alive until they finished, for nothing.
+ */
+export async function closeEngineThreads(): Promise<void> {
+  const open = pool;
+  pool = undefined;
+  if (open) await (await open).destroy();
+}

@@ -327,17 +327,56 @@ export async function runEngine(
         );
       },
     });
-  // Every model's fit is queued at once on the fit threads (one per core); stages are recorded in
-  // the order they start, so the run's key does not depend on which fit finishes first.
-  let fitted = 0;
-  progress.step(0, spec.models.length, 'training');
-  const trained = await Promise.all(
-    spec.models.map(async (model) => {
-      const result = await trainOn(model, split.trainPeriod.seasons, split.train, `train:${model.id}`);
-      progress.step(++fitted, spec.models.length, `trained ${model.id}`);
-      return result;
-    }),
+  // Every fit of the run — each model's final fit, then each backtest fold's — is queued at once on
+  // the engine's threads (one per core), and this thread evaluates the final models while the
+  // folds still train. Stages are recorded in the order they start, so the run's key does not
+  // depend on which fit finishes first; the fold that trains on the final fit's seasons shares its
+  // cache entry and waits for it rather than fitting twice.
+  const folds = spec.backtest.enabled
+    ? rollingOriginFolds(timed, {
+        minTrainSeasons: spec.backtest.minTrainSeasons,
+        maxFolds: spec.backtest.maxFolds,
+        gap: spec.split.by === 'season' ? spec.split.gap : 0,
+      })
+    : [];
+  const backtestModels = spec.models.filter(
+    (m) => !spec.backtest.models || spec.backtest.models.includes(m.id),
   );
+  const fits = spec.models.length + folds.length * backtestModels.length;
+  let fitted = 0;
+  progress.step(0, fits, 'fitting');
+  const counted =
+    <T>(label: string) =>
+    (result: T) => {
+      progress.step(++fitted, fits, label);
+      return result;
+    };
+  const training = Promise.all(
+    spec.models.map((model) =>
+      trainOn(model, split.trainPeriod.seasons, split.train, `train:${model.id}`).then(
+        counted(`trained ${model.id}`),
+      ),
+    ),
+  );
+  const foldNames: string[] = [];
+  const foldFits = Promise.all(
+    folds.map(async (fold) => ({
+      fold,
+      models: await Promise.all(
+        backtestModels.map((model) => {
+          const name = `backtest:${fold.testSeason}:${model.id}`;
+          foldNames.push(name);
+          return trainOn(model, fold.trainSeasons, fold.train, name)
+            .then(counted(`backtest ${fold.testSeason} ${model.id}`))
+            .then(({ artifact }) => ({ id: model.id, artifact }));
+        }),
+      ),
+    })),
+  );
+  // Their failures are reported where they are awaited; this keeps one from going unhandled when
+  // another stage fails first.
+  foldFits.catch(() => undefined);
+  const trained = await training;
 
   const forecastRows = (artifact: TaskArtifact, indices: readonly number[]) => {
     const columns = artifact.featureNames.map((f) => rows.featureNames.indexOf(f));
@@ -382,40 +421,10 @@ export async function runEngine(
     },
   });
 
-  // backtest: rolling origin over seasons, the last folds only
+  // backtest: rolling origin over seasons, the last folds only (their fits were queued above)
   let backtest: RunRecord['backtest'];
   if (spec.backtest.enabled) {
-    const folds = rollingOriginFolds(timed, {
-      minTrainSeasons: spec.backtest.minTrainSeasons,
-      maxFolds: spec.backtest.maxFolds,
-      gap: spec.split.by === 'season' ? spec.split.gap : 0,
-    });
-    const backtestModels = spec.models.filter(
-      (m) => !spec.backtest.models || spec.backtest.models.includes(m.id),
-    );
-    const foldNames: string[] = [];
-    const queued: {
-      fold: (typeof folds)[number];
-      models: Promise<{ id: string; artifact: TaskArtifact }>[];
-    }[] = [];
-    // Every fold's fits are queued at once, like the final fits above.
-    const fits = folds.length * backtestModels.length;
-    let done = 0;
-    progress.step(0, fits, 'backtest');
-    for (const fold of folds) {
-      const models = backtestModels.map((model) => {
-        const name = `backtest:${fold.testSeason}:${model.id}`;
-        foldNames.push(name);
-        return trainOn(model, fold.trainSeasons, fold.train, name).then(({ artifact }) => {
-          progress.step(++done, fits, `backtest ${fold.testSeason} ${model.id}`);
-          return { id: model.id, artifact };
-        });
-      });
-      queued.push({ fold, models });
-    }
-    const foldArtifacts = await Promise.all(
-      queued.map(async ({ fold, models }) => ({ fold, models: await Promise.all(models) })),
-    );
+    const foldArtifacts = await foldFits;
     backtest = await graph.run({
       name: 'backtest',
       needs: foldNames,

@@ -1,6 +1,6 @@
 import { hashTree, hashValue } from '../../portfolio/hash.ts';
 import { type Progress, silentProgress } from '../../portfolio/progress.ts';
-import { runStage } from '../stage-cache.ts';
+import { runStage, type StageResult } from '../stage-cache.ts';
 
 /**
  * A pipeline as data, after Kedro's nodes and DVC's stages: each stage names the stages whose
@@ -44,6 +44,7 @@ export class StageGraph {
   readonly #keys = new Map<string, string>();
   readonly #started = new Set<string>();
   readonly #codeHashes = new Map<string, string>();
+  readonly #running = new Map<string, Promise<StageResult<unknown>>>();
   readonly stages: StageRun[] = [];
 
   constructor(options: { codeRoot: string; cacheDir: string; force?: boolean; progress?: Progress }) {
@@ -79,13 +80,23 @@ export class StageGraph {
       code: stage.code ? await this.#codeHash(stage.code) : null,
     };
     const cacheName = (stage.cacheName ?? stage.name).replace(/[^a-z0-9-]+/gi, '-');
-    const result = await runStage({
-      cacheDir: this.#cacheDir,
-      name: cacheName,
-      inputs: keyInputs,
-      force: this.#force,
-      run: () => stage.run(inputs),
-    });
+    // A stage that shares its cache entry with one still running waits for it and reuses its
+    // output, as it would once that one had stored it: the same work is never done twice at once.
+    const entryId = hashValue({ stage: cacheName, inputs: keyInputs });
+    const running = this.#running.get(entryId) as Promise<StageResult<T>> | undefined;
+    const started = performance.now();
+    const result = running
+      ? { ...(await running), cached: true, durationMs: performance.now() - started }
+      : await this.#track(
+          entryId,
+          runStage({
+            cacheDir: this.#cacheDir,
+            name: cacheName,
+            inputs: keyInputs,
+            force: this.#force,
+            run: () => stage.run(inputs),
+          }),
+        );
     this.#outputs.set(stage.name, result.output);
     this.#keys.set(stage.name, result.key);
     Object.assign(entry, {
@@ -104,6 +115,15 @@ export class StageGraph {
   /** Hash of every stage key: equal keys mean an identical run. */
   key(): string {
     return hashValue(this.stages.map((s) => s.key));
+  }
+
+  async #track<T>(entryId: string, result: Promise<StageResult<T>>): Promise<StageResult<T>> {
+    this.#running.set(entryId, result);
+    try {
+      return await result;
+    } finally {
+      this.#running.delete(entryId);
+    }
   }
 
   async #codeHash(dirs: readonly string[]): Promise<string> {

@@ -124,6 +124,40 @@ describe('StageGraph', () => {
     expect(fits).toBe(2);
   });
 
+  it('runs a shared cache entry once when its stages run at the same time, the later reusing it', async () => {
+    const { graph } = await graphIn();
+    let fits = 0;
+    let finish: (value: number) => void = () => undefined;
+    const fit = () => {
+      fits++;
+      return new Promise<number>((resolve) => {
+        finish = resolve;
+      });
+    };
+    const first = graph.run({
+      name: 'train:m',
+      cacheName: 'train-m',
+      params: { seasons: ['2019'] },
+      run: fit,
+    });
+    const second = graph.run({
+      name: 'backtest:2020:m',
+      cacheName: 'train-m',
+      params: { seasons: ['2019'] },
+      run: fit,
+    });
+    // Both started; the stage cache has nothing stored yet, so only the shared entry stops a second fit.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finish(42);
+    expect(await Promise.all([first, second])).toEqual([42, 42]);
+    expect(fits).toBe(1);
+    expect(graph.stages.map((s) => [s.name, s.cached])).toEqual([
+      ['train:m', false],
+      ['backtest:2020:m', true],
+    ]);
+    expect(graph.stages[0]!.key).toBe(graph.stages[1]!.key);
+  });
+
   it('refuses a stage that needs one that has not run, and a name used twice', async () => {
     const { graph } = await graphIn();
     await expect(graph.run({ name: 'split', needs: ['features'], run: async () => 0 })).rejects.toThrow(
