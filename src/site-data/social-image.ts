@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { escapeXml as escapeText } from './escape-xml.ts';
 import { formatAmount, formatInterval, formatValue, metricLabel } from './format.ts';
 import { policyLabel, type RunFacts } from './run-facts.ts';
@@ -49,11 +49,14 @@ const layout = { width: 1200, height: 630, left: 80, right: 60 };
  * glyph in them (`dejavuCovers`); otherwise resvg searches the system's fonts, as before, so a
  * name in another script still falls back to a font that draws it.
  */
-function fontOptions(texts: readonly string[]) {
+function fontOptions(texts: readonly string[]): FontOptions {
   return dejavuFiles.length > 0 && texts.every(dejavuCovers)
     ? { loadSystemFonts: false, fontFiles: dejavuFiles, defaultFontFamily: 'DejaVu Sans' }
-    : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' };
+    : systemFontOptions;
 }
+
+type FontOptions = NonNullable<ResvgRenderOptions['font']>;
+const systemFontOptions: FontOptions = { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' };
 
 const dejavuDir = '/usr/share/fonts/truetype/dejavu';
 const dejavuFiles = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((name) => join(dejavuDir, name));
@@ -90,7 +93,7 @@ export function dejavuCovers(text: string): boolean {
 }
 
 /** The width resvg draws `text` at, with the fonts it will draw the card with. */
-function textWidth(text: string, size: number, weight: number, font: ReturnType<typeof fontOptions>): number {
+function textWidth(text: string, size: number, weight: number, font: FontOptions): number {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="8000" height="${size * 2}" font-family="${fontFamily}"><text x="0" y="${size}" font-size="${size}" font-weight="${weight}">${escapeText(text)}</text></svg>`;
   const box = new Resvg(svg, { font }).getBBox();
   return box ? box.x + box.width : 0;
@@ -102,7 +105,7 @@ function wrapToCard(
   size: number,
   weight: number,
   maxLines: number,
-  font: ReturnType<typeof fontOptions>,
+  font: FontOptions,
 ): string[] {
   const room = layout.width - layout.left - layout.right;
   return wrapText(text, (line) => textWidth(line, size, weight, font) <= room, maxLines);
@@ -116,19 +119,23 @@ export interface SocialCard {
 
 /** The 1200×630 social preview of a project as SVG: title, impact headline (or an honest absence) and the best result. */
 export function socialImageSvg(card: SocialCard): string {
-  return drawCard(card).svg;
+  return drawCard(card, false).svg;
 }
 
-export function socialImagePng(card: SocialCard): Uint8Array {
-  const { svg, font } = drawCard(card);
+/**
+ * The card as PNG. `systemFonts` measures and draws it with the system's fonts even where the
+ * DejaVu files would do, as the build did before (the benchmark and tests compare the two).
+ */
+export function socialImagePng(card: SocialCard, options: { systemFonts?: boolean } = {}): Uint8Array {
+  const { svg, font } = drawCard(card, options.systemFonts ?? false);
   return new Resvg(svg, { font, fitTo: { mode: 'original' } }).render().asPng();
 }
 
 /** The card's SVG, and the fonts its lines were measured with (which must draw it too). */
-function drawCard({ builder, title, facts }: SocialCard): {
-  svg: string;
-  font: ReturnType<typeof fontOptions>;
-} {
+function drawCard(
+  { builder, title, facts }: SocialCard,
+  systemFonts: boolean,
+): { svg: string; font: FontOptions } {
   const impact = facts?.impact;
   const gain = facts?.headlineGain;
   const headline = impact
@@ -153,7 +160,7 @@ function drawCard({ builder, title, facts }: SocialCard): {
       )
       .join('');
   // wrapText may end a line with an ellipsis.
-  const font = fontOptions([builder, title, headline, result, '…']);
+  const font = systemFonts ? systemFontOptions : fontOptions([builder, title, headline, result, '…']);
   const titleLines = wrapToCard(title, 64, 700, 2, font);
   const headlineY = 250 + (titleLines.length - 1) * 80;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="${fontFamily}">
