@@ -13,10 +13,14 @@ const sqlTypes: Record<ColumnType, string> = {
 
 export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** The position of each row in the table DuckDB holds, so only derived values need reading back. */
+const rowColumn = '__mlfolio_row';
+
 /**
  * Adds derived columns and applies a row condition, both SQL expressions over the row's columns
  * (DuckDB's dialect, which ports to Spark SQL and Trino for the expressions a project needs). An
- * expression that does not compile fails naming the field that holds it.
+ * expression that does not compile fails naming the field that holds it. Each row kept is the
+ * given row with its derived values added.
  */
 export async function deriveAndFilter(
   rows: readonly Row[],
@@ -36,13 +40,14 @@ export async function deriveAndFilter(
   try {
     const names = Object.keys(columns);
     await connection.run(
-      `CREATE TABLE t (${names.map((n) => `${quoteIdentifier(n)} ${sqlTypes[columns[n]!]}`).join(', ')})`,
+      `CREATE TABLE t (${[...names.map((n) => `${quoteIdentifier(n)} ${sqlTypes[columns[n]!]}`), `${rowColumn} INTEGER`].join(', ')})`,
     );
     const appender = await connection.createAppender('t');
-    for (const row of rows) {
+    rows.forEach((row, index) => {
       for (const name of names) append(appender, row[name] ?? null, columns[name]!);
+      appender.appendInteger(index);
       appender.endRow();
-    }
+    });
     appender.closeSync();
     const derived = Object.entries(options.derive);
     // Each derived column may use the ones declared before it.
@@ -66,9 +71,12 @@ export async function deriveAndFilter(
       });
     }
     const where = options.where ? ` WHERE ${options.where}` : '';
+    // The declared columns come back as they went in (a BIGINT -0 as 0, see keptRow), so only the
+    // row positions and derived values are read: reading every column back as objects cost more
+    // than the SQL.
     const reader = await compile(
       connection,
-      `SELECT * FROM t${where}`,
+      `SELECT *${names.length ? ` EXCLUDE (${names.map(quoteIdentifier).join(', ')})` : ''} FROM t${where}`,
       `${options.field}.where`,
       options.where ?? '',
       options.file,
@@ -77,7 +85,7 @@ export async function deriveAndFilter(
     const derivedTypes: Record<string, ColumnType> = {};
     const types = reader.columnTypes();
     reader.columnNames().forEach((name, i) => {
-      if (name in columns) return;
+      if (name === rowColumn) return;
       const type = String(types[i]);
       derivedTypes[name] =
         type === 'BOOLEAN'
@@ -88,8 +96,9 @@ export async function deriveAndFilter(
               ? 'number'
               : 'string';
     });
+    const integers = names.filter((name) => columns[name] === 'integer');
     return {
-      rows: out.map((row) => normaliseRow(row)),
+      rows: out.map((row) => keptRow(rows[Number(row[rowColumn])]!, row, integers)),
       derivedTypes,
       filteredOut: rows.length - out.length,
     };
@@ -134,9 +143,13 @@ function append(appender: DuckDBAppender, value: Cell, type: ColumnType) {
   }
 }
 
-function normaliseRow(row: Record<string, unknown>): Row {
-  const out: Row = {};
-  for (const [key, value] of Object.entries(row)) {
+/** A kept row: its declared values, integers as DuckDB returns them, then its derived values. */
+function keptRow(row: Row, derived: Record<string, unknown>, integers: readonly string[]): Row {
+  const out: Row = { ...row };
+  // A BIGINT has no negative zero.
+  for (const name of integers) if (out[name] === 0) out[name] = 0;
+  for (const [key, value] of Object.entries(derived)) {
+    if (key === rowColumn) continue;
     out[key] =
       typeof value === 'bigint'
         ? Number(value)

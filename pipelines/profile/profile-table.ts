@@ -35,18 +35,25 @@ export async function profileTable(
   rows: readonly Row[],
   columns: Record<string, ColumnType>,
 ): Promise<TableProfile> {
-  const { DataFrame, Series } = await import('danfojs-node');
+  // danfojs' own modules, without its Node entry's file readers (xlsx, request, papaparse), which
+  // the profile never uses: half a second less to load.
+  const { DataFrame, Series } = await import('danfojs-node/dist/danfojs-base/index.js');
   const names = Object.keys(columns);
-  const data: Record<string, (number | string | null)[]> = {};
-  for (const name of names) {
-    const numeric = numericTypes.has(columns[name]!);
-    data[name] = rows.map((row) => cell(row[name], numeric));
-  }
-  const frame = new DataFrame(data, { columns: names });
+  const numeric = names.map((name) => numericTypes.has(columns[name]!));
+  // Rows as arrays: danfojs turns an object of columns into rows and back into columns.
+  const frame = new DataFrame(
+    rows.map((row) => names.map((name, i) => cell(row[name], numeric[i]!))),
+    { columns: names },
+  );
   const profiles: ColumnProfile[] = [];
   for (const name of names) {
     const type = columns[name]!;
-    const present = frame.column(name).dropNa();
+    // The present values as a Series of their own: dropNa() copies the column and checks its index
+    // for duplicates three times over, 0.7 s for a 50,000-row table. A cell is missing exactly
+    // when it is null (`cell`), which is what dropNa drops.
+    const present = new Series(
+      (frame.column(name).values as (number | string | null)[]).filter((value) => value !== null),
+    );
     const missing = rows.length - present.size;
     const distinct = present.size ? present.nUnique() : 0;
     if (numericTypes.has(type)) {
@@ -55,8 +62,9 @@ export async function profileTable(
         type,
         missing,
         distinct,
+        // Sorted numerically, as sortValues() would, without building a sorted Series and index.
         ...(present.size
-          ? { summary: numericSummary(present.sortValues().values as number[], present) }
+          ? { summary: numericSummary(Float64Array.from(present.values as number[]).sort(), present) }
           : {}),
       });
     } else {
@@ -89,21 +97,21 @@ interface NumericSeries {
   size: number;
 }
 
-function numericSummary(sorted: readonly number[], series: NumericSeries): ColumnProfile['summary'] {
+function numericSummary(sorted: ArrayLike<number>, series: NumericSeries): ColumnProfile['summary'] {
   const at = (q: number) => quantile(sorted, q);
   return {
     min: sorted[0]!,
     p25: at(0.25),
     median: at(0.5),
     p75: at(0.75),
-    max: sorted.at(-1)!,
+    max: sorted[sorted.length - 1]!,
     mean: round(series.mean()),
     std: series.size > 1 ? round(series.std()) : 0,
   };
 }
 
 /** Linear interpolation between order statistics (pandas' and numpy's default). */
-function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: ArrayLike<number>, q: number): number {
   const position = (sorted.length - 1) * q;
   const lower = Math.floor(position);
   const upper = Math.ceil(position);

@@ -58,6 +58,28 @@ describe('collectTable', () => {
     expect(table.provenance).toMatchObject({ licence: 'CC0', rows: 1, excludedRows: 1 });
   });
 
+  it('keeps the rows in order with their declared values, and adds derived values after them', async () => {
+    const workspace = await portfolioWith(
+      'year,league,W,G\n1999,NL,-0,162\n1901,AL,83,140\n1950,,71,154\n1961,AL,95,163\n',
+    );
+    const table = await collectTable(
+      'teams',
+      spec({ derive: { late: 'year > 1940', share: 'W * 1.0 / G' }, where: 'G > 150' }),
+      { workspace, slug: 'p', specFile: 'project.yaml' },
+    );
+    expect(table.rows).toEqual([
+      { year: 1999, league: 'NL', W: 0, G: 162, late: true, share: 0 },
+      { year: 1950, league: null, W: 71, G: 154, late: true, share: 71 / 154 },
+      { year: 1961, league: 'AL', W: 95, G: 163, late: true, share: 95 / 163 },
+    ]);
+    expect(table.rows.map((row) => Object.keys(row))).toEqual(
+      Array(3).fill(['year', 'league', 'W', 'G', 'late', 'share']),
+    );
+    // An integer column holds no negative zero, as in DuckDB's BIGINT.
+    expect(Object.is(table.rows[0]!.W, 0)).toBe(true);
+    expect(table.columns).toMatchObject({ late: 'boolean', share: 'number' });
+  });
+
   it('names the file, the field and the columns the data has when a declared column is missing', async () => {
     const workspace = await portfolioWith('year,league,Wins,G\n1961,AL,95,163\n');
     await expect(

@@ -24,6 +24,40 @@ export async function collectOpenFootball(
   spec: OpenFootballSourceSpec,
   options: { now?: () => Date; fetcher?: PoliteFetcher } = {},
 ): Promise<CollectedDataset<MatchRecord>> {
+  const { records, excluded, origin } = await readOpenFootball(spec, options);
+  return {
+    records,
+    excluded,
+    provenance: {
+      source: 'openfootball',
+      transport: spec.transport,
+      origin,
+      licence: openFootballLicence,
+      attribution: openFootballAttribution,
+      collectedAt: (options.now?.() ?? new Date()).toISOString(),
+      rows: records.length,
+      excludedRows: excluded.length,
+      sha256: hashValue(records),
+      ...(records.length ? { firstDate: records[0]!.date, lastDate: records.at(-1)!.date } : {}),
+    },
+  };
+}
+
+export const openFootballLicence = 'CC0 1.0 (OpenFootball); packaged by vega-datasets (BSD-3-Clause)';
+export const openFootballAttribution = 'OpenFootball (github.com/openfootball/football.json)';
+
+/**
+ * The normalised records `collectOpenFootball` collects, without its provenance: the table source
+ * writes its own (with the hash of the typed rows), so hashing the records here would be wasted.
+ */
+export async function readOpenFootball(
+  spec: OpenFootballSourceSpec,
+  options: { fetcher?: PoliteFetcher } = {},
+): Promise<{
+  records: MatchRecord[];
+  excluded: CollectedDataset<MatchRecord>['excluded'];
+  origin: string[];
+}> {
   const read =
     spec.transport === 'live'
       ? await fetchOpenFootball({
@@ -34,20 +68,5 @@ export async function collectOpenFootball(
         }).then((result) => ({ ...result, location: result.origin.join(', ') }))
       : await readBundledMatches();
   const { records, excluded } = normaliseMatches(read.rows, read.location);
-  return {
-    records,
-    excluded,
-    provenance: {
-      source: 'openfootball',
-      transport: spec.transport,
-      origin: read.origin,
-      licence: 'CC0 1.0 (OpenFootball); packaged by vega-datasets (BSD-3-Clause)',
-      attribution: 'OpenFootball (github.com/openfootball/football.json)',
-      collectedAt: (options.now?.() ?? new Date()).toISOString(),
-      rows: records.length,
-      excludedRows: excluded.length,
-      sha256: hashValue(records),
-      ...(records.length ? { firstDate: records[0]!.date, lastDate: records.at(-1)!.date } : {}),
-    },
-  };
+  return { records, excluded, origin: read.origin };
 }

@@ -9,14 +9,14 @@ import { bundledDatasetFingerprint } from './offline-transport.ts';
  */
 export const openFootballTableSource: TableSource<'openfootball'> = {
   kind: 'openfootball',
-  async collect(spec, context) {
+  async collect(spec) {
     // The collector (and its fetcher) loads here, not with the registry: fingerprints need neither.
-    const { collectOpenFootball, matchRecordColumns } = await import('./index.ts');
-    const dataset = await collectOpenFootball(spec, { now: context.now });
-    const origin = dataset.provenance.origin;
+    const { readOpenFootball, matchRecordColumns, openFootballLicence, openFootballAttribution } =
+      await import('./index.ts');
+    const { records, excluded, origin } = await readOpenFootball(spec);
     return {
-      rows: dataset.records as unknown as Record<string, unknown>[],
-      excluded: dataset.excluded,
+      rows: records as unknown as Record<string, unknown>[],
+      excluded,
       columns: { ...matchRecordColumns },
       origin,
       location: (i) => `${origin.join(', ')} record ${i + 1}`,
@@ -24,8 +24,8 @@ export const openFootballTableSource: TableSource<'openfootball'> = {
         source: 'openfootball',
         transport: spec.transport,
         origin,
-        licence: dataset.provenance.licence,
-        attribution: dataset.provenance.attribution,
+        licence: openFootballLicence,
+        attribution: openFootballAttribution,
       },
     };
   },
