@@ -3,6 +3,7 @@ import { seededRandom } from '../../pipelines/random.ts';
 import { type MlpHead, mlpArtifactSchema, mlpParamsSchema } from '../../pipelines/tasks/models/mlp.ts';
 import { batchGradient, fitMlp } from '../../pipelines/tasks/models/mlp-fit.ts';
 import { forecastMlp, mlpOutputs } from '../../pipelines/tasks/models/mlp-forecast.ts';
+import { directKernels } from '../../pipelines/tasks/models/tfjs-kernels.ts';
 import { tensorflow } from '../../pipelines/tasks/models/tfjs-runtime.ts';
 import type { Forecast, Task, TrainingSet } from '../../pipelines/tasks/task.ts';
 
@@ -116,7 +117,7 @@ describe('MLP', () => {
         return total;
       };
       const gradient = new Float32Array(size).fill(Number.NaN);
-      batchGradient(tf, widths, parameters, augmented, y, rows, head, gradient);
+      batchGradient(directKernels(tf), widths, parameters, augmented, y, rows, head, gradient);
       const h = 1e-5;
       for (let p = 0; p < size; p++) {
         const plus = Float64Array.from(parameters);
