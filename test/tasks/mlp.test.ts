@@ -170,7 +170,7 @@ describe('MLP', () => {
             b: weights[l]!,
             ...(l > 0 ? { bias: biases[l - 1]! } : {}),
             ...(l < 2 ? { activation: 'relu' as const } : {}),
-          }),
+          }) as ReturnType<typeof tf.tensor2d>,
         );
       }
       let delta = tf.softmax(activations[3]!).sub(tf.tensor2d(y, [rows, 3]));
