@@ -170,9 +170,13 @@ function train(
   const beta2 = 0.999;
   const epsilon = 1e-8;
   const batchSize = Math.min(options.batchSize, n);
-  // Each batch row ends with a constant 1, so the first layer's bias is one more weight row.
-  const batchX = new Float32Array(batchSize * (d + 1));
-  const batchY = new Float32Array(batchSize * K);
+  // The epoch's rows in its shuffled order, so each batch is a contiguous slice. Gathering them in
+  // one pass per epoch, rather than a batch at a time between TensorFlow.js calls, keeps the random
+  // reads of x in one tight loop: per batch they were a large share of a step on a busy machine.
+  // Each row ends with a constant 1, so the first layer's bias is one more weight row.
+  const epochX = new Float32Array(n * (d + 1));
+  for (let r = 0; r < n; r++) epochX[r * (d + 1) + d] = 1;
+  const epochY = new Float32Array(n * K);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const single = new Float32Array(parameters.length);
   const gradient = new Float32Array(parameters.length);
@@ -181,22 +185,21 @@ function train(
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
+    // Plain loops: a subarray view per row would allocate millions of objects over a fit.
+    for (let r = 0; r < n; r++) {
+      const i = order[r]!;
+      for (let j = 0; j < d; j++) epochX[r * (d + 1) + j] = x[i * d + j]!;
+      for (let k = 0; k < K; k++) epochY[r * K + k] = y[i * K + k]!;
+    }
     for (let from = 0; from < n; from += batchSize) {
       const rows = Math.min(batchSize, n - from);
-      // Plain loops: a subarray view per row would allocate millions of objects over a fit.
-      for (let r = 0; r < rows; r++) {
-        const i = order[from + r]!;
-        for (let j = 0; j < d; j++) batchX[r * (d + 1) + j] = x[i * d + j]!;
-        batchX[r * (d + 1) + d] = 1;
-        for (let k = 0; k < K; k++) batchY[r * K + k] = y[i * K + k]!;
-      }
       single.set(parameters);
       batchGradient(
         kernels,
         widths,
         single,
-        batchX.subarray(0, rows * (d + 1)),
-        batchY.subarray(0, rows * K),
+        epochX.subarray(from * (d + 1), (from + rows) * (d + 1)),
+        epochY.subarray(from * K, (from + rows) * K),
         rows,
         head,
         gradient,
