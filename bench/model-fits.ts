@@ -8,6 +8,8 @@
  * With a git revision (say `main`), the same fits also run with the model code of that revision
  * (its `pipelines/` and `portfolio/` extracted to a temporary folder), alternating with the current
  * code in one process, and the CPU ratio is printed: the before/after comparison, side by side.
+ * Each side first fits once untimed (compiling its hot loops). BENCH_REPEATS (default 1) repeats the
+ * timed rounds; BENCH_MODELS=boosting,mlp picks model ids. Exits 1 when an artifact differs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
