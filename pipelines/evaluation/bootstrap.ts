@@ -1,4 +1,4 @@
-import { seededRandom } from '../random.ts';
+import { fillSeededIndices } from '../random.ts';
 import type { Estimate } from '../runs/run-record.ts';
 
 export interface BootstrapOptions {
@@ -69,9 +69,8 @@ function resampledRows(n: number, resamples: number, seed: number): Uint32Array 
   const key = `${n}:${resamples}:${seed}`;
   let rows = drawnRows.get(key);
   if (!rows) {
-    const random = seededRandom(seed);
     rows = new Uint32Array(n * resamples);
-    for (let j = 0; j < rows.length; j++) rows[j] = Math.floor(random() * n);
+    fillSeededIndices(seed, n, rows);
     if (drawnRows.size >= 16) drawnRows.delete(drawnRows.keys().next().value!);
     drawnRows.set(key, rows);
   }

@@ -135,8 +135,11 @@ export function rollingOriginFolds(
   options: { minTrainSeasons: number; maxFolds: number; gap: number },
 ): BacktestFold[] {
   const seasons = [...new Set(rows.map((row) => row.season))].sort(seasonOrder);
+  // Built from the latest season back, stopping at `maxFolds`: each fold scans every row, and a
+  // long history (150 seasons of internationals) would otherwise build a hundred folds to keep five.
+  const limit = options.maxFolds > 0 ? options.maxFolds : Number.POSITIVE_INFINITY;
   const folds: BacktestFold[] = [];
-  for (let t = options.minTrainSeasons + options.gap; t < seasons.length; t++) {
+  for (let t = seasons.length - 1; t >= options.minTrainSeasons + options.gap && folds.length < limit; t--) {
     const trainSeasons = seasons.slice(0, t - options.gap);
     const testSeason = seasons[t]!;
     const inTrain = new Set(trainSeasons);
@@ -148,7 +151,7 @@ export function rollingOriginFolds(
     });
     if (train.length && test.length) folds.push({ trainSeasons, testSeason, train, test });
   }
-  return folds.slice(-options.maxFolds);
+  return folds.reverse();
 }
 
 /** Seasons sort as numbers when they are numbers (1999 < 2000), else as text (`2013-14`). */

@@ -482,7 +482,7 @@ function statisticOf(
   const root = metric.aggregate === 'root-mean';
   return (rows) => {
     let sum = 0;
-    for (const i of rows) sum += values[i]!;
+    for (let r = 0; r < rows.length; r++) sum += values[rows[r]!]!;
     const mean = sum / rows.length;
     return root ? Math.sqrt(mean) : mean;
   };

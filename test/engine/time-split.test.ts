@@ -72,6 +72,21 @@ describe('rollingOriginFolds', () => {
       ['1998,1999,2000', '2002'],
     ]);
   });
+
+  it('keeps every fold, oldest first, when the folds are not limited', () => {
+    const folds = rollingOriginFolds(rows, {
+      minTrainSeasons: 1,
+      maxFolds: Number.POSITIVE_INFINITY,
+      gap: 1,
+    });
+    expect(folds.map((f) => [f.trainSeasons.join(','), f.testSeason])).toEqual([
+      ['1998', '2000'],
+      ['1998,1999', '2001'],
+      ['1998,1999,2000', '2002'],
+    ]);
+    expect(folds[0]!.train.every((i) => rows[i]!.season === '1998')).toBe(true);
+    expect(folds[0]!.test.every((i) => rows[i]!.season === '2000')).toBe(true);
+  });
 });
 
 describe('assertEnoughSeasons', () => {

@@ -12,6 +12,7 @@ import {
 } from '../../pipelines/evaluation/calibration.ts';
 import { confusionMatrix } from '../../pipelines/evaluation/confusion.ts';
 import { rowScores } from '../../pipelines/evaluation/metrics.ts';
+import { fillSeededIndices, seededRandom } from '../../pipelines/random.ts';
 
 describe('proper scores', () => {
   it('scores a forecast by hand-worked RPS, Brier, log loss and accuracy', () => {
@@ -62,6 +63,16 @@ describe('bootstrap intervals', () => {
   });
 });
 
+describe('seeded indices', () => {
+  it('draws the integers seededRandom gives, in order', () => {
+    const random = seededRandom(42);
+    const expected = Uint32Array.from({ length: 10_000 }, () => Math.floor(random() * 1425));
+    const drawn = new Uint32Array(10_000);
+    fillSeededIndices(42, 1425, drawn);
+    expect(drawn).toEqual(expected);
+  });
+});
+
 describe('calibration', () => {
   it('bins one-vs-rest probabilities and computes the expected calibration error by hand', () => {
     // Two matches, forecasts (0.75, 0.25, 0) twice; outcomes home, then away.
@@ -80,6 +91,23 @@ describe('calibration', () => {
     expect(expectedCalibrationError(bins)).toBeCloseTo(1 / 3, 12);
     const estimate = calibrationErrorEstimate(p, [0, 2], { seed: 1, bins: 4, resamples: 100 });
     expect(estimate.value).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('gives the calibration error interval of the per-resample bins exactly, bit for bit', () => {
+    const random = seededRandom(11);
+    const p = Array.from({ length: 300 }, () => {
+      const home = random();
+      const draw = random() * (1 - home);
+      return [home, draw, 1 - home - draw];
+    });
+    const outcomes = p.map((_, i) => i % 3);
+    const options = { seed: 4, bins: 10, resamples: 200 };
+    const byBins = bootstrapStatistic(
+      outcomes.length,
+      (rows) => expectedCalibrationError(calibrationBins(p, outcomes, 10, rows)),
+      options,
+    );
+    expect(calibrationErrorEstimate(p, outcomes, options)).toEqual(byBins);
   });
 
   it('counts a confusion matrix with outcomes as rows and predicted classes as columns', () => {

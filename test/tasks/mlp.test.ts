@@ -3,6 +3,7 @@ import { seededRandom } from '../../pipelines/random.ts';
 import { type MlpHead, mlpArtifactSchema, mlpParamsSchema } from '../../pipelines/tasks/models/mlp.ts';
 import { batchGradient, fitMlp } from '../../pipelines/tasks/models/mlp-fit.ts';
 import { forecastMlp, mlpOutputs } from '../../pipelines/tasks/models/mlp-forecast.ts';
+import { directKernels } from '../../pipelines/tasks/models/tfjs-kernels.ts';
 import { tensorflow } from '../../pipelines/tasks/models/tfjs-runtime.ts';
 import type { Forecast, Task, TrainingSet } from '../../pipelines/tasks/task.ts';
 
@@ -116,7 +117,7 @@ describe('MLP', () => {
         return total;
       };
       const gradient = new Float32Array(size).fill(Number.NaN);
-      batchGradient(tf, widths, parameters, augmented, y, rows, head, gradient);
+      batchGradient(directKernels(tf), widths, parameters, augmented, y, rows, head, gradient);
       const h = 1e-5;
       for (let p = 0; p < size; p++) {
         const plus = Float64Array.from(parameters);
@@ -128,6 +129,68 @@ describe('MLP', () => {
       }
     });
   }
+
+  it('gets from its direct kernel calls the gradient the equivalent TensorFlow.js ops give, bit for bit', async () => {
+    const tf = await tensorflow();
+    const random = seededRandom(9);
+    const widths = [5, 8, 6, 3];
+    const rows = 40;
+    let size = 0;
+    for (let l = 0; l < widths.length - 1; l++) size += (widths[l]! + 1) * widths[l + 1]!;
+    const parameters = Float32Array.from({ length: size }, () => random() - 0.5);
+    const x = Float32Array.from({ length: rows * 6 }, (_, e) => (e % 6 === 5 ? 1 : random() * 2 - 1));
+    const y = Float32Array.from({ length: rows * 3 }, (_, e) => (e % 3 === Math.floor(e / 3) % 3 ? 1 : 0));
+    const direct = new Float32Array(size);
+    batchGradient(directKernels(tf), widths, parameters, x, y, rows, 'softmax', direct);
+
+    // The same pass written with the public ops (as mlp-fit.ts did before calling kernels directly).
+    const viaOps = new Float32Array(size);
+    const pieces = tf.tidy(() => {
+      const offsets = [0, (5 + 1) * 8, (5 + 1) * 8 + (8 + 1) * 6];
+      const weights = [0, 1, 2].map((l) => {
+        const rowsOf = l === 0 ? widths[0]! + 1 : widths[l]!;
+        return tf.tensor2d(parameters.subarray(offsets[l]!, offsets[l]! + rowsOf * widths[l + 1]!), [
+          rowsOf,
+          widths[l + 1]!,
+        ]);
+      });
+      const biases = [1, 2].map((l) =>
+        tf.tensor1d(
+          parameters.subarray(
+            offsets[l]! + widths[l]! * widths[l + 1]!,
+            offsets[l]! + (widths[l]! + 1) * widths[l + 1]!,
+          ),
+        ),
+      );
+      const activations = [tf.tensor2d(x, [rows, 6])];
+      for (let l = 0; l < 3; l++) {
+        activations.push(
+          tf.fused.matMul({
+            a: activations[l]!,
+            b: weights[l]!,
+            ...(l > 0 ? { bias: biases[l - 1]! } : {}),
+            ...(l < 2 ? { activation: 'relu' as const } : {}),
+          }) as ReturnType<typeof tf.tensor2d>,
+        );
+      }
+      let delta = tf.softmax(activations[3]!).sub(tf.tensor2d(y, [rows, 3]));
+      const result: { at: number; tensor: ReturnType<typeof tf.sum> }[] = [];
+      for (let l = 2; l >= 0; l--) {
+        result.push({ at: offsets[l]!, tensor: tf.matMul(activations[l]!, delta, true, false) });
+        if (l > 0) {
+          result.push({ at: offsets[l]! + widths[l]! * widths[l + 1]!, tensor: delta.sum(0) });
+          delta = tf.matMul(delta, weights[l]!, false, true).mul(tf.step(activations[l]!));
+        }
+      }
+      return result;
+    });
+    for (const { at, tensor } of pieces) {
+      viaOps.set(tensor.dataSync() as Float32Array, at);
+      tensor.dispose();
+    }
+    expect(Array.from(direct)).toEqual(Array.from(viaOps));
+    expect(direct.every(Number.isFinite)).toBe(true);
+  });
 
   for (const { task, data } of tasks) {
     it(`trains a ${task.kind} network whose forecasts are valid and beat its own starting point`, async () => {

@@ -1,4 +1,16 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import {
+  BatchMatMul,
+  Exp,
+  _FusedMatMul as FusedMatMul,
+  Multiply,
+  Sigmoid,
+  Softmax,
+  Step,
+  Sub,
+  Sum,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import { MlfolioError } from '../../../portfolio/errors.ts';
 import { seededRandom } from '../../random.ts';
 import type { Task, TrainingSet } from '../task.ts';
@@ -11,6 +23,7 @@ import {
 } from './mlp.ts';
 import { headFor, headWidth, mlpOutputs } from './mlp-forecast.ts';
 import { plainTask } from './task-schema.ts';
+import { type DirectKernels, directKernels } from './tfjs-kernels.ts';
 import { backendName, tensorflow } from './tfjs-runtime.ts';
 import { checkTrainingSet } from './training-set.ts';
 
@@ -157,32 +170,36 @@ function train(
   const beta2 = 0.999;
   const epsilon = 1e-8;
   const batchSize = Math.min(options.batchSize, n);
-  // Each batch row ends with a constant 1, so the first layer's bias is one more weight row.
-  const batchX = new Float32Array(batchSize * (d + 1));
-  const batchY = new Float32Array(batchSize * K);
+  // The epoch's rows in its shuffled order, so each batch is a contiguous slice. Gathering them in
+  // one pass per epoch, rather than a batch at a time between TensorFlow.js calls, keeps the random
+  // reads of x in one tight loop: per batch they were a large share of a step on a busy machine.
+  // Each row ends with a constant 1, so the first layer's bias is one more weight row.
+  const epochX = new Float32Array(n * (d + 1));
+  for (let r = 0; r < n; r++) epochX[r * (d + 1) + d] = 1;
+  const epochY = new Float32Array(n * K);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const single = new Float32Array(parameters.length);
   const gradient = new Float32Array(parameters.length);
+  const kernels = directKernels(tf);
   let step = 0;
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
+    // Plain loops: a subarray view per row would allocate millions of objects over a fit.
+    for (let r = 0; r < n; r++) {
+      const i = order[r]!;
+      for (let j = 0; j < d; j++) epochX[r * (d + 1) + j] = x[i * d + j]!;
+      for (let k = 0; k < K; k++) epochY[r * K + k] = y[i * K + k]!;
+    }
     for (let from = 0; from < n; from += batchSize) {
       const rows = Math.min(batchSize, n - from);
-      // Plain loops: a subarray view per row would allocate millions of objects over a fit.
-      for (let r = 0; r < rows; r++) {
-        const i = order[from + r]!;
-        for (let j = 0; j < d; j++) batchX[r * (d + 1) + j] = x[i * d + j]!;
-        batchX[r * (d + 1) + d] = 1;
-        for (let k = 0; k < K; k++) batchY[r * K + k] = y[i * K + k]!;
-      }
       single.set(parameters);
       batchGradient(
-        tf,
+        kernels,
         widths,
         single,
-        batchX.subarray(0, rows * (d + 1)),
-        batchY.subarray(0, rows * K),
+        epochX.subarray(from * (d + 1), (from + rows) * (d + 1)),
+        epochY.subarray(from * K, (from + rows) * K),
         rows,
         head,
         gradient,
@@ -203,12 +220,16 @@ function train(
 /**
  * Writes into `gradient` the gradient of the batch's summed loss (log loss, half squared error or
  * Poisson negative log-likelihood, by head) with respect to the flat parameters (per layer: weights
- * in-major, then biases), by a hand-written backward pass in TensorFlow.js ops. `x` has `rows` rows
- * of `widths[0]` inputs followed by a constant 1: the first layer's weights and bias are then one
- * (inputs + 1) × units matrix, in the flat layout as stored, which saves a bias add and a sum.
+ * in-major, then biases), by a hand-written backward pass in TensorFlow.js kernels. `x` has `rows`
+ * rows of `widths[0]` inputs followed by a constant 1: the first layer's weights and bias are then
+ * one (inputs + 1) × units matrix, in the flat layout as stored, which saves a bias add and a sum.
+ *
+ * The kernels are those `tf.fused.matMul`, `tf.matMul`, `tf.sum`, `tf.step`… run, called directly
+ * with the inputs and attributes those ops pass (the fused product takes rank-3 operands, as the op
+ * reshapes them), so the gradient is the ops' bit for bit at a fraction of the dispatch cost.
  */
 export function batchGradient(
-  tf: TF,
+  kernels: DirectKernels,
   widths: readonly number[],
   parameters: Float32Array,
   x: Float32Array,
@@ -218,63 +239,85 @@ export function batchGradient(
   gradient: Float32Array,
 ): void {
   const layers = widths.length - 1;
-  const offsets: number[] = [];
-  let offset = 0;
-  for (let l = 0; l < layers; l++) {
-    offsets.push(offset);
-    offset += (widths[l]! + 1) * widths[l + 1]!;
-  }
-  const pieces = tf.tidy(() => {
-    const weights: tfjs.Tensor2D[] = [];
-    const biases: tfjs.Tensor1D[] = [];
+  const created: TensorInfo[] = [];
+  const keep = (tensor: TensorInfo): TensorInfo => {
+    created.push(tensor);
+    return tensor;
+  };
+  // A kernel output seen with another shape (the same data, as a reshape would give).
+  const as = (tensor: TensorInfo, shape: number[]): TensorInfo => ({ ...tensor, shape });
+  try {
+    const weights: TensorInfo[] = [];
+    const biases: TensorInfo[] = [];
+    let at = 0;
+    const offsets: number[] = [];
     for (let l = 0; l < layers; l++) {
       const fanIn = widths[l]!;
       const fanOut = widths[l + 1]!;
-      const at = offsets[l]!;
+      offsets.push(at);
       if (l === 0) {
-        weights.push(tf.tensor2d(parameters.subarray(at, at + (fanIn + 1) * fanOut), [fanIn + 1, fanOut]));
+        weights.push(
+          keep(kernels.upload(parameters.subarray(at, at + (fanIn + 1) * fanOut), [fanIn + 1, fanOut])),
+        );
       } else {
-        weights.push(tf.tensor2d(parameters.subarray(at, at + fanIn * fanOut), [fanIn, fanOut]));
-        biases[l] = tf.tensor1d(parameters.subarray(at + fanIn * fanOut, at + (fanIn + 1) * fanOut));
+        weights.push(keep(kernels.upload(parameters.subarray(at, at + fanIn * fanOut), [fanIn, fanOut])));
+        biases[l] = keep(
+          kernels.upload(parameters.subarray(at + fanIn * fanOut, at + (fanIn + 1) * fanOut), [fanOut]),
+        );
       }
+      at += (fanIn + 1) * fanOut;
     }
-    const activations: tfjs.Tensor2D[] = [tf.tensor2d(x, [rows, widths[0]! + 1])];
+    const activations: TensorInfo[] = [keep(kernels.upload(x, [rows, widths[0]! + 1]))];
     for (let l = 0; l < layers; l++) {
-      activations.push(
-        tf.fused.matMul({
-          a: activations[l]!,
-          b: weights[l]!,
-          ...(l > 0 ? { bias: biases[l]! } : {}),
-          ...(l < layers - 1 ? { activation: 'relu' as const } : {}),
-        }) as tfjs.Tensor2D,
+      const a = activations[l]!;
+      const b = weights[l]!;
+      const product = keep(
+        kernels.run(
+          FusedMatMul,
+          {
+            a: as(a, [1, ...a.shape]),
+            b: as(b, [1, ...b.shape]),
+            ...(l > 0 ? { bias: biases[l]! } : {}),
+          },
+          {
+            transposeA: false,
+            transposeB: false,
+            activation: l < layers - 1 ? 'relu' : 'linear',
+            leakyreluAlpha: 0.2,
+          },
+        ),
       );
+      activations.push(as(product, [rows, widths[l + 1]!]));
     }
     const out = activations[layers]!;
-    const labels = tf.tensor2d(y, [rows, widths[layers]!]);
+    const labels = keep(kernels.upload(y, [rows, widths[layers]!]));
     const predicted =
       head === 'softmax'
-        ? tf.softmax(out)
+        ? keep(kernels.run(Softmax, { logits: out }, { dim: 1 }))
         : head === 'sigmoid'
-          ? tf.sigmoid(out)
+          ? keep(kernels.run(Sigmoid, { x: out }))
           : head === 'exp'
-            ? tf.exp(out)
+            ? keep(kernels.run(Exp, { x: out }))
             : out;
     // For each head with its canonical loss, d(loss)/d(output) is prediction − label.
-    let delta = predicted.sub<tfjs.Tensor2D>(labels);
-    const result: { at: number; tensor: tfjs.Tensor }[] = [];
+    let delta = keep(kernels.run(Sub, { a: predicted, b: labels }));
     for (let l = layers - 1; l >= 0; l--) {
-      result.push({ at: offsets[l]!, tensor: tf.matMul(activations[l]!, delta, true, false) });
+      const weightGradient = keep(
+        kernels.run(BatchMatMul, { a: activations[l]!, b: delta }, { transposeA: true, transposeB: false }),
+      );
+      gradient.set(kernels.read(weightGradient), offsets[l]!);
       if (l > 0) {
-        result.push({ at: offsets[l]! + widths[l]! * widths[l + 1]!, tensor: delta.sum(0) });
-        delta = tf.matMul(delta, weights[l]!, false, true).mul<tfjs.Tensor2D>(tf.step(activations[l]!));
+        const biasGradient = keep(kernels.run(Sum, { x: delta }, { axis: 0, keepDims: false }));
+        gradient.set(kernels.read(biasGradient), offsets[l]! + widths[l]! * widths[l + 1]!);
+        const back = keep(
+          kernels.run(BatchMatMul, { a: delta, b: weights[l]! }, { transposeA: false, transposeB: true }),
+        );
+        const active = keep(kernels.run(Step, { x: activations[l]! }, { alpha: 0 }));
+        delta = keep(as(kernels.run(Multiply, { a: back, b: active }), [rows, widths[l]!]));
       }
     }
-    return result;
-  });
-  // One read-back per piece costs less than the reshapes and concat that would make them one.
-  for (const { at, tensor } of pieces) {
-    gradient.set(tensor.dataSync() as Float32Array, at);
-    tensor.dispose();
+  } finally {
+    for (const tensor of created) kernels.dispose(tensor);
   }
 }
 
