@@ -108,7 +108,9 @@ for (const slug of args.projects!.split(',')) {
           sample: 50,
           seed: project.file.seed,
         });
-        onlineHash = createHash('sha256').update(JSON.stringify([store, skew])).digest('hex');
+        onlineHash = createHash('sha256')
+          .update(JSON.stringify([store, skew]))
+          .digest('hex');
       });
       session.close();
       let report = '';

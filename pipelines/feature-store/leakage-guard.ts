@@ -18,8 +18,9 @@ export type BuildFromRows = (
 
 /**
  * DuckDB threads of the guard's rebuilds. The guard runs beside the model fits (on a worker
- * thread), so one thread keeps it from competing with them for the cores; measured with
- * `npm run bench:feature-store`, it also spent less CPU than two per rebuild (see the README).
+ * thread), so one thread keeps it from competing with them for the cores; measured on the
+ * international events, rebuilds with one thread also spent less CPU than with two (see the
+ * README's feature store CPU seconds).
  */
 const guardThreads = 1;
 
