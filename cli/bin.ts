@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { enableCompileCache } from 'node:module';
 
+// DuckDB runs its queries on libuv's thread pool, which file reads and writes share: with the
+// default four threads, the feature stores of concurrent projects held them all and every stage
+// cache lookup waited behind a query. Read once, when the pool first starts (after this line).
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
 // Node keeps compiled modules (and their TypeScript with types stripped) on disk between runs,
 // in the system's temporary folder: every later command starts without recompiling mlfolio and its
 // dependencies (an unchanged `npm start` spends most of its time loading modules otherwise).

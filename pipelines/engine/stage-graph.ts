@@ -74,25 +74,32 @@ export class StageGraph {
     const entry: StageRun = { name: stage.name, needs: [...needs], key: '', cached: false, durationMs: 0 };
     this.stages.push(entry);
     const inputs = Object.fromEntries(needs.map((need) => [need, this.#outputs.get(need)]));
-    const keyInputs = {
-      needs: needs.map((need) => this.#keys.get(need)),
-      params: stage.params ?? null,
-      code: stage.code ? await this.#codeHash(stage.code) : null,
-    };
     const cacheName = (stage.cacheName ?? stage.name).replace(/[^a-z0-9-]+/gi, '-');
     // A stage that shares its cache entry with one still running waits for it and reuses its
     // output, as it would once that one had stored it: the same work is never done twice at once.
-    const entryId = hashValue({ stage: cacheName, inputs: keyInputs });
+    // The entry is told by what its key hashes, with the code named rather than hashed (the code
+    // does not change during a run), so it is claimed before the first await: whichever of two
+    // such stages starts first computes, whatever the file system's timing.
+    const neededKeys = needs.map((need) => this.#keys.get(need));
+    const entryId = hashValue({
+      stage: cacheName,
+      needs: neededKeys,
+      params: stage.params ?? null,
+      code: stage.code ?? null,
+    });
     const running = this.#running.get(entryId) as Promise<StageResult<T>> | undefined;
     const started = performance.now();
     const result = running
       ? { ...(await running), cached: true, durationMs: performance.now() - started }
-      : await this.#track(
-          entryId,
+      : await this.#track(entryId, async () =>
           runStage({
             cacheDir: this.#cacheDir,
             name: cacheName,
-            inputs: keyInputs,
+            inputs: {
+              needs: neededKeys,
+              params: stage.params ?? null,
+              code: stage.code ? await this.#codeHash(stage.code) : null,
+            },
             force: this.#force,
             run: () => stage.run(inputs),
           }),
@@ -117,7 +124,8 @@ export class StageGraph {
     return hashValue(this.stages.map((s) => s.key));
   }
 
-  async #track<T>(entryId: string, result: Promise<StageResult<T>>): Promise<StageResult<T>> {
+  async #track<T>(entryId: string, compute: () => Promise<StageResult<T>>): Promise<StageResult<T>> {
+    const result = compute();
     this.#running.set(entryId, result);
     try {
       return await result;

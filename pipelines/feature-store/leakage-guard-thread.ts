@@ -32,9 +32,9 @@ export interface LeakageGuardTransfer {
 
 /**
  * `checkFeatureLeakage` on the engine's worker threads: the same report, or the same error (a
- * MlfolioError keeps its code, hint and exit code). The probes are split into one shard per
- * thread, each a job of its own, so a long guard does not hold one core while the other idles;
- * when several shards fail, the first shard's error is the one reported. The caller's thread is
+ * MlfolioError keeps its code, hint and exit code). The probes are split into shards, each a job
+ * of its own, so a long guard does not hold one core while the other idles; when several shards
+ * fail, the first shard's error is the one reported. The caller's thread is
  * free meanwhile: the engine trains its models while the guard's rebuilds run. (On the caller's
  * thread, each of the guard's DuckDB steps waited for a whole model fit, and the run took longer.)
  */
@@ -45,7 +45,13 @@ export async function checkFeatureLeakageOnThread(job: LeakageGuardJob): Promise
   const columns: Record<string, unknown[]> = {};
   for (const name of eventColumnsRead(plan, columnNamesOfRows(job.rows)))
     columns[name] = job.rows.map((row) => row[name]);
-  const count = Math.max(1, Math.min(threads, job.options.probes));
+  // One job per probe when the reference training set comes with the job: jobs of about a second
+  // interleave with the fits queued behind them, where a few long shards held every thread while
+  // short fits waited. Without it, each shard builds the reference itself, so one per thread.
+  const count = Math.max(
+    1,
+    job.options.reference ? job.options.probes : Math.min(threads, job.options.probes),
+  );
   const shards = await Promise.allSettled(
     Array.from({ length: count }, (_, index) =>
       runOnThread<LeakageGuardTransfer, FeatureLeakageReport>(
