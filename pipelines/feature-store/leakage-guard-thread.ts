@@ -45,13 +45,9 @@ export async function checkFeatureLeakageOnThread(job: LeakageGuardJob): Promise
   const columns: Record<string, unknown[]> = {};
   for (const name of eventColumnsRead(plan, columnNamesOfRows(job.rows)))
     columns[name] = job.rows.map((row) => row[name]);
-  // One job per probe when the reference training set comes with the job: jobs of about a second
-  // interleave with the fits queued behind them, where a few long shards held every thread while
-  // short fits waited. Without it, each shard builds the reference itself, so one per thread.
-  const count = Math.max(
-    1,
-    job.options.reference ? job.options.probes : Math.min(threads, job.options.probes),
-  );
+  // One shard per thread: one job per probe (tried) spent more in sending the rows and the
+  // reference to each job and opening a database per job than it gained in balance.
+  const count = Math.max(1, Math.min(threads, job.options.probes));
   const shards = await Promise.allSettled(
     Array.from({ length: count }, (_, index) =>
       runOnThread<LeakageGuardTransfer, FeatureLeakageReport>(
