@@ -31,6 +31,7 @@ export async function runAnyProject(
       return { ...unchanged, reused: true };
     }
   }
+  options.onCompute?.();
   const { runEngine } = await import('./engine/run-engine.ts');
   return runEngine(workspace, project.declared, options);
 }

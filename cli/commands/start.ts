@@ -3,6 +3,7 @@ import { defineCommand } from 'citty';
 import { formatMs } from '../../pipelines/engine/stage-graph.ts';
 import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
+import { disableAstroTelemetry } from '../../publish/astro-environment.ts';
 import { buildSite } from '../../publish/build-site.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { terminalProgress } from '../terminal-progress.ts';
@@ -31,21 +32,29 @@ export const startCommand = defineCommand({
         skipped.push(slug);
       } else runnable.push(slug);
     }
-    // The projects run concurrently on this thread: while one waits for DuckDB or its leakage
-    // guard's worker thread, another trains or evaluates, so neither core idles between projects.
-    // Each run is independent (own stage cache, seeded randomness); the first failure is reported
-    // once every run has settled, so a finished project's run is recorded whatever another does.
+    // The projects run concurrently: while one waits for its fits and guard on the engine's
+    // threads or for DuckDB, another collects or evaluates on this one, so no core idles between
+    // projects. Each run is independent (own stage cache, seeded randomness); the first failure is
+    // reported once every run has settled, so a finished project's run is recorded whatever
+    // another does. Once any project computes, the site will be rebuilt: Astro's modules load
+    // meanwhile, in the gaps this thread has while the threads finish the runs.
+    let astro: Promise<unknown> | undefined;
+    const preloadSite = () => {
+      disableAstroTelemetry();
+      astro ??= import('astro').catch(() => undefined);
+    };
     const outcomes = await Promise.allSettled(
       runnable.map(async (slug) => {
         const progress = terminalProgress(process.stderr, `[${slug}] `);
         const project = await loadAnyProject(workspace, slug, {
           notice: (message) => progress.info(message),
         });
-        await runAnyProject(workspace, project, { force: args.force, progress });
+        await runAnyProject(workspace, project, { force: args.force, progress, onCompute: preloadSite });
       }),
     );
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
+    await astro;
     const site = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
     const where = relative(process.cwd(), site.outDir) || '.';
     console.log(

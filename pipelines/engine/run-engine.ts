@@ -59,6 +59,8 @@ export interface EngineRunOptions {
   now?: () => Date;
   /** Use only events up to this time (YYYY-MM-DD or a season): a replay of the data as it stood then. */
   dataUntil?: string;
+  /** Called once the run is known to compute (not an unchanged rerun), before the engine loads. */
+  onCompute?: () => void;
 }
 
 export interface EngineRunOutcome {
