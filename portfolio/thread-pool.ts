@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Piscina } from 'piscina';
 import { MlfolioError } from './errors.ts';
 import { reviveThreadError, type ThreadError } from './thread-errors.ts';
@@ -7,6 +8,7 @@ import { reviveThreadError, type ThreadError } from './thread-errors.ts';
 export type ThreadReply<R> = { result: R } | { error: ThreadError };
 
 let pool: Promise<Piscina> | undefined;
+let queue: LimitFunction | undefined;
 
 /**
  * How many worker threads run the engine's heavy jobs (model fits, leakage-guard probes):
@@ -43,7 +45,12 @@ export async function runOnThread<J, R>(worker: URL, job: J, transferList: Array
         idleTimeout: 30_000,
       }),
   );
-  const reply: ThreadReply<R> = await (await pool).run(job, { filename: worker.href, transferList });
+  // At most one job per thread is handed to piscina, so each finds a thread free and jobs start in
+  // the order they were sent: handed over all at once, piscina started later jobs before earlier
+  // ones (a project's baseline fits waited 15 s behind fits sent after them).
+  queue ??= pLimit(Math.max(1, engineThreads()));
+  const threads = await pool;
+  const reply: ThreadReply<R> = await queue(() => threads.run(job, { filename: worker.href, transferList }));
   if ('error' in reply) throw reviveThreadError(reply.error);
   return reply.result;
 }
@@ -56,5 +63,7 @@ export async function runOnThread<J, R>(worker: URL, job: J, transferList: Array
 export async function closeEngineThreads(): Promise<void> {
   const open = pool;
   pool = undefined;
+  queue?.clearQueue();
+  queue = undefined;
   if (open) await (await open).destroy();
 }

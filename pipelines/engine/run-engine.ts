@@ -200,7 +200,6 @@ export async function runEngine(
   const store = () => (opened ??= openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`));
   const trainingSet = () => (computed ??= store().then((session) => session.trainingSet()));
   let rows: EngineRows;
-  let leakageGuard: Promise<RunRecord['leakageGuard']>;
   let online: { store: OnlineStore; skew: NonNullable<RunRecord['featureStore']>['skewCheck'] };
   try {
     // features: the point-in-time training set, with the target
@@ -222,41 +221,6 @@ export async function runEngine(
     progress.info(
       `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
     );
-
-    // leakage-guard: every view recomputed from counterfactual histories at probe times of the test
-    // period, on a worker thread. Not awaited here: the models train on this thread meanwhile, and
-    // the run is recorded only once the guard has passed.
-    const testTimes = testPeriodTimes(rows, spec.split);
-    const reference = computed;
-    leakageGuard = graph.run({
-      name: 'leakage-guard',
-      needs: ['features'],
-      params: { probes: spec.leakageGuard.probes },
-      code: ['pipelines/feature-store'],
-      describe: `${spec.leakageGuard.probes} counterfactual probes`,
-      run: async () => {
-        const report = await checkFeatureLeakageOnThread({
-          spec: storeSpec,
-          rows: eventRows,
-          options: {
-            probes: spec.leakageGuard.probes,
-            times: testTimes,
-            // The training set when this run computed it; otherwise the guard builds its own.
-            ...(reference ? { reference: await reference } : {}),
-          },
-          source: `${file} (features)`,
-        });
-        return {
-          method: featureLeakageGuardMethod,
-          probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
-          checkedRows: report.checkedRows,
-          checkedValues: report.checkedValues,
-        };
-      },
-    });
-    // Its failure is reported where it is awaited, before the report; this keeps it from going
-    // unhandled when a stage in between fails first.
-    leakageGuard.catch(() => undefined);
 
     // online-store: every entity's latest features for serving, checked against the offline rows
     online = await graph.run({
@@ -378,6 +342,42 @@ export async function runEngine(
   // Their failures are reported where they are awaited; this keeps one from going unhandled when
   // another stage fails first.
   foldFits.catch(() => undefined);
+  // leakage-guard: every view recomputed from counterfactual histories at probe times of the test
+  // period, on the engine's threads. Queued after the fits, which the next stages wait for (queued
+  // first, it held both threads for the international project's 15 s while its fits waited), and
+  // not awaited here: the run is recorded only once the guard has passed.
+  const testTimes = testPeriodTimes(rows, spec.split);
+  const reference = computed;
+  const leakageGuard = graph.run({
+    name: 'leakage-guard',
+    needs: ['features'],
+    params: { probes: spec.leakageGuard.probes },
+    code: ['pipelines/feature-store'],
+    describe: `${spec.leakageGuard.probes} counterfactual probes`,
+    run: async () => {
+      const report = await checkFeatureLeakageOnThread({
+        spec: storeSpec,
+        rows: eventRows,
+        options: {
+          probes: spec.leakageGuard.probes,
+          times: testTimes,
+          // The training set when this run computed it; otherwise the guard builds its own.
+          ...(reference ? { reference: await reference } : {}),
+        },
+        source: `${file} (features)`,
+      });
+      return {
+        method: featureLeakageGuardMethod,
+        probes: report.probes.map((probe) => ({ date: probe.time, rows: probe.rows })),
+        checkedRows: report.checkedRows,
+        checkedValues: report.checkedValues,
+      };
+    },
+  });
+  // Its failure is reported where it is awaited, before the report; this keeps it from going
+  // unhandled when a stage in between fails first.
+  leakageGuard.catch(() => undefined);
+
   const trained = await training;
 
   const forecastRows = (artifact: TaskArtifact, indices: readonly number[]) => {

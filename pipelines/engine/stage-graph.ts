@@ -43,7 +43,7 @@ export class StageGraph {
   readonly #outputs = new Map<string, unknown>();
   readonly #keys = new Map<string, string>();
   readonly #started = new Set<string>();
-  readonly #codeHashes = new Map<string, string>();
+  readonly #codeHashes = new Map<string, Promise<string>>();
   readonly #running = new Map<string, Promise<StageResult<unknown>>>();
   readonly stages: StageRun[] = [];
 
@@ -134,10 +134,15 @@ export class StageGraph {
     }
   }
 
-  async #codeHash(dirs: readonly string[]): Promise<string> {
+  /** Hashed once per graph: stages started together (every fit of a run) share the one reading. */
+  #codeHash(dirs: readonly string[]): Promise<string> {
     const id = dirs.join('|');
-    if (!this.#codeHashes.has(id)) this.#codeHashes.set(id, await hashTree(this.#codeRoot, [...dirs]));
-    return this.#codeHashes.get(id)!;
+    let hash = this.#codeHashes.get(id);
+    if (!hash) {
+      hash = hashTree(this.#codeRoot, [...dirs]);
+      this.#codeHashes.set(id, hash);
+    }
+    return hash;
   }
 }
 
