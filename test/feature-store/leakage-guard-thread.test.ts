@@ -6,41 +6,34 @@ import { clubFootball, leakyClubFootball } from './declarations.ts';
 import { bundledMatches } from './football-data.ts';
 
 describe('the leakage guard on a worker thread', () => {
-  it('gives the report the guard gives on the calling thread', async () => {
-    const matches = ((await bundledMatches()) as unknown as Record<string, unknown>[]).slice(0, 1500);
-    const options = { probes: 3, outcomes: ['homeGoals', 'awayGoals'] };
-    const here = await checkFeatureLeakage(clubFootball, matches, options, 'project.yaml');
-    const there = await checkFeatureLeakageOnThread({
-      spec: clubFootball,
-      rows: matches,
-      options,
-      source: 'project.yaml',
-    });
-    expect(there).toEqual(here);
-    expect(there.checkedValues).toBeGreaterThan(0);
-  });
-
-  it('split over three threads, merges the shards into the same report, probes in order', async () => {
-    vi.stubEnv('MLFOLIO_THREADS', '3');
-    try {
-      const matches = ((await bundledMatches()) as unknown as Record<string, unknown>[]).slice(0, 1200);
-      const options = { probes: 5, outcomes: ['homeGoals', 'awayGoals'] };
-      const here = await checkFeatureLeakage(clubFootball, matches, options, 'project.yaml');
-      const there = await checkFeatureLeakageOnThread({
-        spec: clubFootball,
-        rows: matches,
-        options,
-        source: 'project.yaml',
-      });
-      expect(there).toEqual(here);
-      expect(there.probes).toHaveLength(5);
-      expect(there.probes.map((probe) => probe.time)).toEqual(
-        [...there.probes.map((probe) => probe.time)].sort(),
-      );
-    } finally {
-      vi.unstubAllEnvs();
-    }
-  });
+  it.each([
+    ['one shard per core', undefined, 3, 1500],
+    ['three shards', '3', 5, 1200],
+  ])(
+    'gives the report the guard gives on the calling thread (%s), probes in order',
+    async (_, threads, probes, rows) => {
+      if (threads) vi.stubEnv('MLFOLIO_THREADS', threads);
+      try {
+        const matches = ((await bundledMatches()) as unknown as Record<string, unknown>[]).slice(0, rows);
+        const options = { probes, outcomes: ['homeGoals', 'awayGoals'] };
+        const here = await checkFeatureLeakage(clubFootball, matches, options, 'project.yaml');
+        const there = await checkFeatureLeakageOnThread({
+          spec: clubFootball,
+          rows: matches,
+          options,
+          source: 'project.yaml',
+        });
+        expect(there).toEqual(here);
+        expect(there.checkedValues).toBeGreaterThan(0);
+        expect(there.probes).toHaveLength(probes);
+        expect(there.probes.map((probe) => probe.time)).toEqual(
+          [...there.probes.map((probe) => probe.time)].sort(),
+        );
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    },
+  );
 
   it('fails with the same MlfolioError (code, exit status, message) when a view leaks', async () => {
     const leaky = leakyClubFootball;

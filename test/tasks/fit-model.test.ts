@@ -43,6 +43,18 @@ describe('fitModel on worker threads', () => {
     60_000,
   );
 
+  it('gives a model that reads no feature every row', async () => {
+    const { outcomes } = trainingSet();
+    const noFeatures = { featureNames: [], rows: outcomes.map(() => []), outcomes };
+    process.env.MLFOLIO_THREADS = '0';
+    const inProcess = await fitModel('class-prior', task, noFeatures, {}, 5);
+    process.env.MLFOLIO_THREADS = '2';
+    const threaded = await fitModel('class-prior', task, noFeatures, {}, 5);
+    expect(threaded.artifact).toEqual(inProcess.artifact);
+    // Rows counted from the values (none per row) left the fit without rows, and it failed.
+    expect(threaded.artifact.kind).toBe('class-prior');
+  }, 60_000);
+
   it("rethrows a fit's MlfolioError with its code and hint", async () => {
     process.env.MLFOLIO_THREADS = '2';
     const tiny = { featureNames: ['a'], rows: [[1]], outcomes: [0] };

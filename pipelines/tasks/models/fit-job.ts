@@ -6,6 +6,7 @@ export interface FitJob {
   kind: string;
   task: Task;
   featureNames: string[];
+  rowCount: number;
   /** Row-major, `featureNames.length` values per row. */
   values: Float64Array<ArrayBuffer>;
   outcomes: Float64Array<ArrayBuffer>;
@@ -29,6 +30,7 @@ export function fitJobOf(kind: string, task: Task, data: TrainingSet, params: un
     kind,
     task: 'classes' in task ? { kind: task.kind, classes: [...task.classes] } : { kind: task.kind },
     featureNames: [...data.featureNames],
+    rowCount: data.rows.length,
     values,
     outcomes: Float64Array.from(data.outcomes),
     params,
@@ -40,7 +42,8 @@ export function fitJobOf(kind: string, task: Task, data: TrainingSet, params: un
 export function trainingSetOf(job: FitJob): TrainingSet {
   const width = job.featureNames.length;
   const rows: number[][] = [];
-  for (let i = 0; i * width < job.values.length; i++) {
+  // Counted, not derived from the values: a model may read no feature at all.
+  for (let i = 0; i < job.rowCount; i++) {
     rows.push(Array.from(job.values.subarray(i * width, (i + 1) * width)));
   }
   return { featureNames: job.featureNames, rows, outcomes: Array.from(job.outcomes) };
