@@ -21,6 +21,7 @@ import { loadProjectFile } from '../portfolio/project-file/load.ts';
 import { workspaceAt } from '../portfolio/workspace.ts';
 import { runFacts } from '../src/site-data/run-facts.ts';
 import { type SocialCard, socialImagePng } from '../src/site-data/social-image.ts';
+import { stableStringifyDefinition as definition } from '../test/helpers/stable-stringify-definition.ts';
 import { machineLine } from './machine.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -124,14 +125,6 @@ report(
   JSON.stringify(profileBefore.result) === JSON.stringify(profileAfter.result.columns),
 );
 
-const definition = (value: unknown) =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
 const hashBefore = measure(() => definition(table.rows));
 const hashAfter = measure(() => stableStringify(table.rows));
 report(

@@ -1,15 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { hashValue, sha256, stableStringify } from '../../portfolio/hash.ts';
-
-/** The definition the stored hashes were made with: a replacer that sorts every object's entries. */
-const definition = (value: unknown) =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
+import { stableStringifyDefinition as definition } from '../helpers/stable-stringify-definition.ts';
 
 class Fixture {
   zeta = 1;
