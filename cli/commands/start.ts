@@ -3,8 +3,7 @@ import { defineCommand } from 'citty';
 import { formatMs } from '../../pipelines/engine/stage-graph.ts';
 import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
-import { disableAstroTelemetry } from '../../publish/astro-environment.ts';
-import { buildSite } from '../../publish/build-site.ts';
+import { buildSite, type PendingSiteBuild, startSiteBuild } from '../../publish/build-site.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { terminalProgress } from '../terminal-progress.ts';
 import { forceArg, projectsFor } from './shared-args.ts';
@@ -36,12 +35,11 @@ export const startCommand = defineCommand({
     // threads or for DuckDB, another collects or evaluates on this one, so no core idles between
     // projects. Each run is independent (own stage cache, seeded randomness); the first failure is
     // reported once every run has settled, so a finished project's run is recorded whatever
-    // another does. Once any project computes, the site will be rebuilt: Astro's modules load
-    // meanwhile, in the gaps this thread has while the threads finish the runs.
-    let astro: Promise<unknown> | undefined;
-    const preloadSite = () => {
-      disableAstroTelemetry();
-      astro ??= import('astro').catch(() => undefined);
+    // another does. Once any project computes, the site will change: its build starts then, and
+    // bundles in a process of its own while the runs go on; it renders once they have all finished.
+    let site: PendingSiteBuild | undefined;
+    const startSite = () => {
+      site ??= startSiteBuild(workspace, { progress: terminalProgress() });
     };
     const outcomes = await Promise.allSettled(
       runnable.map(async (slug) => {
@@ -49,14 +47,18 @@ export const startCommand = defineCommand({
         const project = await loadAnyProject(workspace, slug, {
           notice: (message) => progress.info(message),
         });
-        await runAnyProject(workspace, project, { force: args.force, progress, onCompute: preloadSite });
+        await runAnyProject(workspace, project, { force: args.force, progress, onCompute: startSite });
       }),
     );
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-    await astro;
-    const site = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
-    const where = relative(process.cwd(), site.outDir) || '.';
+    if (failed) {
+      await site?.cancel();
+      throw failed.reason;
+    }
+    const built = site
+      ? await site.finish()
+      : await buildSite(workspace, { force: args.force, progress: terminalProgress() });
+    const where = relative(process.cwd(), built.outDir) || '.';
     console.log(
       `\nDone in ${formatMs(performance.now() - started)}: ${slugs.length - skipped.length} project(s) run${skipped.length ? ` and ${skipped.length} draft(s) skipped (${skipped.join(', ')})` : ''}; the site is in ${where}/ — run \`npm run preview\` and open the address it prints.`,
     );
