@@ -36,15 +36,7 @@ export function engineThreads(): number {
  * rethrown here as they were thrown, a MlfolioError with its code, hint and exit code.
  */
 export async function runOnThread<J, R>(worker: URL, job: J, transferList: ArrayBuffer[] = []): Promise<R> {
-  pool ??= import('piscina').then(
-    ({ Piscina }) =>
-      new Piscina({
-        minThreads: 0,
-        maxThreads: Math.max(1, engineThreads()),
-        // Idle threads are unreferenced, so a finished command exits without waiting for this.
-        idleTimeout: 30_000,
-      }),
-  );
+  pool ??= createPool();
   // At most one job per thread is handed to piscina, so each finds a thread free and jobs start in
   // the order they were sent: handed over all at once, piscina started later jobs before earlier
   // ones (a project's baseline fits waited 15 s behind fits sent after them).
@@ -53,6 +45,30 @@ export async function runOnThread<J, R>(worker: URL, job: J, transferList: Array
   const reply: ThreadReply<R> = await queue(() => threads.run(job, { filename: worker.href, transferList }));
   if ('error' in reply) throw reviveThreadError(reply.error);
   return reply.result;
+}
+
+/**
+ * Starts the pool's threads now, each loading the job module `preload` as it starts, when a command
+ * knows it will send them that module's jobs: a thread's first job then neither waits for the
+ * thread nor for the module (TensorFlow.js and its WebAssembly for a model fit, about a second),
+ * which load while this thread does other work. Does nothing without threads or once the pool exists.
+ */
+export function startEngineThreads(preload: URL): void {
+  if (engineThreads() === 0) return;
+  pool ??= createPool(preload);
+}
+
+function createPool(preload?: URL): Promise<Piscina> {
+  const threads = Math.max(1, engineThreads());
+  return import('piscina').then(
+    ({ Piscina }) =>
+      new Piscina({
+        ...(preload ? { filename: preload.href, minThreads: threads } : { minThreads: 0 }),
+        maxThreads: threads,
+        // Idle threads are unreferenced, so a finished command exits without waiting for this.
+        idleTimeout: 30_000,
+      }),
+  );
 }
 
 /**

@@ -43,7 +43,7 @@ import {
   type TimeSplit,
 } from '../split/time-split.ts';
 import { estimateMetric, metricRowValues, type TaskMetricId, taskMetrics } from '../tasks/metrics.ts';
-import { fitModel } from '../tasks/models/fit-model.ts';
+import { fitModel, prepareModelFits } from '../tasks/models/fit-model.ts';
 import { forecastWith, type TaskArtifact } from '../tasks/models/forecast.ts';
 import { modelKinds } from '../tasks/models/registry.ts';
 import { type Forecast, isClassification, type Task } from '../tasks/task.ts';
@@ -118,6 +118,7 @@ export async function runEngine(
       return { ...unchanged, reused: true };
     }
   }
+  prepareModelFits();
   const graph = new StageGraph({
     codeRoot,
     cacheDir: paths.cacheDir,

@@ -1,4 +1,4 @@
-import { engineThreads, runOnThread } from '../../../portfolio/thread-pool.ts';
+import { engineThreads, runOnThread, startEngineThreads } from '../../../portfolio/thread-pool.ts';
 import type { Task, TrainingSet } from '../task.ts';
 import { type FitResult, fitJobOf } from './fit-job.ts';
 import { modelKinds } from './registry.ts';
@@ -24,8 +24,15 @@ export async function fitModel(
     return { artifact, trainMs: performance.now() - t0 };
   }
   const job = fitJobOf(kind, task, data, params, seed);
-  return runOnThread(new URL('./fit-worker.ts', import.meta.url), job, [
-    job.values.buffer,
-    job.outcomes.buffer,
-  ]);
+  return runOnThread(fitWorker, job, [job.values.buffer, job.outcomes.buffer]);
+}
+
+const fitWorker = new URL('./fit-worker.ts', import.meta.url);
+
+/**
+ * Readies the engine's threads for model fits before any is sent: a run that computes calls it
+ * first, so the threads load the models' code while the run collects and builds features.
+ */
+export function prepareModelFits(): void {
+  startEngineThreads(fitWorker);
 }
