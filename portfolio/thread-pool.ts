@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import pLimit, { type LimitFunction } from 'p-limit';
+import PQueue from 'p-queue';
 import type { Piscina } from 'piscina';
 import { MlfolioError } from './errors.ts';
 import { reviveThreadError, type ThreadError } from './thread-errors.ts';
@@ -8,7 +8,7 @@ import { reviveThreadError, type ThreadError } from './thread-errors.ts';
 export type ThreadReply<R> = { result: R } | { error: ThreadError };
 
 let pool: Promise<Piscina> | undefined;
-let queue: LimitFunction | undefined;
+let queue: PQueue | undefined;
 
 /**
  * How many worker threads run the engine's heavy jobs (model fits, leakage-guard probes):
@@ -30,19 +30,32 @@ export function engineThreads(): number {
 
 /**
  * Runs `job` through the default export of the module at `worker` on the process's one pool of
- * worker threads (piscina; `engineThreads()` of them, created on first use). Jobs queue in the order
- * they are sent, so however many projects and stages send work at once, the threads never outnumber
- * the cores. The module catches its own errors and returns them as data (`threadErrorOf`); they are
- * rethrown here as they were thrown, a MlfolioError with its code, hint and exit code.
+ * worker threads (piscina; `engineThreads()` of them, created on first use), so however many
+ * projects and stages send work at once, the threads never outnumber the cores. The module catches
+ * its own errors and returns them as data (`threadErrorOf`); they are rethrown here as they were
+ * thrown, a MlfolioError with its code, hint and exit code.
+ *
+ * Waiting jobs start largest `size` first (the rows the job reads, say), in the order they were
+ * sent among equals. The longest jobs first keeps every core busy to the end instead of leaving
+ * one long job alone at the end, and the project with the most data — the one a multi-project run
+ * waits for — is not queued behind the small projects' work: with the example portfolio's jobs
+ * in the order they were sent, its largest project's fits waited while the others' ran.
  */
-export async function runOnThread<J, R>(worker: URL, job: J, transferList: ArrayBuffer[] = []): Promise<R> {
+export async function runOnThread<J, R>(
+  worker: URL,
+  job: J,
+  options: { transferList?: ArrayBuffer[]; size?: number } = {},
+): Promise<R> {
   pool ??= createPool();
   // At most one job per thread is handed to piscina, so each finds a thread free and jobs start in
-  // the order they were sent: handed over all at once, piscina started later jobs before earlier
-  // ones (a project's baseline fits waited 15 s behind fits sent after them).
-  queue ??= pLimit(Math.max(1, engineThreads()));
+  // this queue's order: handed over all at once, piscina started later jobs before earlier ones
+  // (a project's baseline fits waited 15 s behind fits sent after them).
+  queue ??= new PQueue({ concurrency: Math.max(1, engineThreads()) });
   const threads = await pool;
-  const reply: ThreadReply<R> = await queue(() => threads.run(job, { filename: worker.href, transferList }));
+  const reply: ThreadReply<R> = await queue.add(
+    () => threads.run(job, { filename: worker.href, transferList: options.transferList ?? [] }),
+    { priority: options.size ?? 0 },
+  );
   if ('error' in reply) throw reviveThreadError(reply.error);
   return reply.result;
 }
@@ -79,7 +92,7 @@ function createPool(preload?: URL): Promise<Piscina> {
 export async function closeEngineThreads(): Promise<void> {
   const open = pool;
   pool = undefined;
-  queue?.clearQueue();
+  queue?.clear();
   queue = undefined;
   if (open) await (await open).destroy();
 }

@@ -59,6 +59,7 @@ export async function checkFeatureLeakageOnThread(job: LeakageGuardJob): Promise
           options: { ...job.options, shard: { index, count } },
           source: job.source,
         },
+        { size: job.rows.length },
       ),
     ),
   );

@@ -24,7 +24,10 @@ export async function fitModel(
     return { artifact, trainMs: performance.now() - t0 };
   }
   const job = fitJobOf(kind, task, data, params, seed);
-  return runOnThread(fitWorker, job, [job.values.buffer, job.outcomes.buffer]);
+  return runOnThread(fitWorker, job, {
+    transferList: [job.values.buffer, job.outcomes.buffer],
+    size: job.rowCount,
+  });
 }
 
 const fitWorker = new URL('./fit-worker.ts', import.meta.url);
