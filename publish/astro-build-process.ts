@@ -11,7 +11,11 @@
  * parent goes away.
  */
 import { enableCompileCache } from 'node:module';
+import { availableParallelism } from 'node:os';
+import type { RenderThreads } from '../src/site-data/render-threads.ts';
+import { renderThreadsKey } from '../src/site-data/render-threads-key.ts';
 import type { SiteBuildFailure } from './build-site.ts';
+import type { RenderJob } from './render-thread-job.ts';
 
 enableCompileCache();
 const [outDir, cacheDir] = process.argv.slice(2) as [string, string];
@@ -49,6 +53,8 @@ try {
             order: 'post',
             async handler() {
               await send({ type: 'bundled' });
+              // Started while the build waits, so they have loaded Vega and resvg by the time pages render.
+              await startRenderThreads();
               await render;
             },
           },
@@ -61,6 +67,26 @@ try {
 } catch (error) {
   await send({ type: 'failed', error: siteBuildFailure(error) });
   process.exit(1);
+}
+
+/**
+ * Threads that draw the pages' charts and social previews (src/site-data/render-threads.ts), one
+ * per core: Astro renders pages on this thread, several at once (`build.concurrency`), so pages
+ * waiting for their drawings let others render, and every core works on the last part of the build.
+ */
+async function startRenderThreads(): Promise<void> {
+  const { Piscina } = await import('piscina');
+  const threads = availableParallelism();
+  const pool = new Piscina<RenderJob, string | Uint8Array>({
+    filename: new URL('./render-thread-job.ts', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  const renderThreads: RenderThreads = {
+    chartSvg: (spec) => pool.run({ kind: 'chart', spec }) as Promise<string>,
+    socialImagePng: (card) => pool.run({ kind: 'social', card }) as Promise<Uint8Array>,
+  };
+  Object.assign(globalThis, { [renderThreadsKey]: renderThreads });
 }
 
 /**
