@@ -1,7 +1,7 @@
 /**
  * One Astro build of the site, in a process of its own, started by `build-site.ts` with an IPC
- * channel. Arguments: <out folder> <Astro cache folder>; the workspace comes from MLFOLIO_ROOT and
- * the working directory is the site's code.
+ * channel. Arguments: <out folder> <Astro cache folder> [`background`]; the workspace comes from
+ * MLFOLIO_ROOT and the working directory is the site's code.
  *
  * Astro bundles the site (content collections, server and client entrypoints) before it renders a
  * page, and nothing it bundles reads a run: pages read runs when they render. So the build bundles
@@ -11,18 +11,25 @@
  * parent goes away.
  */
 import { enableCompileCache } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import type { RenderThreads } from '../src/site-data/render-threads.ts';
 import { renderThreadsKey } from '../src/site-data/render-threads-key.ts';
 import type { SiteBuildFailure } from './build-site.ts';
 import type { RenderJob } from './render-thread-job.ts';
 
 enableCompileCache();
-const [outDir, cacheDir] = process.argv.slice(2) as [string, string];
+const [outDir, cacheDir, when] = process.argv.slice(2) as [string, string, string | undefined];
 if (!process.send || !outDir || !cacheDir) {
-  console.error('astro-build-process.ts runs as a child of build-site.ts: <out folder> <cache folder>');
+  console.error(
+    'astro-build-process.ts runs as a child of build-site.ts: <out folder> <cache folder> [background]',
+  );
   process.exit(2);
 }
+// A build started while the projects still run bundles on the cores they leave idle, and never
+// delays them: its content is not final before they finish anyway. The threads it starts (the
+// bundler's, the render threads) take this thread's priority; once the runs are over nothing
+// competes with it, so it need not (and, unprivileged, could not) raise it again.
+if (when === 'background') setPriority(10);
 const send = (
   message: { type: 'bundled' } | { type: 'done' } | { type: 'failed'; error: SiteBuildFailure },
 ) => new Promise<void>((resolve) => process.send!(message, () => resolve()));

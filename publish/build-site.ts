@@ -71,19 +71,14 @@ export async function buildSite(
 /**
  * Starts building the site while its content is still being written — `mlfolio start` calls it
  * once a project computes, since the site will change — and renders the pages once `finish` says
- * the content is final. Astro bundles the site meanwhile, in a process of its own, on a core the
- * runs leave idle; the pages read the runs only when they render (astro-build-process.ts).
+ * the content is final. Astro bundles the site meanwhile, in a process of its own at low priority,
+ * on what the runs leave idle; the pages read the runs only when they render (astro-build-process.ts).
  */
 export function startSiteBuild(
   workspace: Workspace,
   options: { progress?: Progress } = {},
 ): PendingSiteBuild {
-  const build = launchBuild(
-    workspace,
-    options.progress ?? silentProgress,
-    performance.now(),
-    'building the static site with Astro: bundled now, its pages rendered once the runs finish',
-  );
+  const build = launchBuild(workspace, options.progress ?? silentProgress, performance.now(), true);
   return {
     bundled: build.bundled,
     finish: () => build.finish(siteFingerprint(workspace)),
@@ -106,13 +101,18 @@ function launchBuild(
   workspace: Workspace,
   progress: Progress,
   started: number,
-  announcement = 'building the static site with Astro',
+  background = false,
 ): {
   bundled: Promise<void>;
   finish(fingerprint: Promise<string>): Promise<SiteBuild>;
   cancel(): Promise<void>;
 } {
-  progress.stage('publish', announcement);
+  progress.stage(
+    'publish',
+    background
+      ? 'building the static site with Astro: bundled now, at low priority, its pages rendered once the runs finish'
+      : 'building the static site with Astro',
+  );
   const cacheDir = join(codeRoot, 'node_modules', '.cache', 'mlfolio-site');
   const render = Promise.withResolvers<void>();
   const bundled = Promise.withResolvers<void>();
@@ -125,6 +125,7 @@ function launchBuild(
           workspace,
           folders.scratch,
           { bundled: bundled.resolve, render: render.promise },
+          background,
           abort.signal,
         ),
       );
@@ -173,12 +174,14 @@ function astroBuild(
   workspace: Workspace,
   outDir: string,
   { bundled, render }: { bundled: () => void; render: Promise<void> },
+  background: boolean,
   signal: AbortSignal,
 ): Promise<void> {
   // Per workspace, so builds of different portfolios never share Astro's content store.
   const astroCache = join(workspace.stateDir, 'astro-cache');
   if (signal.aborted) return Promise.reject(signal.reason);
-  const child = fork(join(import.meta.dirname, 'astro-build-process.ts'), [outDir, astroCache], {
+  const args = [outDir, astroCache, ...(background ? ['background'] : [])];
+  const child = fork(join(import.meta.dirname, 'astro-build-process.ts'), args, {
     cwd: codeRoot,
     // The content collections and the site's data loader find the workspace through MLFOLIO_ROOT.
     env: { ...process.env, ...astroEnvironment, MLFOLIO_ROOT: workspace.root },
