@@ -13,8 +13,15 @@ const sqlTypes: Record<ColumnType, string> = {
 
 export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** The position of each row in the table DuckDB holds, so only derived values need reading back. */
-const rowColumn = '__mlfolio_row';
+/**
+ * The column holding each row's position in the table DuckDB holds, so only derived values need
+ * reading back: a name none of the table's columns has.
+ */
+function rowColumnBeside(names: readonly string[]): string {
+  let name = '__mlfolio_row';
+  while (names.includes(name)) name = `_${name}`;
+  return name;
+}
 
 /**
  * Adds derived columns and applies a row condition, both SQL expressions over the row's columns
@@ -39,6 +46,7 @@ export async function deriveAndFilter(
   const connection = await instance.connect();
   try {
     const names = Object.keys(columns);
+    const rowColumn = rowColumnBeside([...names, ...Object.keys(options.derive)]);
     await connection.run(
       `CREATE TABLE t (${[...names.map((n) => `${quoteIdentifier(n)} ${sqlTypes[columns[n]!]}`), `${rowColumn} INTEGER`].join(', ')})`,
     );
@@ -98,7 +106,7 @@ export async function deriveAndFilter(
     });
     const integers = names.filter((name) => columns[name] === 'integer');
     return {
-      rows: out.map((row) => keptRow(rows[Number(row[rowColumn])]!, row, integers)),
+      rows: out.map((row) => keptRow(rows[Number(row[rowColumn])]!, row, integers, rowColumn)),
       derivedTypes,
       filteredOut: rows.length - out.length,
     };
@@ -144,7 +152,12 @@ function append(appender: DuckDBAppender, value: Cell, type: ColumnType) {
 }
 
 /** A kept row: its declared values, integers as DuckDB returns them, then its derived values. */
-function keptRow(row: Row, derived: Record<string, unknown>, integers: readonly string[]): Row {
+function keptRow(
+  row: Row,
+  derived: Record<string, unknown>,
+  integers: readonly string[],
+  rowColumn: string,
+): Row {
   const out: Row = { ...row };
   // A BIGINT has no negative zero.
   for (const name of integers) if (out[name] === 0) out[name] = 0;

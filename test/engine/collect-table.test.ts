@@ -80,6 +80,24 @@ describe('collectTable', () => {
     expect(table.columns).toMatchObject({ late: 'boolean', share: 'number' });
   });
 
+  it('keeps a column that happens to be named like its own row-position column', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mlfolio-collect-'));
+    roots.push(root);
+    await writeFile(join(root, 'teams.csv'), 'year,__mlfolio_row,W\n1999,7,90\n2000,3,80\n');
+    const table = await collectTable(
+      'teams',
+      tableSpecSchema.parse({
+        source: { kind: 'csv', file: 'teams.csv', licence: 'CC0', attribution: 'test' },
+        columns: { year: 'integer', __mlfolio_row: 'integer', W: 'integer' },
+        time: { column: 'year', kind: 'season' },
+        derive: { ___mlfolio_row: 'W + 1' },
+        where: 'W > 85',
+      }),
+      { workspace: workspaceAt(root), slug: 'p', specFile: 'project.yaml' },
+    );
+    expect(table.rows).toEqual([{ year: 1999, __mlfolio_row: 7, W: 90, ___mlfolio_row: 91 }]);
+  });
+
   it('names the file, the field and the columns the data has when a declared column is missing', async () => {
     const workspace = await portfolioWith('year,league,Wins,G\n1961,AL,95,163\n');
     await expect(
