@@ -1,7 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { focusAreas } from '../learning/path/project-ideas.ts';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { pathExists } from '../portfolio/files.ts';
 import { parseProjectText } from '../portfolio/project-file/load.ts';
@@ -10,6 +9,7 @@ import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';
 import { sourceFileSchema } from '../scrapers/source-file.ts';
+import { focusAreas } from './project-ideas.ts';
 import {
   bundledDataTemplates,
   type TemplateKind,

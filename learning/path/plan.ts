@@ -1,8 +1,9 @@
+import type { FocusArea, ProjectIdea } from '../../templates/project-ideas.ts';
 import type { ProjectAudit } from '../audit/audit-project.ts';
 import type { StartingLevel } from '../skills/skill-file.ts';
 import { ancestorsOf, orderByPrerequisites, type Skill, type SkillGraph } from '../skills/skill-graph.ts';
 import type { Profile } from './profile.ts';
-import { type FocusArea, focusAreaFor, type ProjectIdea, taggedWith } from './project-ideas.ts';
+import { focusAreaFor, taggedWith } from './project-ideas.ts';
 import { type SkillProgress, skillProgress } from './skill-progress.ts';
 
 /** Why a milestone sits where it does in the plan. */

@@ -4,8 +4,9 @@ import { type CheckId, checkCatalogue, checkIds } from '../../learning/audit/che
 import { formatPlan } from '../../learning/path/format-plan.ts';
 import { type Plan, planPath } from '../../learning/path/plan.ts';
 import { backgrounds, type Profile, profileSchema } from '../../learning/path/profile.ts';
-import { focusAreaFor, focusAreas } from '../../learning/path/project-ideas.ts';
+import { focusAreaFor } from '../../learning/path/project-ideas.ts';
 import { loadSkillGraph, type SkillGraph } from '../../learning/skills/skill-graph.ts';
+import { focusAreas } from '../../templates/project-ideas.ts';
 import { tempWorkspace } from './temp-workspace.ts';
 
 const today = new Date('2026-11-22T09:00:00Z');
