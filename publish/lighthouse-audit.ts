@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { listProjects } from '../portfolio/project-spec.ts';
+import { listProjects } from '../portfolio/project-folders.ts';
 import { workspaceAt } from '../portfolio/workspace.ts';
 import { chromiumArgs, findChromium, missingChromiumMessage } from './chromium.ts';
 import { calibratedCpuMultiplier, lighthouseDefaultMultiplier } from './cpu-calibration.ts';

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ExitCode, MlfolioError } from '../portfolio/errors.ts';
 import { pathExists } from '../portfolio/files.ts';
 import { parseProjectText } from '../portfolio/project-file/load.ts';
-import { slugPattern } from '../portfolio/project-spec.ts';
+import { slugPattern } from '../portfolio/project-folders.ts';
 import { didYouMean } from '../portfolio/suggest.ts';
 import { parseWith } from '../portfolio/validate.ts';
 import { projectPaths, type Workspace } from '../portfolio/workspace.ts';

@@ -5,7 +5,7 @@ import { collectProjectTables } from '../../pipelines/collect/collect-project.ts
 import { writeJsonAtomic } from '../../portfolio/atomic-write.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadProjectFile } from '../../portfolio/project-file/load.ts';
-import { listProjects } from '../../portfolio/project-spec.ts';
+import { listProjects } from '../../portfolio/project-folders.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
 import { type CrawlFailure, formatSummary } from '../../scrapers/crawl/crawl.ts';

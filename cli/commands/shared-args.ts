@@ -1,4 +1,4 @@
-import { listProjects } from '../../portfolio/project-spec.ts';
+import { listProjects } from '../../portfolio/project-folders.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';
 
 export const projectArg = {

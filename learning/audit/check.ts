@@ -1,6 +1,6 @@
+import type { MetricName } from '../../pipelines/evaluation/metrics.ts';
 import { metricInfo } from '../../pipelines/evaluation/metrics.ts';
 import type { RunRecord } from '../../pipelines/runs/run-record.ts';
-import type { MetricName } from '../../portfolio/project-spec.ts';
 import { type CheckId, checkCatalogue } from './check-catalogue.ts';
 import type { ProjectEvidence } from './project-evidence.ts';
 

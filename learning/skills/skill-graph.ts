@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MlfolioError } from '../../portfolio/errors.ts';
-import { slugPattern } from '../../portfolio/project-spec.ts';
+import { slugPattern } from '../../portfolio/project-folders.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { parseWith } from '../../portfolio/validate.ts';
 import type { Workspace } from '../../portfolio/workspace.ts';

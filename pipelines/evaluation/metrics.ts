@@ -1,5 +1,6 @@
-import type { MetricName } from '../../portfolio/project-spec.ts';
-
+/** The metrics of a probability forecast over ordered or unordered classes. */
+export const metricNames = ['rps', 'log_loss', 'brier', 'accuracy'] as const;
+export type MetricName = (typeof metricNames)[number];
 /** A probability forecast over ordered outcome classes, one row per example. */
 export type Probabilities = readonly (readonly number[])[];
 

@@ -1,7 +1,8 @@
+import { projectSpecSchema } from '../../templates/match-outcome/project-file-v1.ts';
 import { upgradeV1 } from '../../templates/match-outcome/upgrade-v1.ts';
 import { MlfolioError } from '../errors.ts';
 import { hashValue } from '../hash.ts';
-import { projectSpecSchema, readProjectText } from '../project-spec.ts';
+import { readProjectText } from '../project-folders.ts';
 import { parseWith } from '../validate.ts';
 import type { Workspace } from '../workspace.ts';
 import { parseYamlText } from '../yaml-file.ts';

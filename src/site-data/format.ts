@@ -1,8 +1,8 @@
 import { placeholderLines } from '../../learning/audit/mdx-sections.ts';
+import type { MetricName } from '../../pipelines/evaluation/metrics.ts';
 import { metricInfo } from '../../pipelines/evaluation/metrics.ts';
 import type { Estimate } from '../../pipelines/runs/run-record.ts';
 import { type TaskMetricId, taskMetrics } from '../../pipelines/tasks/metrics.ts';
-import type { MetricName } from '../../portfolio/project-spec.ts';
 
 /**
  * `text` if the builder has written it, undefined while it still holds a template's TODO

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type ModelResult, type RunRecord, readLatestRun } from '../../pipelines/runs/run-record.ts';
 import { loadPortfolioConfig, type PortfolioConfig } from '../../portfolio/portfolio-config.ts';
 import { type AnyProject, loadAnyProject } from '../../portfolio/project-file/any-project.ts';
-import { listProjects } from '../../portfolio/project-spec.ts';
+import { listProjects } from '../../portfolio/project-folders.ts';
 import { projectPaths, workspaceAt } from '../../portfolio/workspace.ts';
 import { draftReason } from '../../templates/draft-project.ts';
 import { siteError } from './site-error.ts';

@@ -1,4 +1,4 @@
-import type { ProjectSpec } from '../../portfolio/project-spec.ts';
+import type { ProjectSpec } from './project-file-v1.ts';
 
 /**
  * Reads a version 1 project file (the club-football match-outcome project, with its fixed list of

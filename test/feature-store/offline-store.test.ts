@@ -7,7 +7,7 @@ import {
   type TrainingSet,
   trainingRow,
 } from '../../pipelines/feature-store/index.ts';
-import { matchFeatureNames } from '../../portfolio/project-spec.ts';
+import { matchFeatureNames } from '../../templates/match-outcome/project-file-v1.ts';
 import { v1MatchFeatures } from '../helpers/v1-football.ts';
 import { clubFootball, internationalFootball, mlbTeamSeasons } from './declarations.ts';
 import { nationRows, readings, readingsRows, teamSeasonRows } from './fixtures.ts';

@@ -6,7 +6,7 @@ import { auditProject } from '../../learning/audit/audit-project.ts';
 import { failureGroups } from '../../learning/audit/failure-groups.ts';
 import { MlfolioError } from '../../portfolio/errors.ts';
 import { loadAnyProject } from '../../portfolio/project-file/any-project.ts';
-import { listProjects } from '../../portfolio/project-spec.ts';
+import { listProjects } from '../../portfolio/project-folders.ts';
 import { projectPaths } from '../../portfolio/workspace.ts';
 import { loadSourceFile, pagesOf } from '../../scrapers/source-file.ts';
 import { placeholdersIn } from '../../scrapers/sources/html-stats-table/placeholders.ts';

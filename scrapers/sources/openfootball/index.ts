@@ -1,5 +1,5 @@
 import { hashValue } from '../../../portfolio/hash.ts';
-import type { ProjectSpec } from '../../../portfolio/project-spec.ts';
+import type { ProjectSpec } from '../../../templates/match-outcome/project-file-v1.ts';
 import { createFetcher } from '../../create-fetcher.ts';
 import type { PoliteFetcher } from '../../fetch/polite-fetcher.ts';
 import type { CollectedDataset } from '../../source.ts';

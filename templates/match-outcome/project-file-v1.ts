@@ -1,10 +1,16 @@
-import { readdir, readFile } from 'node:fs/promises';
+/**
+ * The version 1 project file: a club-football match-outcome project, the only kind mlfolio ran
+ * before version 2. It is read only to be upgraded (upgrade-v1.ts, by \`loadProjectFile\`), so it
+ * lives with the template it describes.
+ */
 import { z } from 'zod';
-import { MlfolioError } from './errors.ts';
-import { didYouMean } from './suggest.ts';
-import { parseWith } from './validate.ts';
-import { projectPaths, type Workspace } from './workspace.ts';
-import { parseYamlText } from './yaml-file.ts';
+import { metricNames } from '../../pipelines/evaluation/metrics.ts';
+import { MlfolioError } from '../../portfolio/errors.ts';
+import { readProjectText } from '../../portfolio/project-folders.ts';
+import { didYouMean } from '../../portfolio/suggest.ts';
+import { parseWith } from '../../portfolio/validate.ts';
+import type { Workspace } from '../../portfolio/workspace.ts';
+import { parseYamlText } from '../../portfolio/yaml-file.ts';
 
 /** Features the match-outcome task knows how to compute, each strictly from earlier matches. */
 export const matchFeatureNames = [
@@ -21,9 +27,6 @@ export const matchFeatureNames = [
   'rest_days_away',
 ] as const;
 export type MatchFeatureName = (typeof matchFeatureNames)[number];
-
-export const metricNames = ['rps', 'log_loss', 'brier', 'accuracy'] as const;
-export type MetricName = (typeof metricNames)[number];
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -237,55 +240,6 @@ export interface Project {
   specFile: string;
   /** The raw bytes of the project file, hashed into every run. */
   specText: string;
-}
-
-export const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-export async function listProjects(workspace: Workspace): Promise<string[]> {
-  try {
-    const entries = await readdir(workspace.projectsDir, { withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isDirectory() && slugPattern.test(entry.name))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-/**
- * The project file of `slug` as text: an unknown slug (with the nearest one) or a missing file is
- * an error saying what to do. Shared by both file versions' loaders.
- */
-export async function readProjectText(
-  workspace: Workspace,
-  slug: string,
-): Promise<{ specFile: string; specText: string }> {
-  const known = await listProjects(workspace);
-  if (!known.includes(slug)) {
-    throw new MlfolioError({
-      code: 'E_PROJECT_UNKNOWN',
-      message: `There is no project "${slug}" in ${workspace.projectsDir}.`,
-      hint: known.length
-        ? `${didYouMean(slug, known)} Projects here: ${known.join(', ')}.`
-        : 'Create one with `mlfolio new <slug> --template match-outcome`.',
-      exitCode: 2,
-    });
-  }
-  const { specFile } = projectPaths(workspace, slug);
-  try {
-    return { specFile, specText: await readFile(specFile, 'utf8') };
-  } catch (error) {
-    throw new MlfolioError(
-      {
-        code: 'E_PROJECT_FILE_MISSING',
-        message: `Project "${slug}" has no project file at ${specFile}.`,
-        hint: 'Every project folder needs a project.yaml; see the README section "Project files".',
-      },
-      { cause: error },
-    );
-  }
 }
 
 export async function loadProject(workspace: Workspace, slug: string): Promise<Project> {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMlfolioError } from '../../portfolio/errors.ts';
-import { loadProject } from '../../portfolio/project-spec.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
+import { loadProject } from '../../templates/match-outcome/project-file-v1.ts';
 
 const example = await readFile(
   join(import.meta.dirname, '../engine/fixtures/v1-football/project.yaml'),
