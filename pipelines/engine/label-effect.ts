@@ -97,6 +97,13 @@ export async function measureLabelEffects(
     const withoutRows = await buildEngineRows(project, storeSpec, joinLabelColumns(kept, without).rows);
     checkSameEvents(project.specFile, target.join.column, withRows, withoutRows);
     const folds = target.join.effectFolds === undefined ? [] : foldsBefore(target.join.effectFolds);
+    if (target.join.effectFolds !== undefined && folds.length === 0) {
+      throw new MlfolioError({
+        code: 'E_LABEL_EFFECT_NO_FOLDS',
+        message: `${project.specFile}: the label join of task "${target.join.task}" (column "${target.join.column}") asks for effectFolds: ${target.join.effectFolds}, but no season before the test period (${split.testPeriod.seasons.join(', ')}) has backtest.minTrainSeasons (${spec.backtest.minTrainSeasons}) seasons before it to train on, so there is no earlier fold to pool.`,
+        hint: 'Lower backtest.minTrainSeasons, collect earlier seasons, or remove effectFolds to measure the test period alone.',
+      });
+    }
     const models = spec.models.filter((m) =>
       target.join.effectOn ? target.join.effectOn.includes(m.id) : modelKinds[m.kind]!.baseline,
     );
@@ -194,7 +201,12 @@ async function scoreModel(
 
 // The two arms are compared event by event: a default that leaves a feature without a value
 // would drop events from one arm only and silently unpair them.
-function checkSameEvents(specFile: string, column: string, a: EngineRows, b: EngineRows): void {
+export function checkSameEvents(
+  specFile: string,
+  column: string,
+  a: Pick<EngineRows, 'ids'>,
+  b: Pick<EngineRows, 'ids'>,
+): void {
   const differs = a.ids.length !== b.ids.length || a.ids.some((id, i) => b.ids[i] !== id);
   if (!differs) return;
   throw new MlfolioError({

@@ -16,7 +16,7 @@ import {
   labellingAgreement,
 } from '../../learning/audit/checks/labelling-checks.ts';
 import { gatherEvidence } from '../../learning/audit/project-evidence.ts';
-import { measureLabelEffects } from '../../pipelines/engine/label-effect.ts';
+import { checkSameEvents, measureLabelEffects } from '../../pipelines/engine/label-effect.ts';
 import { joinLabelColumns } from '../../pipelines/engine/label-join.ts';
 import { runEngine } from '../../pipelines/engine/run-engine.ts';
 import { isMlfolioError } from '../../portfolio/errors.ts';
@@ -281,6 +281,32 @@ describe('what the labels were worth, and the audit', () => {
   }, 120_000);
 });
 
+describe('the label effect of a join', () => {
+  it('refuses to compare arms that hold different events, naming the column and the fix', () => {
+    expect(() =>
+      checkSameEvents(
+        'content/projects/p/project.yaml',
+        'importance',
+        { ids: ['a', 'b', 'c'] },
+        { ids: ['a', 'c'] },
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'E_LABEL_EFFECT_UNPAIRED',
+        message: expect.stringContaining('compares 3 events with the labels against 2 without them'),
+        hint: expect.stringContaining('Give the feature views that read the labelled column a default'),
+      }),
+    );
+    // The same events in another order are not the same pairing either.
+    expect(() => checkSameEvents('p.yaml', 'importance', { ids: ['a', 'b'] }, { ids: ['b', 'a'] })).toThrow(
+      expect.objectContaining({ code: 'E_LABEL_EFFECT_UNPAIRED' }),
+    );
+    expect(() =>
+      checkSameEvents('p.yaml', 'importance', { ids: ['a', 'b'] }, { ids: ['a', 'b'] }),
+    ).not.toThrow();
+  });
+});
+
 describe('the label effect pooled over rolling-origin folds', () => {
   const pooledProject = (effectFolds: number | 'all') => {
     const base = fixtureProject({ backtest: { minTrainSeasons: 2, maxFolds: 4 } });
@@ -323,6 +349,21 @@ describe('the label effect pooled over rolling-origin folds', () => {
         effect!.rows * effect!.withLabels) /
       (folds.reduce((sum, fold) => sum + fold.rows, 0) + effect!.rows);
     expect(effect!.pooled!.withLabels).toBeCloseTo(weighted, 6);
+  }, 120_000);
+
+  it('fails naming the field and the fix when no season before the test period can be a fold', async () => {
+    const base = pooledProject('all');
+    // Six seasons, 2015–2020: with five to train on, the only fold would hold out 2020, the test period.
+    base.backtest = { minTrainSeasons: 5, maxFolds: 4 };
+    const { workspace: ws } = await workspace(base);
+    const project = await loadProjectFile(ws, 'labelled');
+    const task = await loadProjectTask(ws, project);
+    await label(projectLabelLogPath(ws, 'labelled', 'importance'), task, 'bea', truth);
+    await expect(measureLabelEffects(ws, project)).rejects.toMatchObject({
+      code: 'E_LABEL_EFFECT_NO_FOLDS',
+      message: expect.stringMatching(/effectFolds: all.*test period \(2020\).*minTrainSeasons \(5\)/),
+      hint: expect.stringContaining('remove effectFolds'),
+    });
   }, 120_000);
 
   it('keeps the latest folds when given a number, and measures the test period alone when not asked', async () => {
