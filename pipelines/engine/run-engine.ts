@@ -18,7 +18,6 @@ import {
   type FeatureStoreSession,
   featureLeakageGuardMethod,
   materializeOnlineStore,
-  type OnlineStore,
   openFeatureStore,
   type TrainingSet,
 } from '../feature-store/index.ts';
@@ -146,20 +145,6 @@ export async function runEngine(
   }
   const eventsName = spec.data.events ?? Object.keys(spec.data.tables)[0]!;
 
-  // profile: each collected table's columns, in a DataFrame, for the data card
-  const profiles = await graph.run<TableProfile[]>({
-    name: 'profile',
-    needs: Object.keys(tables).map((name) => `collect:${name}`),
-    code: ['pipelines/profile'],
-    describe: 'column profiles for the data card (danfojs)',
-    run: async () => {
-      const out: TableProfile[] = [];
-      for (const table of Object.values(tables))
-        out.push(await profileTable(table.name, table.rows, table.columns));
-      return out;
-    },
-  });
-
   // labels: one stage per label join, keyed by the label snapshot's content hash, so new labels
   // rerun exactly the stages that read the labelled column
   const labelStages: string[] = [];
@@ -200,8 +185,11 @@ export async function runEngine(
   let computed: Promise<TrainingSet> | undefined;
   const store = () => (opened ??= openFeatureStore(storeSpec, { rows: eventRows }, `${file} (features)`));
   const trainingSet = () => (computed ??= store().then((session) => session.trainingSet()));
+  // A store that failed to open has thrown already, from the stage that opened it.
+  const closeStore = async () => {
+    if (opened) (await opened.catch(() => undefined))?.close();
+  };
   let rows: EngineRows;
-  let online: { store: OnlineStore; skew: NonNullable<RunRecord['featureStore']>['skewCheck'] };
   try {
     // features: the point-in-time training set, with the target
     rows = await graph.run<EngineRows>({
@@ -219,33 +207,13 @@ export async function runEngine(
       describe: `${spec.features.length} feature views, point in time`,
       run: async () => buildEngineRows(project, storeSpec, eventRows, await trainingSet()),
     });
-    progress.info(
-      `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
-    );
-
-    // online-store: every entity's latest features for serving, checked against the offline rows
-    online = await graph.run({
-      name: 'online-store',
-      needs: ['features'],
-      params: { sample: 50, seed: spec.seed },
-      code: ['pipelines/feature-store'],
-      describe: 'latest value per entity, skew-checked against the training set',
-      run: async () => {
-        const session = await store();
-        const materialized = await materializeOnlineStore(session);
-        const training = await trainingSet();
-        const skew = await checkTrainingServingSkew(session, training, { sample: 50, seed: spec.seed });
-        assertNoSkew(skew, training, `${file} (features)`);
-        return {
-          store: materialized,
-          skew: { checkedEvents: skew.checkedEvents, checkedValues: skew.checkedValues, mismatches: 0 },
-        };
-      },
-    });
-  } finally {
-    // A store that failed to open has thrown already, from the stage that opened it.
-    if (opened) (await opened.catch(() => undefined))?.close();
+  } catch (error) {
+    await closeStore();
+    throw error;
   }
+  progress.info(
+    `${rows.ids.length} events with a target and every feature${describeLeftOut(rows.leftOut)}; ${rows.featureNames.length} features`,
+  );
   const task = rows.task;
 
   const metrics = (spec.metrics ?? defaultMetrics(task)) as TaskMetricId[];
@@ -253,16 +221,22 @@ export async function runEngine(
 
   // split
   const timed = rows.times.map((time, i) => ({ time, season: rows.seasons[i]! }));
-  assertEnoughSeasons(project.slug, timed, spec, file);
-  const split = await graph.run<TimeSplit>({
-    name: 'split',
-    needs: ['features'],
-    params: spec.split,
-    code: ['pipelines/split'],
-    describe: `train before, test on ${spec.split.by === 'season' ? `the last ${spec.split.testSeasons} season(s)` : `from ${spec.split.testFrom}`}`,
-    run: async () => splitByTime(project.slug, timed, spec.split, file),
-  });
-  checkClassesInTraining(project.slug, task, rows, split);
+  let split: TimeSplit;
+  try {
+    assertEnoughSeasons(project.slug, timed, spec, file);
+    split = await graph.run<TimeSplit>({
+      name: 'split',
+      needs: ['features'],
+      params: spec.split,
+      code: ['pipelines/split'],
+      describe: `train before, test on ${spec.split.by === 'season' ? `the last ${spec.split.testSeasons} season(s)` : `from ${spec.split.testFrom}`}`,
+      run: async () => splitByTime(project.slug, timed, spec.split, file),
+    });
+    checkClassesInTraining(project.slug, task, rows, split);
+  } catch (error) {
+    await closeStore();
+    throw error;
+  }
 
   // train
   const trainOn = (
@@ -325,6 +299,9 @@ export async function runEngine(
       ),
     ),
   );
+  // Awaited once the online store and the profile are done; this keeps a failed fit from going
+  // unhandled meanwhile.
+  training.catch(() => undefined);
   const foldNames: string[] = [];
   const foldFits = Promise.all(
     folds.map(async (fold) => ({
@@ -378,6 +355,44 @@ export async function runEngine(
   // Its failure is reported where it is awaited, before the report; this keeps it from going
   // unhandled when a stage in between fails first.
   leakageGuard.catch(() => undefined);
+
+  // online-store: every entity's latest features for serving, checked against the offline rows.
+  // It and the data profile run on this thread after the fits are queued: the models need
+  // neither, so the engine's threads start on the fits without waiting for them.
+  const online = await graph
+    .run({
+      name: 'online-store',
+      needs: ['features'],
+      params: { sample: 50, seed: spec.seed },
+      code: ['pipelines/feature-store'],
+      describe: 'latest value per entity, skew-checked against the training set',
+      run: async () => {
+        const session = await store();
+        const materialized = await materializeOnlineStore(session);
+        const training = await trainingSet();
+        const skew = await checkTrainingServingSkew(session, training, { sample: 50, seed: spec.seed });
+        assertNoSkew(skew, training, `${file} (features)`);
+        return {
+          store: materialized,
+          skew: { checkedEvents: skew.checkedEvents, checkedValues: skew.checkedValues, mismatches: 0 },
+        };
+      },
+    })
+    .finally(closeStore);
+
+  // profile: each collected table's columns, in a DataFrame, for the data card
+  const profiles = await graph.run<TableProfile[]>({
+    name: 'profile',
+    needs: Object.keys(tables).map((name) => `collect:${name}`),
+    code: ['pipelines/profile'],
+    describe: 'column profiles for the data card (danfojs)',
+    run: async () => {
+      const out: TableProfile[] = [];
+      for (const table of Object.values(tables))
+        out.push(await profileTable(table.name, table.rows, table.columns));
+      return out;
+    },
+  });
 
   const trained = await training;
 
