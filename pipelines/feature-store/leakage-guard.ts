@@ -10,10 +10,15 @@ import { type TrainingSet, timeLabel, timeOrdinal } from './training-set.ts';
 export const featureLeakageGuardMethod =
   'For evenly spread event times, every feature view was recomputed after removing every later event and changing every outcome recorded at that time or not yet known then; the features of that time’s events had to stay identical.';
 
-/** Builds a training set from rows: the feature store itself, or a test double. */
+/**
+ * Builds a training set from rows: the feature store itself, or a test double. `at`, when given,
+ * is the only time ordinal whose events are compared: a builder may leave the others out (the
+ * store does, see `TrainingSetOptions.at`) or return every row.
+ */
 export type BuildFromRows = (
   plan: FeatureStorePlan,
   rows: readonly Record<string, unknown>[],
+  at?: number,
 ) => Promise<TrainingSet>;
 
 /**
@@ -83,7 +88,8 @@ async function probeAll(
   database: FeatureStoreDatabase,
 ): Promise<FeatureLeakageReport> {
   const build: BuildFromRows =
-    options.build ?? ((p, r) => buildTrainingSet(p, { rows: r }, p.source, database));
+    options.build ??
+    ((p, r, at) => buildTrainingSet(p, { rows: r }, p.source, database, at === undefined ? {} : { at }));
   const reference = options.reference ?? (await build(plan, rows));
   // When each row happens and becomes known comes from the declaration, never from the builder
   // under test, so a builder that ignores ingestion times cannot hide it.
@@ -139,7 +145,8 @@ async function probeAll(
       const unknownAtProbe = time[j] === probe || available[j]! >= probe;
       counterfactual.push(unknownAtProbe ? perturb(row, perturbed) : row);
     });
-    const recomputed = await build(plan, counterfactual);
+    // Only the events at the probe are compared, so only they are read back from the rebuild.
+    const recomputed = await build(plan, counterfactual, probe);
     const changed: string[] = [];
     const views = new Set<string>();
     let rowsAtProbe = 0;
