@@ -669,34 +669,38 @@ async function readEloEvents(
   const result = await connection.runAndReadAll(
     `SELECT __row, __t, __avail, __season, ${key(first)}, ${key(second)}, ${score(first)}, ${score(second)}, ${neutral}, ${k} FROM events ${join(first)} ${join(second)} ORDER BY __t, __row`,
   );
-  const records = result.getRowsJS() as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number | null,
-    number | null,
-    boolean,
-    number,
-  ][];
-  const rows = new Int32Array(records.length);
+  // Column by column: one array per column, not one per event.
+  const [row, t, avail, season, firstKey, secondKey, firstScore, secondScore, neutralAt, kOf] =
+    result.getColumnsJS() as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      (number | null)[],
+      (number | null)[],
+      boolean[],
+      number[],
+    ];
+  const size = result.currentRowCount;
+  const rows = new Int32Array(size);
   let firstSeason = Number.POSITIVE_INFINITY;
-  const events = records.map((r, i) => {
-    rows[i] = r[0];
-    firstSeason = Math.min(firstSeason, r[3]);
-    return {
-      t: r[1],
-      avail: r[2],
-      season: r[3],
-      first: names[r[4]]!,
-      second: names[r[5]]!,
-      firstScore: r[6],
-      secondScore: r[7],
-      neutral: r[8],
-      k: r[9],
+  const events: EloEvent[] = new Array(size);
+  for (let i = 0; i < size; i++) {
+    rows[i] = row[i]!;
+    firstSeason = Math.min(firstSeason, season[i]!);
+    events[i] = {
+      t: t[i]!,
+      avail: avail[i]!,
+      season: season[i]!,
+      first: names[firstKey[i]!]!,
+      second: names[secondKey[i]!]!,
+      firstScore: firstScore[i]!,
+      secondScore: secondScore[i]!,
+      neutral: neutralAt[i]!,
+      k: kOf[i]!,
     };
-  });
+  }
   return { events, rows, firstSeason };
 }
