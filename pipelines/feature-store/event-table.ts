@@ -10,8 +10,23 @@ import {
 import { didYouMean } from '../../portfolio/suggest.ts';
 import { type FeatureStorePlan, storeError } from './feature-store-plan.ts';
 
-/** Where events come from: rows in memory, or a CSV, Parquet or JSON file DuckDB reads directly. */
-export type EventSource = { rows: readonly Record<string, unknown>[] } | { path: string };
+/**
+ * Where events come from: rows in memory, a CSV, Parquet or JSON file DuckDB reads directly, or
+ * rows already in the database (`RowsInDatabase`).
+ */
+export type EventSource = { rows: readonly Record<string, unknown>[] } | { path: string } | RowsInDatabase;
+
+/**
+ * JS rows already copied into the database (the leakage guard keeps one copy for all its
+ * rebuilds): `select` is a query over the same DuckDB instance giving `__row` (the row's position,
+ * 0…n−1, in that order) and the columns `eventColumnsRead` picks from `columns`, each with the
+ * values and type `columnsOfRows` gives them from the rows; `columns` names every column of the
+ * rows, in order of first appearance (`columnNamesOfRows`).
+ */
+export interface RowsInDatabase {
+  select: string;
+  columns: readonly string[];
+}
 
 /** What loading the events established about their times. */
 export interface LoadedEvents {
@@ -125,27 +140,50 @@ function mentions(expression: string, column: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}_"])"?${escaped}"?($|[^\\p{L}\\p{N}_"])`, 'iu').test(expression);
 }
 
-/** Infers a DuckDB type per column of JS rows: numbers, booleans, else text. */
-function columnsOfRows(rows: readonly Record<string, unknown>[], names: readonly string[]): AppendColumn[] {
+/**
+ * What a JS value is to the typing of row columns (`columnTypeOf`): 0 missing, 1 a whole number
+ * within INTEGER's range, 2 another number, 3 a boolean, 4 anything else.
+ */
+export function valueKind(value: unknown): number {
+  if (value == null) return 0;
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 31 ? 1 : 2;
+  return typeof value === 'boolean' ? 3 : 4;
+}
+
+/**
+ * The DuckDB type of a column of JS rows from the kinds of value it holds (bit `1 << kind` of
+ * `kinds` set for each kind present, see `valueKind`): numbers, booleans, else text.
+ */
+export function columnTypeOf(kinds: number): AppendColumn['type'] {
+  const has = (kind: number) => (kinds & (1 << kind)) !== 0;
+  // Whole numbers stay INTEGER so that seasons read back as "2001", not "2001.0".
+  if (!has(3) && !has(4)) return has(2) ? 'double' : 'integer';
+  return has(1) || has(2) || has(4) ? 'varchar' : 'boolean';
+}
+
+/** Column `name` of JS rows as `type` (see `columnTypeOf`): missing values null, text as `String`. */
+export function columnOfRows(
+  rows: readonly Record<string, unknown>[],
+  name: string,
+  type: AppendColumn['type'],
+): AppendColumn {
+  const values = rows.map((row) => {
+    const value = row[name];
+    if (value == null) return null;
+    return type === 'varchar' ? String(value) : value;
+  });
+  return { name, type, values };
+}
+
+/** Infers a DuckDB type per column of JS rows (`columnTypeOf`) and takes its values. */
+export function columnsOfRows(
+  rows: readonly Record<string, unknown>[],
+  names: readonly string[],
+): AppendColumn[] {
   return names.map((name) => {
-    let numbers = true;
-    let integers = true;
-    let booleans = true;
-    for (const row of rows) {
-      const value = row[name];
-      if (value == null) continue;
-      if (typeof value !== 'number') numbers = false;
-      else if (!Number.isInteger(value) || Math.abs(value) >= 2 ** 31) integers = false;
-      if (typeof value !== 'boolean') booleans = false;
-    }
-    // Whole numbers stay INTEGER so that seasons read back as "2001", not "2001.0".
-    const type = numbers ? (integers ? 'integer' : 'double') : booleans ? 'boolean' : 'varchar';
-    const values = rows.map((row) => {
-      const value = row[name];
-      if (value == null) return null;
-      return type === 'varchar' ? String(value) : value;
-    });
-    return { name, type, values };
+    let kinds = 0;
+    for (const row of rows) kinds |= 1 << valueKind(row[name]);
+    return columnOfRows(rows, name, columnTypeOf(kinds));
   });
 }
 
@@ -177,6 +215,10 @@ export async function loadEvents(
       },
       ...columns,
     ]);
+  } else if ('select' in source) {
+    rowColumns = [...source.columns];
+    // A view: the rows are copied once, into `events`.
+    await connection.run(`CREATE OR REPLACE VIEW __raw AS ${source.select}`);
   } else {
     const reader = source.path.endsWith('.parquet')
       ? 'read_parquet'
@@ -262,7 +304,13 @@ export async function loadEvents(
       ${seasonOrdinal} AS __season,
       ${ingestion} AS __ingested
     FROM __raw)`);
-  await connection.run('rows' in source ? 'DROP TABLE __raw' : 'DROP VIEW __raw; DROP TABLE __file');
+  await connection.run(
+    'rows' in source
+      ? 'DROP TABLE __raw'
+      : 'path' in source
+        ? 'DROP VIEW __raw; DROP TABLE __file'
+        : 'DROP VIEW __raw',
+  );
   const badTimes = await connection.runAndReadAll(
     `SELECT __row, CAST(${time} AS VARCHAR) FROM events WHERE __t IS NULL ORDER BY __row LIMIT 5`,
   );

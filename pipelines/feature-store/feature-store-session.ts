@@ -25,13 +25,25 @@ export interface FeatureStoreSession {
   seasons: string[];
   rowCount: number;
   connection: DuckDBConnection;
-  /** The point-in-time correct training set. */
-  trainingSet(): Promise<TrainingSet>;
+  /** The point-in-time correct training set (only some of its rows with `options.at`). */
+  trainingSet(options?: TrainingSetOptions): Promise<TrainingSet>;
   /** Every entity's timeline (per entity type, per key), sorted by time then input row. */
   histories(): Promise<Record<string, Map<string, TimelineEvent[]>>>;
   /** The pairwise events an Elo view reads, sorted by time then input row. */
   eloEvents(view: EloView): Promise<{ events: EloEvent[]; rows: Int32Array; firstSeason: number }>;
   close(): void;
+}
+
+/** Which rows of a training set to make. */
+export interface TrainingSetOptions {
+  /**
+   * Only the events at this time ordinal: every view is still computed from the whole history
+   * loaded, by the same statements and passes (cut only where rows of other entities or times
+   * cannot change the rows kept), so those rows hold exactly the values the full set gives them;
+   * the rows of other times are neither read back nor corrected. The leakage guard's probes
+   * compare only the events at the probe time.
+   */
+  at?: number;
 }
 
 /**
@@ -92,7 +104,7 @@ export async function openFeatureStore(
       seasons: loaded.seasons,
       rowCount: loaded.rowCount,
       connection,
-      trainingSet: () => computeTrainingSet(session),
+      trainingSet: (options) => computeTrainingSet(session, options?.at),
       histories: async () => {
         historyCache ??= await readHistories(connection, plan);
         return historyCache;
@@ -124,10 +136,11 @@ export async function buildTrainingSet(
   source: EventSource,
   specSource = 'feature store declaration',
   database?: FeatureStoreDatabase,
+  options?: TrainingSetOptions,
 ): Promise<TrainingSet> {
   const session = await openFeatureStore(spec, source, specSource, database);
   try {
-    return await session.trainingSet();
+    return await session.trainingSet(options);
   } finally {
     session.close();
   }
@@ -137,7 +150,7 @@ function isPlan(value: unknown): value is FeatureStorePlan {
   return typeof value === 'object' && value !== null && 'outputs' in value && 'spec' in value;
 }
 
-async function computeTrainingSet(session: FeatureStoreSession): Promise<TrainingSet> {
+async function computeTrainingSet(session: FeatureStoreSession, at?: number): Promise<TrainingSet> {
   const { plan, connection } = session;
   const table = plan.spec.table;
   const directViews: Record<string, WindowedView[]> = {};
@@ -159,7 +172,7 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
   }
   for (const [index, group] of groups.entries()) {
     const name = `__g${index}`;
-    await connection.run(windowGroupSql(group, name));
+    await connection.run(windowGroupSql(group, name, at));
     const roles = new Set(group.views.flatMap((view) => viewOutputs(view.name).map((o) => o.role!)));
     for (const role of roles) {
       const alias = quote(`${name}_${role}`);
@@ -199,13 +212,22 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
       const { events, rows, firstSeason } = await session.eloEvents(view);
       const run = runElo(view, events, firstSeason);
       const [first, second] = view.roles ?? plan.entities[view.entity]!.roles;
-      const pick = (offset: number, from: Float64Array) => {
-        const out = new Float64Array(rows.length);
-        for (let i = 0; i < out.length; i++) out[i] = from[2 * i + offset]!;
+      // The ratings run over every event; with `at`, only those of events at that time (a
+      // contiguous range, the events being sorted by time) are kept.
+      let from = 0;
+      let to = rows.length;
+      if (at !== undefined) {
+        while (from < to && events[from]!.t < at) from++;
+        to = from;
+        while (to < rows.length && events[to]!.t === at) to++;
+      }
+      const pick = (offset: number, source: Float64Array) => {
+        const out = new Float64Array(to - from);
+        for (let i = 0; i < out.length; i++) out[i] = source[2 * (from + i) + offset]!;
         return out;
       };
       await createTableFromColumns(connection, name, [
-        { name: '__row', type: 'integer', values: rows },
+        { name: '__row', type: 'integer', values: rows.subarray(from, to) },
         { name: 'first', type: 'double', values: pick(0, run.pre) },
         { name: 'second', type: 'double', values: pick(1, run.pre) },
         { name: 'first_asof', type: 'integer', values: pick(0, run.asOf) },
@@ -236,10 +258,18 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
   }
   // Without an id column an event's id is its input row as text, made here rather than decoded.
   const id = table.id ? 'e.__id, ' : '';
-  const query = `SELECT e.__row, ${id}e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}`;
-  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`, dictionaries);
+  const where = at === undefined ? '' : ` WHERE e.__t = ${at}`;
+  const query = `SELECT e.__row, ${id}e.__t, e.__avail, e.__season, ${[...keys, ...selects].join(', ')} FROM events e ${joins.join(' ')}${where}`;
+  const size =
+    at === undefined
+      ? session.rowCount
+      : ((
+          await connection.runAndReadAll(`SELECT count(*)::INTEGER FROM events e${where}`)
+        ).getColumnsJS()[0]![0] as number);
+  const set = await readTrainingSet(session, `${query} ORDER BY __t, __row`, dictionaries, size);
   if (!table.id) for (let i = 0; i < set.size; i++) set.ids[i] = String(set.inputRow[i]);
-  const position = new Int32Array(set.size);
+  // Each input row's position in the set; -1 for a row left out (`at`).
+  const position = new Int32Array(session.rowCount).fill(-1);
   for (let i = 0; i < set.size; i++) position[set.inputRow[i]!] = i;
   for (const [entity, views] of Object.entries(directViews)) {
     const roles = plan.entities[entity]!.roles;
@@ -254,12 +284,13 @@ async function computeTrainingSet(session: FeatureStoreSession): Promise<Trainin
         const target = targets[timeline.role[k]!];
         if (!target) continue;
         const i = position[timeline.row[k]!]!;
+        if (i < 0) continue;
         target.value[i] = value[k]!;
         target.asOf[i] = asOf[k]!;
       }
     }
   }
-  await correctLateRows(session, set);
+  await correctLateRows(session, set, at);
   if (Object.keys(plan.formulas).length) await computeFormulas(session, set);
   return set;
 }
@@ -344,13 +375,13 @@ async function readTrainingSet(
   session: FeatureStoreSession,
   query: string,
   dictionaries: Record<string, string[]>,
+  size: number,
 ): Promise<TrainingSet> {
   const { plan, connection } = session;
   const roles = Object.keys(plan.spec.table.roles);
   const columns = plan.outputs.map((o) => o.column);
   const result = await connection.stream(query);
   const names = result.columnNames();
-  const size = session.rowCount;
   const set: TrainingSet = {
     table: plan.spec.table.name,
     timeKind: plan.spec.table.time.kind,
@@ -419,7 +450,7 @@ async function readTrainingSet(
  * after a later event of the same entity) are not: those events' per-entity values are recomputed
  * by the as-of evaluator, which reads only rows available strictly before the event's time.
  */
-async function correctLateRows(session: FeatureStoreSession, set: TrainingSet): Promise<void> {
+async function correctLateRows(session: FeatureStoreSession, set: TrainingSet, at?: number): Promise<void> {
   const { plan, connection } = session;
   if (!plan.spec.table.ingestedAt) return;
   const windowed = plan.spec.views.filter(
@@ -428,20 +459,16 @@ async function correctLateRows(session: FeatureStoreSession, set: TrainingSet): 
   if (!windowed.length) return;
   const position = new Map<number, number>();
   for (let i = 0; i < set.size; i++) position.set(set.inputRow[i]!, i);
-  const histories = await session.histories();
   for (const entity of Object.keys(plan.entities)) {
     const timeline = quote(`tl_${entity}`);
     const affected = await connection.runAndReadAll(
       `SELECT DISTINCT t.__row, t.__role, t.__entity, t.__t, t.__season FROM ${timeline} t JOIN ${timeline} h
-         ON h.__entity = t.__entity AND h.__t < t.__t AND h.__avail >= t.__t`,
+         ON h.__entity = t.__entity AND h.__t < t.__t AND h.__avail >= t.__t${at === undefined ? '' : ` WHERE t.__t = ${at}`}`,
     );
-    for (const [row, role, key, t, season] of affected.getRowsJS() as [
-      number,
-      string,
-      string,
-      number,
-      number,
-    ][]) {
+    const rows = affected.getRowsJS() as [number, string, string, number, number][];
+    // Every timeline is read into JS only when some event needs correcting (once per session).
+    const histories = rows.length ? await session.histories() : {};
+    for (const [row, role, key, t, season] of rows) {
       const history = histories[entity]!.get(key) ?? [];
       for (const view of windowed) {
         if (view.entity !== entity) continue;
@@ -642,34 +669,38 @@ async function readEloEvents(
   const result = await connection.runAndReadAll(
     `SELECT __row, __t, __avail, __season, ${key(first)}, ${key(second)}, ${score(first)}, ${score(second)}, ${neutral}, ${k} FROM events ${join(first)} ${join(second)} ORDER BY __t, __row`,
   );
-  const records = result.getRowsJS() as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number | null,
-    number | null,
-    boolean,
-    number,
-  ][];
-  const rows = new Int32Array(records.length);
+  // Column by column: one array per column, not one per event.
+  const [row, t, avail, season, firstKey, secondKey, firstScore, secondScore, neutralAt, kOf] =
+    result.getColumnsJS() as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      (number | null)[],
+      (number | null)[],
+      boolean[],
+      number[],
+    ];
+  const size = result.currentRowCount;
+  const rows = new Int32Array(size);
   let firstSeason = Number.POSITIVE_INFINITY;
-  const events = records.map((r, i) => {
-    rows[i] = r[0];
-    firstSeason = Math.min(firstSeason, r[3]);
-    return {
-      t: r[1],
-      avail: r[2],
-      season: r[3],
-      first: names[r[4]]!,
-      second: names[r[5]]!,
-      firstScore: r[6],
-      secondScore: r[7],
-      neutral: r[8],
-      k: r[9],
+  const events: EloEvent[] = new Array(size);
+  for (let i = 0; i < size; i++) {
+    rows[i] = row[i]!;
+    firstSeason = Math.min(firstSeason, season[i]!);
+    events[i] = {
+      t: t[i]!,
+      avail: avail[i]!,
+      season: season[i]!,
+      first: names[firstKey[i]!]!,
+      second: names[secondKey[i]!]!,
+      firstScore: firstScore[i]!,
+      secondScore: secondScore[i]!,
+      neutral: neutralAt[i]!,
+      k: kOf[i]!,
     };
-  });
+  }
   return { events, rows, firstSeason };
 }

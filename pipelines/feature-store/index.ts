@@ -19,6 +19,7 @@ export {
   type FeatureStoreDatabase,
   type FeatureStoreSession,
   openFeatureStore,
+  type TrainingSetOptions,
 } from './feature-store-session.ts';
 export {
   aggregateNames,

@@ -7,6 +7,7 @@ import {
   type FeatureLeakageReport,
   mergeLeakageReports,
 } from './leakage-guard.ts';
+import { type TransferColumn, transferColumn } from './transfer-column.ts';
 
 /** What `checkFeatureLeakage` is called with, as data a worker thread receives (no builder). */
 export interface LeakageGuardJob {
@@ -20,12 +21,15 @@ export interface LeakageGuardJob {
 /**
  * What crosses to a worker: the job with its rows as columns, only those the store reads (see
  * `eventColumnsRead`). Structured cloning arrays of values is cheaper than cloning one object per
- * row, and the builder never reads the other columns, so every rebuild is the same.
+ * row, and the builder never reads the other columns, so every rebuild is the same. A column of
+ * text crosses as numbers into its distinct strings, and the reference training set without its
+ * entity keys and as-of times, which the guard does not read: one string per row and role cost
+ * more to clone than all the rest.
  */
 export interface LeakageGuardTransfer {
   spec: unknown;
   rowCount: number;
-  columns: Record<string, unknown[]>;
+  columns: Record<string, TransferColumn>;
   options: LeakageGuardJob['options'];
   source: string;
 }
@@ -42,9 +46,13 @@ export async function checkFeatureLeakageOnThread(job: LeakageGuardJob): Promise
   const threads = engineThreads();
   if (threads === 0) return checkFeatureLeakage(job.spec, job.rows, job.options, job.source);
   const plan = planFeatureStore(job.spec, job.source);
-  const columns: Record<string, unknown[]> = {};
+  const columns: Record<string, TransferColumn> = {};
   for (const name of eventColumnsRead(plan, columnNamesOfRows(job.rows)))
-    columns[name] = job.rows.map((row) => row[name]);
+    columns[name] = transferColumn(job.rows.map((row) => row[name]));
+  const reference = job.options.reference;
+  const options = reference
+    ? { ...job.options, reference: { ...reference, entities: {}, asOf: {} } }
+    : job.options;
   // One shard per thread: one job per probe (tried) spent more in sending the rows and the
   // reference to each job and opening a database per job than it gained in balance.
   const count = Math.max(1, Math.min(threads, job.options.probes));
@@ -56,7 +64,7 @@ export async function checkFeatureLeakageOnThread(job: LeakageGuardJob): Promise
           spec: job.spec,
           rowCount: job.rows.length,
           columns,
-          options: { ...job.options, shard: { index, count } },
+          options: { ...options, shard: { index, count } },
           source: job.source,
         },
         { size: job.rows.length },

@@ -3,13 +3,14 @@ import { threadErrorOf } from '../../portfolio/thread-errors.ts';
 import type { ThreadReply } from '../../portfolio/thread-pool.ts';
 import { checkFeatureLeakage, type FeatureLeakageReport } from './leakage-guard.ts';
 import type { LeakageGuardTransfer } from './leakage-guard-thread.ts';
+import { transferredValue } from './transfer-column.ts';
 
 export default async function guard(job: LeakageGuardTransfer): Promise<ThreadReply<FeatureLeakageReport>> {
   const names = Object.keys(job.columns);
   const rows = Array.from({ length: job.rowCount }, (_, i) => {
     const row: Record<string, unknown> = {};
     for (const name of names) {
-      const value = job.columns[name]![i];
+      const value = transferredValue(job.columns[name]!, i);
       // A key the row did not have stays absent.
       if (value !== undefined) row[name] = value;
     }

@@ -1,4 +1,5 @@
 import { MlfolioError } from '../../portfolio/errors.ts';
+import { CounterfactualHistory } from './counterfactual-history.ts';
 import { type FeatureStorePlan, planFeatureStore } from './feature-store-plan.ts';
 import {
   buildTrainingSet,
@@ -10,10 +11,15 @@ import { type TrainingSet, timeLabel, timeOrdinal } from './training-set.ts';
 export const featureLeakageGuardMethod =
   'For evenly spread event times, every feature view was recomputed after removing every later event and changing every outcome recorded at that time or not yet known then; the features of that time’s events had to stay identical.';
 
-/** Builds a training set from rows: the feature store itself, or a test double. */
+/**
+ * Builds a training set from rows: the feature store itself, or a test double. `at`, when given,
+ * is the only time ordinal whose events are compared: a builder may leave the others out (the
+ * store does, see `TrainingSetOptions.at`) or return every row.
+ */
 export type BuildFromRows = (
   plan: FeatureStorePlan,
   rows: readonly Record<string, unknown>[],
+  at?: number,
 ) => Promise<TrainingSet>;
 
 /**
@@ -82,9 +88,11 @@ async function probeAll(
   source: string,
   database: FeatureStoreDatabase,
 ): Promise<FeatureLeakageReport> {
-  const build: BuildFromRows =
-    options.build ?? ((p, r) => buildTrainingSet(p, { rows: r }, p.source, database));
-  const reference = options.reference ?? (await build(plan, rows));
+  const reference =
+    options.reference ??
+    (options.build
+      ? await options.build(plan, rows)
+      : await buildTrainingSet(plan, { rows }, plan.source, database));
   // When each row happens and becomes known comes from the declaration, never from the builder
   // under test, so a builder that ignores ingestion times cannot hide it.
   const timing = options.build ? await buildTrainingSet(plan, { rows }, plan.source, database) : reference;
@@ -130,44 +138,49 @@ async function probeAll(
   const report: FeatureLeakageReport = { probes: [], checkedRows: 0, checkedValues: 0 };
   const referenceIndex = new Map<number, number>();
   for (let i = 0; i < reference.size; i++) referenceIndex.set(reference.inputRow[i]!, i);
-  for (const probe of chosen.filter((_, p) => p % shard.count === shard.index)) {
-    const kept: number[] = [];
-    const counterfactual: Record<string, unknown>[] = [];
-    rows.forEach((row, j) => {
-      if (time[j]! > probe) return;
-      kept.push(j);
-      const unknownAtProbe = time[j] === probe || available[j]! >= probe;
-      counterfactual.push(unknownAtProbe ? perturb(row, perturbed) : row);
-    });
-    const recomputed = await build(plan, counterfactual);
-    const changed: string[] = [];
-    const views = new Set<string>();
-    let rowsAtProbe = 0;
-    for (let i = 0; i < recomputed.size; i++) {
-      if (recomputed.times[i] !== probe) continue;
-      rowsAtProbe++;
-      const original = referenceIndex.get(kept[recomputed.inputRow[i]!]!)!;
-      for (const column of reference.columns) {
-        const before = reference.values[column]![original]!;
-        const after = recomputed.values[column]![i]!;
-        report.checkedValues++;
-        if (!Object.is(before, after)) {
-          views.add(reference.viewOf[column]!);
-          changed.push(`event ${reference.ids[original]} ${column}: ${before} became ${after}`);
+  const history = new CounterfactualHistory(rows, time, available, perturbed);
+  // The store's rebuilds read the rows from one copy in the database; a builder under test gets
+  // JS rows.
+  const connection = options.build ? undefined : await database.instance.connect();
+  try {
+    if (connection) await history.inDatabase(connection, plan);
+    for (const probe of chosen.filter((_, p) => p % shard.count === shard.index)) {
+      const { source: events, kept } = await history.at(probe);
+      // Only the events at the probe are compared, so only they are made and read back.
+      const recomputed = options.build
+        ? await options.build(plan, (events as { rows: Record<string, unknown>[] }).rows, probe)
+        : await buildTrainingSet(plan, events, plan.source, database, { at: probe });
+      const changed: string[] = [];
+      const views = new Set<string>();
+      let rowsAtProbe = 0;
+      for (let i = 0; i < recomputed.size; i++) {
+        if (recomputed.times[i] !== probe) continue;
+        rowsAtProbe++;
+        const original = referenceIndex.get(kept[recomputed.inputRow[i]!]!)!;
+        for (const column of reference.columns) {
+          const before = reference.values[column]![original]!;
+          const after = recomputed.values[column]![i]!;
+          report.checkedValues++;
+          if (!Object.is(before, after)) {
+            views.add(reference.viewOf[column]!);
+            changed.push(`event ${reference.ids[original]} ${column}: ${before} became ${after}`);
+          }
         }
       }
+      const label = timeLabel(reference, probe)!;
+      if (changed.length) {
+        throw new MlfolioError({
+          code: 'E_FEATURE_LEAKAGE',
+          message: `${source}: feature view(s) ${[...views].map((v) => `"${v}"`).join(', ')} of events at ${label} changed when that time's outcomes, every row not yet recorded then and every later event were altered, so they read what they should predict. ${changed.length} value(s) changed, e.g. ${changed.slice(0, 3).join('; ')}.`,
+          hint: 'A feature may only read rows of earlier times that were already recorded; fix the view (a `column` view must hold information known before the event).',
+          exitCode: 5,
+        });
+      }
+      report.probes.push({ time: label, rows: rowsAtProbe });
+      report.checkedRows += rowsAtProbe;
     }
-    const label = timeLabel(reference, probe)!;
-    if (changed.length) {
-      throw new MlfolioError({
-        code: 'E_FEATURE_LEAKAGE',
-        message: `${source}: feature view(s) ${[...views].map((v) => `"${v}"`).join(', ')} of events at ${label} changed when that time's outcomes, every row not yet recorded then and every later event were altered, so they read what they should predict. ${changed.length} value(s) changed, e.g. ${changed.slice(0, 3).join('; ')}.`,
-        hint: 'A feature may only read rows of earlier times that were already recorded; fix the view (a `column` view must hold information known before the event).',
-        exitCode: 5,
-      });
-    }
-    report.probes.push({ time: label, rows: rowsAtProbe });
-    report.checkedRows += rowsAtProbe;
+  } finally {
+    connection?.closeSync();
   }
   return report;
 }
@@ -186,22 +199,6 @@ export function mergeLeakageReports(shards: readonly FeatureLeakageReport[]): Fe
     checkedRows: shards.reduce((sum, shard) => sum + shard.checkedRows, 0),
     checkedValues: shards.reduce((sum, shard) => sum + shard.checkedValues, 0),
   };
-}
-
-function perturb(row: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {
-  const out = { ...row };
-  columns.forEach((column, k) => {
-    const value = row[column];
-    // Reflect numbers with a slightly different pivot per column, so that every comparison
-    // between two columns (home vs away score) flips, draws included.
-    if (typeof value === 'number') out[column] = 1000 + 0.5 * k - value;
-    else if (typeof value === 'boolean') out[column] = !value;
-    else if (typeof value === 'string') {
-      const lower = value.toLowerCase();
-      out[column] = lower === 'true' ? 'FALSE' : lower === 'false' ? 'TRUE' : `${value} (counterfactual)`;
-    }
-  });
-  return out;
 }
 
 function isPlan(value: unknown): value is FeatureStorePlan {

@@ -68,9 +68,20 @@ function withDefault(view: FeatureViewSpec, expression: string): string {
   return expression;
 }
 
-/** The statement creating table `name` for `group` from timeline `tl_<entity>`. */
-export function windowGroupSql(group: WindowGroup, name: string): string {
-  const timeline = quote(`tl_${group.entity}`);
+/**
+ * The statement creating table `name` for `group` from timeline `tl_<entity>`. With `at` (a time
+ * ordinal), only the rows of events at that time are made (see `TrainingSetOptions.at`): the
+ * timeline is cut to the entities with an event then, each kept whole, so every window partition
+ * that remains holds the rows it holds in the full statement, in the same order, and the rows kept
+ * get the values the full statement gives them.
+ */
+export function windowGroupSql(group: WindowGroup, name: string, at?: number): string {
+  const whole = quote(`tl_${group.entity}`);
+  const timeline =
+    at === undefined
+      ? whole
+      : `(SELECT * FROM ${whole} WHERE __entity IN (SELECT __entity FROM ${whole} WHERE __t = ${at}))`;
+  const targets = at === undefined ? timeline : `(SELECT * FROM ${whole} WHERE __t = ${at})`;
   const history = `SELECT * FROM ${timeline} WHERE __role IN (${group.historyRoles.map(literal).join(', ')})`;
   const partition = `PARTITION BY __entity${group.sameSeason ? ', __season' : ''}`;
   if ('events' in group.window) {
@@ -108,7 +119,7 @@ export function windowGroupSql(group: WindowGroup, name: string): string {
       ),
       s AS (SELECT * FROM states WHERE __last = 1)
       SELECT t.__row, t.__role, ${outputs.join(', ')}
-      FROM ${timeline} t ASOF LEFT JOIN s
+      FROM ${targets} t ASOF LEFT JOIN s
         ON t.__entity = s.__entity${group.sameSeason ? ' AND t.__season = s.__season' : ''} AND t.__t > s.__t`;
   }
   const [key, size] =
@@ -131,5 +142,5 @@ export function windowGroupSql(group: WindowGroup, name: string): string {
     SELECT __row, __role, ${values.join(', ')}
     FROM u
     WINDOW w AS (${partition} ORDER BY ${key} RANGE BETWEEN ${size} PRECEDING AND 1 PRECEDING)
-    QUALIFY __probe = 1`;
+    QUALIFY __probe = 1${at === undefined ? '' : ` AND __t = ${at}`}`;
 }
