@@ -9,9 +9,7 @@ export default defineConfig({
   base: process.env.BASE_PATH ?? '/',
   trailingSlash: 'always',
   integrations: [mdx(), sitemap()],
-  // Several pages render at once: while one waits for its charts or social preview, drawn on
-  // worker threads in the build process (src/site-data/render-threads.ts), another renders.
-  build: { inlineStylesheets: 'always', concurrency: 8 },
+  build: { inlineStylesheets: 'always' },
   // Shiki's inline styles would need 'unsafe-inline' under the CSP; the site shows no code blocks.
   markdown: { syntaxHighlight: false },
   // Astro hashes every script and stylesheet it emits into the page's CSP meta tag; nothing inline

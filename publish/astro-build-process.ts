@@ -11,11 +11,8 @@
  * parent goes away.
  */
 import { enableCompileCache } from 'node:module';
-import { availableParallelism, setPriority } from 'node:os';
-import type { RenderThreads } from '../src/site-data/render-threads.ts';
-import { renderThreadsKey } from '../src/site-data/render-threads-key.ts';
+import { setPriority } from 'node:os';
 import type { SiteBuildFailure } from './build-site.ts';
-import type { RenderJob } from './render-thread-job.ts';
 
 enableCompileCache();
 const [outDir, cacheDir, when] = process.argv.slice(2) as [string, string, string | undefined];
@@ -27,8 +24,8 @@ if (!process.send || !outDir || !cacheDir) {
 }
 // A build started while the projects still run bundles on the cores they leave idle, and never
 // delays them: its content is not final before they finish anyway. The threads it starts (the
-// bundler's, the render threads) take this thread's priority; once the runs are over nothing
-// competes with it, so it need not (and, unprivileged, could not) raise it again.
+// bundler's) take this thread's priority; once the runs are over nothing competes with it, so it
+// need not (and, unprivileged, could not) raise it again.
 if (when === 'background') setPriority(10);
 const send = (
   message: { type: 'bundled' } | { type: 'done' } | { type: 'failed'; error: SiteBuildFailure },
@@ -60,8 +57,6 @@ try {
             order: 'post',
             async handler() {
               await send({ type: 'bundled' });
-              // Started while the build waits, so they have loaded Vega and resvg by the time pages render.
-              await startRenderThreads();
               await render;
             },
           },
@@ -74,26 +69,6 @@ try {
 } catch (error) {
   await send({ type: 'failed', error: siteBuildFailure(error) });
   process.exit(1);
-}
-
-/**
- * Threads that draw the pages' charts and social previews (src/site-data/render-threads.ts), one
- * per core: Astro renders pages on this thread, several at once (`build.concurrency`), so pages
- * waiting for their drawings let others render, and every core works on the last part of the build.
- */
-async function startRenderThreads(): Promise<void> {
-  const { Piscina } = await import('piscina');
-  const threads = availableParallelism();
-  const pool = new Piscina<RenderJob, string | Uint8Array>({
-    filename: new URL('./render-thread-job.ts', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-  });
-  const renderThreads: RenderThreads = {
-    chartSvg: (spec) => pool.run({ kind: 'chart', spec }) as Promise<string>,
-    socialImagePng: (card) => pool.run({ kind: 'social', card }) as Promise<Uint8Array>,
-  };
-  Object.assign(globalThis, { [renderThreadsKey]: renderThreads });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { siteData, siteProject } from '../../../site-data/portfolio.ts';
-import { renderThreads } from '../../../site-data/render-threads.ts';
 import { runFacts } from '../../../site-data/run-facts.ts';
+import { socialImagePng } from '../../../site-data/social-image.ts';
 
 export const getStaticPaths: GetStaticPaths = async () => {
   const { projects } = await siteData();
@@ -13,10 +13,6 @@ export const GET: APIRoute = async ({ params }) => {
   const project = await siteProject(params.slug as string);
   const { config } = await siteData();
   const facts = project.run ? runFacts(project.run, `The social image of "${project.slug}"`) : undefined;
-  const png = await renderThreads().socialImagePng({
-    builder: config.builder.name,
-    title: project.spec.title,
-    facts,
-  });
+  const png = socialImagePng({ builder: config.builder.name, title: project.spec.title, facts });
   return new Response(png as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'image/png' } });
 };
