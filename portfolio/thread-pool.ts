@@ -9,6 +9,8 @@ export type ThreadReply<R> = { result: R } | { error: ThreadError };
 
 let pool: Promise<Piscina> | undefined;
 let queue: PQueue | undefined;
+/** Above any job's size. */
+const urgentPriority = 2 ** 40;
 
 /**
  * How many worker threads run the engine's heavy jobs (model fits, leakage-guard probes):
@@ -35,16 +37,18 @@ export function engineThreads(): number {
  * its own errors and returns them as data (`threadErrorOf`); they are rethrown here as they were
  * thrown, a MlfolioError with its code, hint and exit code.
  *
- * Waiting jobs start largest `size` first (the rows the job reads, say), in the order they were
- * sent among equals. The longest jobs first keeps every core busy to the end instead of leaving
- * one long job alone at the end, and the project with the most data — the one a multi-project run
- * waits for — is not queued behind the small projects' work: with the example portfolio's jobs
- * in the order they were sent, its largest project's fits waited while the others' ran.
+ * Waiting jobs start `urgent` ones first, then largest `size` first (the rows the job reads, say),
+ * in the order they were sent among equals. Urgent jobs are those other work of the command
+ * waits for (a run's final fits, which its evaluation needs while its backtest folds still
+ * train). The longest jobs first keeps every core busy to the end instead of leaving one long
+ * job alone at the end, and the project with the most data — the one a multi-project run waits
+ * for — is not queued behind the small projects' work: with the example portfolio's jobs in the
+ * order they were sent, its largest project's fits waited while the others' ran.
  */
 export async function runOnThread<J, R>(
   worker: URL,
   job: J,
-  options: { transferList?: ArrayBuffer[]; size?: number } = {},
+  options: { transferList?: ArrayBuffer[]; size?: number; urgent?: boolean } = {},
 ): Promise<R> {
   pool ??= createPool();
   // At most one job per thread is handed to piscina, so each finds a thread free and jobs start in
@@ -54,7 +58,8 @@ export async function runOnThread<J, R>(
   const threads = await pool;
   const reply: ThreadReply<R> = await queue.add(
     () => threads.run(job, { filename: worker.href, transferList: options.transferList ?? [] }),
-    { priority: options.size ?? 0 },
+    // p-queue orders by priority differences, so urgency is a large offset rather than Infinity.
+    { priority: (options.urgent ? urgentPriority : 0) + (options.size ?? 0) },
   );
   if ('error' in reply) throw reviveThreadError(reply.error);
   return reply.result;

@@ -265,6 +265,8 @@ export async function runEngine(
           },
           model.params,
           spec.seed,
+          // The final fits gate the evaluation; the folds only the backtest, later.
+          { urgent: name.startsWith('train:') },
         );
       },
     });

@@ -15,7 +15,7 @@ interface Started {
 }
 
 describe('the engine thread pool', () => {
-  it('starts waiting jobs largest first, in the order they were sent among equals', async () => {
+  it('starts waiting jobs urgent first, then largest first, in the order they were sent among equals', async () => {
     process.env.MLFOLIO_THREADS = '1';
     // The first job holds the only thread while the others are sent, so they all wait.
     const holding = runOnThread<{ id: string; holdMs: number }, Started>(timedJob, {
@@ -29,16 +29,27 @@ describe('the engine thread pool', () => {
       ['middle', 6_000],
       ['large too', 50_000],
       ['unsized', undefined],
+      ['urgent small', 10, true],
+      ['urgent large', 900, true],
     ] as const;
-    const sent = waiting.map(([id, size]) =>
+    const sent = waiting.map(([id, size, urgent]) =>
       runOnThread<{ id: string; holdMs: number }, Started>(
         timedJob,
         { id, holdMs: 20 },
-        size === undefined ? {} : { size },
+        { ...(size === undefined ? {} : { size }), ...(urgent ? { urgent } : {}) },
       ),
     );
     const started = await Promise.all([holding, ...sent]);
     const order = [...started].sort((a, b) => a.startedAt - b.startedAt).map((job) => job.id);
-    expect(order).toEqual(['first', 'large', 'large too', 'middle', 'small', 'unsized']);
+    expect(order).toEqual([
+      'first',
+      'urgent large',
+      'urgent small',
+      'large',
+      'large too',
+      'middle',
+      'small',
+      'unsized',
+    ]);
   }, 60_000);
 });

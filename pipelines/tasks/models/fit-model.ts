@@ -9,7 +9,8 @@ import { modelKinds } from './registry.ts';
  * job carries the rows exactly (doubles in a Float64Array) and the fit is seeded. The calling
  * thread stays free meanwhile, so the engine can evaluate, build features or run another project
  * while models train, and fits queued together use every core. `trainMs` is the fit's own time,
- * not the wait for a thread.
+ * not the wait for a thread. An `urgent` fit starts before the queued fits that are not (see
+ * `runOnThread`): a run's final fits, which its evaluation waits for.
  */
 export async function fitModel(
   kind: string,
@@ -17,6 +18,7 @@ export async function fitModel(
   data: TrainingSet,
   params: unknown,
   seed: number,
+  options: { urgent?: boolean } = {},
 ): Promise<FitResult> {
   if (engineThreads() === 0) {
     const t0 = performance.now();
@@ -27,6 +29,7 @@ export async function fitModel(
   return runOnThread(fitWorker, job, {
     transferList: [job.values.buffer, job.outcomes.buffer],
     size: job.rowCount,
+    urgent: options.urgent ?? false,
   });
 }
 
