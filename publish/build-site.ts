@@ -164,11 +164,10 @@ function launchBuild(
 
 /**
  * Runs astro-build-process.ts into `outDir`: calls `bundled` when it has bundled the site, and lets
- * it render once `render` resolves. Astro's
- * build output imports packages by name while it prerenders, so it is written inside this package
- * (where node_modules resolves), then moved beside the workspace's dist/; Astro also writes its
- * prerender bundle under the working directory unless the output is inside it, so the process
- * works in the code root.
+ * it render once `render` resolves. Astro's build output imports packages by name while it
+ * prerenders, so it is written inside this package (where node_modules resolves), then moved
+ * beside the workspace's dist/; Astro also writes its prerender bundle under the working directory
+ * unless the output is inside it, so the process works in the code root.
  */
 function astroBuild(
   workspace: Workspace,

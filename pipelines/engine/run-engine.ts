@@ -221,7 +221,11 @@ export async function runEngine(
 
   // split
   const timed = rows.times.map((time, i) => ({ time, season: rows.seasons[i]! }));
+  // Until the online store below has used it, the feature store is open: whatever fails before
+  // then closes it.
   let split: TimeSplit;
+  let folds: ReturnType<typeof rollingOriginFolds>;
+  let testTimes: ReturnType<typeof testPeriodTimes>;
   try {
     assertEnoughSeasons(project.slug, timed, spec, file);
     split = await graph.run<TimeSplit>({
@@ -233,6 +237,14 @@ export async function runEngine(
       run: async () => splitByTime(project.slug, timed, spec.split, file),
     });
     checkClassesInTraining(project.slug, task, rows, split);
+    folds = spec.backtest.enabled
+      ? rollingOriginFolds(timed, {
+          minTrainSeasons: spec.backtest.minTrainSeasons,
+          maxFolds: spec.backtest.maxFolds,
+          gap: spec.split.by === 'season' ? spec.split.gap : 0,
+        })
+      : [];
+    testTimes = testPeriodTimes(rows, spec.split);
   } catch (error) {
     await closeStore();
     throw error;
@@ -275,13 +287,6 @@ export async function runEngine(
   // folds still train. Stages are recorded in the order they start, so the run's key does not
   // depend on which fit finishes first; the fold that trains on the final fit's seasons shares its
   // cache entry and waits for it rather than fitting twice.
-  const folds = spec.backtest.enabled
-    ? rollingOriginFolds(timed, {
-        minTrainSeasons: spec.backtest.minTrainSeasons,
-        maxFolds: spec.backtest.maxFolds,
-        gap: spec.split.by === 'season' ? spec.split.gap : 0,
-      })
-    : [];
   const backtestModels = spec.models.filter(
     (m) => !spec.backtest.models || spec.backtest.models.includes(m.id),
   );
@@ -326,7 +331,6 @@ export async function runEngine(
   // period, on the engine's threads. Queued after the fits, which the next stages wait for (queued
   // first, it held both threads for the international project's 15 s while its fits waited), and
   // not awaited here: the run is recorded only once the guard has passed.
-  const testTimes = testPeriodTimes(rows, spec.split);
   const reference = computed;
   const leakageGuard = graph.run({
     name: 'leakage-guard',
