@@ -21,6 +21,35 @@ export interface FocusArea {
   ideas: readonly ProjectIdea[];
 }
 
+/**
+ * The skills of the three kinds of project every area offers, most central first: a forecast from
+ * public data, the data platform behind it (labels, feature store, retraining), and a service run
+ * as an experiment.
+ */
+export const ideaSkills = {
+  forecasting: [
+    'collecting-data',
+    'modelling',
+    'evaluation-in-practice',
+    'explainability',
+    'communicating-impact',
+  ],
+  dataPlatform: [
+    'collecting-data',
+    'annotation-infrastructure',
+    'production-code',
+    'training-infrastructure',
+    'feature-stores',
+  ],
+  service: [
+    'inference-infrastructure',
+    'experimentation',
+    'feature-stores',
+    'production-code',
+    'training-infrastructure',
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
 // The catalogue of projects `mlfolio path` recommends, by interest: data about what each template
 // can start, which is why it lives with the templates (they, not the engine, may name a sport).
 // Each area's ideas together touch every skill of content/skills/, so any plan can place every
@@ -38,13 +67,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'Before kick-off, how likely is a home win, a draw or an away win, and is that better than the rules fans use?',
         template: 'match-outcome',
-        skills: [
-          'collecting-data',
-          'modelling',
-          'evaluation-in-practice',
-          'explainability',
-          'communicating-impact',
-        ],
+        skills: ideaSkills.forecasting,
       },
       {
         id: 'football-international-results',
@@ -52,13 +75,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'Does the home side of an international win, once a World Cup match counts for more than a friendly and a neutral venue for nothing?',
         template: 'international-match',
-        skills: [
-          'collecting-data',
-          'annotation-infrastructure',
-          'production-code',
-          'training-infrastructure',
-          'feature-stores',
-        ],
+        skills: ideaSkills.dataPlatform,
       },
       {
         id: 'football-forecast-service',
@@ -66,13 +83,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'Can a retrained model be served next to the current one and shown to be better before it replaces it?',
         template: 'match-outcome',
-        skills: [
-          'inference-infrastructure',
-          'experimentation',
-          'feature-stores',
-          'production-code',
-          'training-infrastructure',
-        ],
+        skills: ideaSkills.service,
       },
     ],
   },
@@ -88,13 +99,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           "From this season's team table, how many games will each team win next season, and how much better than last season's total is that?",
         template: 'stats-table',
-        skills: [
-          'collecting-data',
-          'modelling',
-          'evaluation-in-practice',
-          'explainability',
-          'communicating-impact',
-        ],
+        skills: ideaSkills.forecasting,
       },
       {
         id: 'basketball-season-projections',
@@ -102,13 +107,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'From the seasons scraped so far, what will each team achieve next season, how sure can we be, and are the features served the ones trained on?',
         template: 'stats-table',
-        skills: [
-          'collecting-data',
-          'annotation-infrastructure',
-          'production-code',
-          'training-infrastructure',
-          'feature-stores',
-        ],
+        skills: ideaSkills.dataPlatform,
       },
       {
         id: 'basketball-projection-service',
@@ -116,13 +115,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'Can new projections be served alongside the old ones and proven better on the games that follow?',
         template: 'stats-table',
-        skills: [
-          'inference-infrastructure',
-          'experimentation',
-          'feature-stores',
-          'production-code',
-          'training-infrastructure',
-        ],
+        skills: ideaSkills.service,
       },
     ],
   },
@@ -138,13 +131,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'From team batting and pitching tables, how many games will a team win, against the Pythagorean rule?',
         template: 'team-season',
-        skills: [
-          'collecting-data',
-          'modelling',
-          'evaluation-in-practice',
-          'explainability',
-          'communicating-impact',
-        ],
+        skills: ideaSkills.forecasting,
       },
       {
         id: 'baseball-scraped-standings',
@@ -152,13 +139,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'From one scraped standings page per season, how many games will each team win next season, and does the scraper notice when the pages change?',
         template: 'stats-table',
-        skills: [
-          'collecting-data',
-          'annotation-infrastructure',
-          'production-code',
-          'training-infrastructure',
-          'feature-stores',
-        ],
+        skills: ideaSkills.dataPlatform,
       },
       {
         id: 'baseball-projection-service',
@@ -166,13 +147,7 @@ export const focusAreas: readonly FocusArea[] = [
         question:
           'Can a new projection model be served next to the old one and shown to be better over a season?',
         template: 'team-season',
-        skills: [
-          'inference-infrastructure',
-          'experimentation',
-          'feature-stores',
-          'production-code',
-          'training-infrastructure',
-        ],
+        skills: ideaSkills.service,
       },
     ],
   },

@@ -1,4 +1,4 @@
-import { type FocusArea, focusAreas } from '../../templates/project-ideas.ts';
+import { type FocusArea, focusAreas, ideaSkills } from '../../templates/project-ideas.ts';
 
 /** Whether a project's tags name `area`: its id, its label or one of its aliases. */
 export function taggedWith(area: FocusArea, tags: readonly string[]): boolean {
@@ -35,26 +35,14 @@ export function focusAreaFor(interests: readonly string[]): FocusArea {
         title: `${label}: next-season win forecasts from public stats tables`,
         question: `From one public ${label} table per season, how many wins will each team or competitor have next season, and is that better than last season's total?`,
         template: 'stats-table',
-        skills: [
-          'collecting-data',
-          'modelling',
-          'evaluation-in-practice',
-          'explainability',
-          'communicating-impact',
-        ],
+        skills: ideaSkills.forecasting,
       },
       {
         id: `${id}-season-projections`,
         title: `${label}: next-season projections from a feature store`,
         question: `From per-season ${label} tables, what will each competitor achieve next season, how sure can we be, and are the features served the ones trained on?`,
         template: 'stats-table',
-        skills: [
-          'collecting-data',
-          'annotation-infrastructure',
-          'production-code',
-          'training-infrastructure',
-          'feature-stores',
-        ],
+        skills: ideaSkills.dataPlatform,
       },
       {
         id: `${id}-forecast-service`,
@@ -62,13 +50,7 @@ export function focusAreaFor(interests: readonly string[]): FocusArea {
         question:
           'Can a retrained model be served next to the current one and shown to be better before it replaces it?',
         template: 'stats-table',
-        skills: [
-          'inference-infrastructure',
-          'experimentation',
-          'feature-stores',
-          'production-code',
-          'training-infrastructure',
-        ],
+        skills: ideaSkills.service,
       },
     ],
   };
