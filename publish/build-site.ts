@@ -141,6 +141,7 @@ function launchBuild(
   return {
     bundled: bundled.promise,
     async finish(fingerprint) {
+      if (background) progress.stage('publish', 'the runs are done: rendering the pages');
       render.resolve();
       const [{ scratch, temporary, previous }, print] = await Promise.all([built, fingerprint]);
       await writeJsonAtomic(join(scratch, stampFile), {
