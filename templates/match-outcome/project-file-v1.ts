@@ -1,16 +1,11 @@
 /**
  * The version 1 project file: a club-football match-outcome project, the only kind mlfolio ran
- * before version 2. It is read only to be upgraded (upgrade-v1.ts, by \`loadProjectFile\`), so it
+ * before version 2. It is read only to be upgraded (upgrade-v1.ts, by `loadProjectFile`), so it
  * lives with the template it describes.
  */
 import { z } from 'zod';
 import { metricNames } from '../../pipelines/evaluation/metrics.ts';
-import { MlfolioError } from '../../portfolio/errors.ts';
-import { readProjectText } from '../../portfolio/project-folders.ts';
 import { didYouMean } from '../../portfolio/suggest.ts';
-import { parseWith } from '../../portfolio/validate.ts';
-import type { Workspace } from '../../portfolio/workspace.ts';
-import { parseYamlText } from '../../portfolio/yaml-file.ts';
 
 /** Features the match-outcome task knows how to compute, each strictly from earlier matches. */
 export const matchFeatureNames = [
@@ -233,26 +228,3 @@ export const projectSpecSchema = z
     unknownIds(spec.backtest.models, ['backtest', 'models']);
   });
 export type ProjectSpec = z.output<typeof projectSpecSchema>;
-
-export interface Project {
-  slug: string;
-  spec: ProjectSpec;
-  specFile: string;
-  /** The raw bytes of the project file, hashed into every run. */
-  specText: string;
-}
-
-export async function loadProject(workspace: Workspace, slug: string): Promise<Project> {
-  const { specFile, specText } = await readProjectText(workspace, slug);
-  const raw = parseYamlText(specText, specFile, 'E_PROJECT_FILE_INVALID');
-  if ((raw as { version?: unknown } | null)?.version === 2) {
-    throw new MlfolioError({
-      code: 'E_PROJECT_VERSION',
-      message: `Project "${slug}" (${specFile}) is a version 2 project file; this command works on version 1 (match-outcome) projects only so far.`,
-      hint: `\`mlfolio run ${slug}\`, \`features\`, \`audit\`, \`serve\`, \`replay\`, \`monitor\`, \`retrain\` and the site take version 2 projects; this command does not yet.`,
-      exitCode: 2,
-    });
-  }
-  const spec = parseWith(projectSpecSchema, raw, specFile, 'E_PROJECT_FILE_INVALID');
-  return { slug, spec, specFile, specText };
-}

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMlfolioError } from '../../portfolio/errors.ts';
+import { loadProjectFile } from '../../portfolio/project-file/load.ts';
+import { parseWith } from '../../portfolio/validate.ts';
 import { workspaceAt } from '../../portfolio/workspace.ts';
-import { loadProject } from '../../templates/match-outcome/project-file-v1.ts';
+import { parseYamlText } from '../../portfolio/yaml-file.ts';
+import { projectSpecSchema } from '../../templates/match-outcome/project-file-v1.ts';
 
 const example = await readFile(
   join(import.meta.dirname, '../engine/fixtures/v1-football/project.yaml'),
@@ -24,7 +27,8 @@ async function workspaceWith(projectYaml: string) {
 
 async function loadError(projectYaml: string, slug = 'demo') {
   const workspace = await workspaceWith(projectYaml);
-  const error = await loadProject(workspace, slug).then(
+  // Through the loader every command uses: a version 1 file is validated as version 1 before its upgrade.
+  const error = await loadProjectFile(workspace, slug).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -33,8 +37,15 @@ async function loadError(projectYaml: string, slug = 'demo') {
 }
 
 describe('project files', () => {
-  it('load the example project with its defaults filled in', async () => {
-    const project = await loadProject(await workspaceWith(example), 'demo');
+  it('load the example project with its defaults filled in', () => {
+    const project = {
+      spec: parseWith(
+        projectSpecSchema,
+        parseYamlText(example, 'project.yaml', 'E_PROJECT_FILE_INVALID'),
+        'project.yaml',
+        'E_PROJECT_FILE_INVALID',
+      ),
+    };
     expect(project.spec.models.map((m) => m.kind)).toEqual([
       'prior',
       'elo',
