@@ -13,6 +13,7 @@
 import { enableCompileCache } from 'node:module';
 import { setPriority } from 'node:os';
 import type { SiteBuildFailure } from './build-site.ts';
+import { warmUpRender } from './warm-up-render.ts';
 
 enableCompileCache();
 const [outDir, cacheDir, when] = process.argv.slice(2) as [string, string, string | undefined];
@@ -57,6 +58,8 @@ try {
             order: 'post',
             async handler() {
               await send({ type: 'bundled' });
+              // Started in the background, it has the runs' time to spare; otherwise it renders at once.
+              if (when === 'background') await warmUpRender();
               await render;
             },
           },

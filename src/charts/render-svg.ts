@@ -1,30 +1,16 @@
-import { type Config, optimize } from 'svgo';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { optimiseSvg } from './optimise-svg.ts';
 
 /** Colours that read on light and dark backgrounds alike. */
 export const palette = ['#2b6cb0', '#c05621', '#2f855a', '#805ad5', '#b83280', '#718096'];
-
-const svgoOptions: Config = {
-  plugins: [
-    { name: 'preset-default', params: { overrides: { cleanupIds: false } } },
-    { name: 'removeAttrs', params: { attrs: ['class', 'pointer-events'] } },
-  ],
-};
 
 /**
  * Renders a Vega-Lite spec to an SVG string at build time: no client JavaScript. Vega escapes
  * every text it draws, so scraped strings reach the page as text.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  // Vega's SVG nests a group per scenegraph node and draws empty backgrounds and foregrounds:
-  // SVGO merges and drops those (about 60% of the bytes and two thirds of the elements on the
-  // project page), and with them parsing and layout work on a phone. Vega's class names style
-  // nothing here. test/site/charts.test.ts checks the optimised charts draw the same pixels.
-  // Two passes: the second merges the paths the first freed from their groups. SVGO's multipass
-  // repeats until nothing changes, and its third pass saved 54 bytes over the example site's 29
-  // charts for 0.3 s of the build (about a third of SVGO's time).
-  return optimize(optimize(await vegaSvg(spec), svgoOptions).data, svgoOptions).data;
+  return optimiseSvg(await vegaSvg(spec));
 }
 
 /** Vega's own SVG of a spec, themed for the site and sized to shrink with its container. */
