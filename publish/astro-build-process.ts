@@ -10,7 +10,7 @@
  * error }` with the error a page threw, and exits (Astro may leave handles open); exits too if the
  * parent goes away.
  */
-import { enableCompileCache } from 'node:module';
+import { enableCompileCache, flushCompileCache } from 'node:module';
 import { setPriority } from 'node:os';
 import type { SiteBuildFailure } from './build-site.ts';
 import { warmUpRender } from './warm-up-render.ts';
@@ -59,7 +59,13 @@ try {
             async handler() {
               await send({ type: 'bundled' });
               // Started in the background, it has the runs' time to spare; otherwise it renders at once.
-              if (when === 'background') await warmUpRender();
+              if (when === 'background') {
+                await warmUpRender();
+                // Node writes the compile cache as the process exits, after the render, on the
+                // critical path: written now, while the runs go on, it leaves only the modules
+                // the render compiles.
+                flushCompileCache();
+              }
               await render;
             },
           },

@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module';
 import { relative } from 'node:path';
 import { defineCommand } from 'citty';
 import { formatMs } from '../../pipelines/engine/stage-graph.ts';
@@ -55,9 +56,18 @@ export const startCommand = defineCommand({
       await site?.cancel();
       throw failed.reason;
     }
-    const built = site
-      ? await site.finish()
-      : await buildSite(workspace, { force: args.force, progress: terminalProgress() });
+    let built: Awaited<ReturnType<typeof buildSite>>;
+    if (site) {
+      const rendering = site.finish();
+      // The runs are over and the site renders in a process of its own, on one core: meanwhile this
+      // process closes the engine's threads and writes Node's compile cache, which it would
+      // otherwise do after the render, as it exits (about 2 s of a first start).
+      await (await import('../../portfolio/thread-pool.ts')).closeEngineThreads();
+      flushCompileCache();
+      built = await rendering;
+    } else {
+      built = await buildSite(workspace, { force: args.force, progress: terminalProgress() });
+    }
     const where = relative(process.cwd(), built.outDir) || '.';
     console.log(
       `\nDone in ${formatMs(performance.now() - started)}: ${slugs.length - skipped.length} project(s) run${skipped.length ? ` and ${skipped.length} draft(s) skipped (${skipped.join(', ')})` : ''}; the site is in ${where}/ — run \`npm run preview\` and open the address it prints.`,
