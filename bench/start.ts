@@ -4,6 +4,11 @@
  * and an immediate rerun with nothing changed. Each is the wall time of the real CLI in a child
  * process, with an empty compile cache for the first run. Repeats: BENCH_REPEATS (default 3);
  * BENCH_CONTENT times another portfolio's `content/` folder instead.
+ *
+ * BENCH_BASELINE=<another mlfolio checkout, dependencies installed> times that code too, its first
+ * start alternated with this one's in every repeat (which goes first alternates as well), and
+ * reports the paired differences: this machine's speed drifts by a tenth or more within minutes,
+ * which alternation cancels and separate runs of the benchmark do not.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -16,12 +21,14 @@ const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 /** The content folder copied: the example portfolio, or BENCH_CONTENT (another portfolio's `content/`). */
 const content = process.env.BENCH_CONTENT ?? join(repoRoot, 'content');
 
-function start(root: string): Promise<number> {
+const baseline = process.env.BENCH_BASELINE;
+
+function start(root: string, code = repoRoot): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [join(repoRoot, 'cli/bin.ts'), 'start'],
+      [join(code, 'cli/bin.ts'), 'start'],
       {
         cwd: root,
         // Node's compile cache starts empty in each fresh copy: the first start compiles every
@@ -56,13 +63,23 @@ const load = () =>
 const loadBefore = load();
 const first: number[] = [];
 const rerun: number[] = [];
-for (let i = 0; i < repeats; i++) {
+const baselineFirst: number[] = [];
+/** A first start and an unchanged rerun of `code` on a fresh copy of the portfolio. */
+async function firstAndRerun(code: string): Promise<[number, number]> {
   const root = await examplePortfolio();
-  first.push(await start(root));
-  rerun.push(await start(root));
+  const times: [number, number] = [await start(root, code), await start(root, code)];
   await rm(root, { recursive: true, force: true });
+  return times;
+}
+for (let i = 0; i < repeats; i++) {
+  const baselineFirstHere = baseline !== undefined && i % 2 === 1;
+  if (baselineFirstHere) baselineFirst.push((await firstAndRerun(baseline))[0]);
+  const [firstTime, rerunTime] = await firstAndRerun(repoRoot);
+  first.push(firstTime);
+  rerun.push(rerunTime);
+  if (baseline !== undefined && !baselineFirstHere) baselineFirst.push((await firstAndRerun(baseline))[0]);
   process.stderr.write(
-    `  repeat ${i + 1}/${repeats}: first ${(first.at(-1)! / 1000).toFixed(1)} s, rerun ${(rerun.at(-1)! / 1000).toFixed(1)} s\n`,
+    `  repeat ${i + 1}/${repeats}: first ${(firstTime / 1000).toFixed(1)} s, rerun ${(rerunTime / 1000).toFixed(1)} s${baseline ? `, baseline first ${(baselineFirst.at(-1)! / 1000).toFixed(1)} s` : ''}\n`,
   );
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -74,3 +91,12 @@ console.log(
   `mlfolio start, unchanged rerun (median of ${repeats}): ${(median(rerun) / 1000).toFixed(1)} s  [target ≤ 2 s]`,
 );
 console.log(`speed-up of the rerun: ${(median(first) / median(rerun)).toFixed(1)}×`);
+if (baseline) {
+  const differences = first.map((time, i) => time - baselineFirst[i]!);
+  console.log(
+    `baseline ${baseline}, first run (median of ${repeats}, alternated with this code's): ${(median(baselineFirst) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `this code minus the baseline, paired (median of ${repeats}): ${(median(differences) / 1000).toFixed(1)} s (${differences.map((d) => (d / 1000).toFixed(1)).join(', ')})`,
+  );
+}
