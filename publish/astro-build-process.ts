@@ -6,11 +6,13 @@
  * Astro bundles the site (content collections, server and client entrypoints) before it renders a
  * page, and nothing it bundles reads a run: pages read runs when they render. So the build bundles
  * at once, sends `{ type: 'bundled' }`, and renders only when the parent sends `{ type: 'render' }`
- * (the content is final): `mlfolio start` bundles while the projects run. Sends `{ type: 'done' }`, or `{ type: 'failed',
+ * (the content is final): `mlfolio start` bundles while the projects run. Sends `{ type: 'done' }`
+ * once the site is written, having closed its standard output and error, or `{ type: 'failed',
  * error }` with the error a page threw, and exits (Astro may leave handles open); exits too if the
  * parent goes away.
  */
-import { enableCompileCache, flushCompileCache } from 'node:module';
+import { closeSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { setPriority } from 'node:os';
 import type { SiteBuildFailure } from './build-site.ts';
 import { warmUpRender } from './warm-up-render.ts';
@@ -59,13 +61,7 @@ try {
             async handler() {
               await send({ type: 'bundled' });
               // Started in the background, it has the runs' time to spare; otherwise it renders at once.
-              if (when === 'background') {
-                await warmUpRender();
-                // Node writes the compile cache as the process exits, after the render, on the
-                // critical path: written now, while the runs go on, it leaves only the modules
-                // the render compiles.
-                flushCompileCache();
-              }
+              if (when === 'background') await warmUpRender();
               await render;
             },
           },
@@ -73,11 +69,25 @@ try {
       ],
     },
   });
+  // Done: the parent goes on without waiting for this process to exit (which writes Node's compile
+  // cache, about a second after a first build). It lets go of the terminal first, with Vite's
+  // esbuild service (a process of its own that shares it), so a script reading the parent's output
+  // is not held open by either.
+  process.removeAllListeners('disconnect');
+  (await import('esbuild')).stop();
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  closeSync(1);
+  closeSync(2);
   await send({ type: 'done' });
   process.exit(0);
 } catch (error) {
   await send({ type: 'failed', error: siteBuildFailure(error) });
   process.exit(1);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 /**

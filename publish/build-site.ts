@@ -197,8 +197,17 @@ function astroBuild(
     let done = false;
     child.on('message', (message: { type: string; error?: SiteBuildFailure }) => {
       if (message.type === 'bundled') bundled();
-      if (message.type === 'done') done = true;
       if (message.type === 'failed') failure = message.error;
+      if (message.type === 'done') {
+        // The site is written and the process has let go of the terminal: what is left of it is
+        // its exit (Node writing its compile cache, about a second after a first build), which
+        // this command need not wait for.
+        done = true;
+        signal.removeEventListener('abort', stop);
+        child.disconnect();
+        child.unref();
+        resolve();
+      }
     });
     child.on('error', reject);
     child.on('exit', (code, exitSignal) => {
