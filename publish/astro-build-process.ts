@@ -70,19 +70,31 @@ try {
     },
   });
   // Done: the parent goes on without waiting for this process to exit (which writes Node's compile
-  // cache, about a second after a first build). It lets go of the terminal first, with Vite's
-  // esbuild service (a process of its own that shares it), so a script reading the parent's output
-  // is not held open by either.
+  // cache, about a second after a first build).
   process.removeAllListeners('disconnect');
-  (await import('esbuild')).stop();
-  await Promise.all([drained(process.stdout), drained(process.stderr)]);
-  closeSync(1);
-  closeSync(2);
+  await letGoOfTheTerminal();
   await send({ type: 'done' });
   process.exit(0);
 } catch (error) {
   await send({ type: 'failed', error: siteBuildFailure(error) });
   process.exit(1);
+}
+
+/**
+ * Closes this process's standard output and error once what it wrote has drained, and stops Vite's
+ * esbuild service (a process of its own that shares them), so a script reading the parent's output
+ * is not held open by either while this one exits. Best effort: the site is written by now, and if
+ * this fails the reader waits for the exit, as it would anyway.
+ */
+async function letGoOfTheTerminal(): Promise<void> {
+  try {
+    (await import('esbuild')).stop();
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    closeSync(1);
+    closeSync(2);
+  } catch {
+    // Nothing to report to: see above.
+  }
 }
 
 /** Resolves once everything written to `stream` so far has been handed to the system. */
